@@ -1,0 +1,79 @@
+//! The `Config` of every pallet in the runtime, grouped by what they do.
+//!
+//! - this file: System and Timestamp, the frame every other pallet stands on;
+//! - [`consensus`]: Session, Aura and GRANDPA: who authors and who finalizes;
+//! - [`monetary`]: Balances (POP) and TransactionPayment;
+//! - [`governance`]: Sudo, for the development chain only.
+
+pub mod consensus;
+pub mod governance;
+pub mod monetary;
+
+use frame_support::{
+	derive_impl,
+	parameter_types,
+	traits::ConstU32,
+	weights::{
+		constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
+		Weight,
+	},
+};
+use frame_system::limits::{BlockLength, BlockWeights};
+use pop_primitives::{time::SLOT_DURATION, SS58_PREFIX};
+use sp_runtime::Perbill;
+
+// `derive_impl` fills in the aggregated types (`RuntimeCall`, `RuntimeEvent`, …) by name.
+use super::{
+	AccountId, Aura, Block, Hash, Nonce, PalletInfo, Runtime, RuntimeCall, RuntimeEvent,
+	RuntimeOrigin, RuntimeTask, VERSION,
+};
+
+/// Ordinary transactions may fill this share of a block; the rest is kept for operational ones
+/// (such as a runtime upgrade or an emergency halt) so that they always fit.
+const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
+
+parameter_types! {
+	pub const Version: sp_version::RuntimeVersion = VERSION;
+
+	/// Two seconds of computation in a six-second block: the rest is for gossip and import.
+	pub RuntimeBlockWeights: BlockWeights = BlockWeights::with_sensible_defaults(
+		Weight::from_parts(2u64 * WEIGHT_REF_TIME_PER_SECOND, u64::MAX),
+		NORMAL_DISPATCH_RATIO,
+	);
+	/// Blocks carry at most 5 MiB of extrinsics.
+	pub RuntimeBlockLength: BlockLength = BlockLength::max_with_normal_ratio(
+		5 * 1024 * 1024,
+		NORMAL_DISPATCH_RATIO,
+	);
+	pub const SS58Prefix: u16 = SS58_PREFIX;
+}
+
+#[derive_impl(frame_system::config_preludes::SolochainDefaultConfig)]
+impl frame_system::Config for Runtime {
+	type Block = Block;
+	type BlockWeights = RuntimeBlockWeights;
+	type BlockLength = RuntimeBlockLength;
+	type AccountId = AccountId;
+	type Nonce = Nonce;
+	type Hash = Hash;
+	type BlockHashCount = ConstU32<2400>;
+	// ParityDB's costs are of the same order; RocksDB's are the benchmarked reference.
+	type DbWeight = RocksDbWeight;
+	type Version = Version;
+	type AccountData = pallet_balances::AccountData<pop_primitives::Balance>;
+	type SystemWeightInfo = frame_system::weights::SubstrateWeight<Runtime>;
+	type SS58Prefix = SS58Prefix;
+	type MaxConsumers = ConstU32<16>;
+}
+
+parameter_types! {
+	/// Half a slot: timestamps of consecutive blocks must be at least this far apart.
+	pub const MinimumPeriod: u64 = SLOT_DURATION / 2;
+}
+
+impl pallet_timestamp::Config for Runtime {
+	type Moment = u64;
+	type OnTimestampSet = Aura;
+	type MinimumPeriod = MinimumPeriod;
+	type WeightInfo = pallet_timestamp::weights::SubstrateWeight<Runtime>;
+}

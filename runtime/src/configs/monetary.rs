@@ -1,0 +1,57 @@
+//! POP balances and transaction fees.
+
+use frame_support::{
+	parameter_types,
+	traits::VariantCountOf,
+	weights::{ConstantMultiplier, IdentityFee},
+};
+use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use pop_primitives::{
+	currency::{EXISTENTIAL_DEPOSIT, MICRO_POP},
+	Balance,
+};
+use sp_runtime::traits::One;
+
+use super::super::{Balances, Runtime, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason};
+
+parameter_types! {
+	pub const ExistentialDeposit: Balance = EXISTENTIAL_DEPOSIT;
+}
+
+impl pallet_balances::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type RuntimeFreezeReason = RuntimeFreezeReason;
+	type WeightInfo = pallet_balances::weights::SubstrateWeight<Runtime>;
+	type Balance = Balance;
+	// Dust below the existential deposit is burned.
+	type DustRemoval = ();
+	type ExistentialDeposit = ExistentialDeposit;
+	type AccountStore = frame_system::Pallet<Runtime>;
+	type ReserveIdentifier = [u8; 8];
+	type FreezeIdentifier = RuntimeFreezeReason;
+	type MaxLocks = frame_support::traits::ConstU32<50>;
+	type MaxReserves = frame_support::traits::ConstU32<50>;
+	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
+	type DoneSlashHandler = ();
+}
+
+parameter_types! {
+	pub FeeMultiplier: Multiplier = Multiplier::one();
+	/// Operational transactions pay five times the fee for their priority.
+	pub const OperationalFeeMultiplier: u8 = 5;
+}
+
+impl pallet_transaction_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	// Fees are paid in POP and burned. (The dual-token work replaces this with the free quota,
+	// then LIT, then POP, behind the same `ChargeTransactionPayment` extension.)
+	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	/// One plank of POP per picosecond of weight: a transfer costs about 0.0002 POP.
+	type WeightToFee = IdentityFee<Balance>;
+	/// One micro-POP per byte.
+	type LengthToFee = ConstantMultiplier<Balance, frame_support::traits::ConstU128<MICRO_POP>>;
+	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+	type OperationalFeeMultiplier = OperationalFeeMultiplier;
+	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}

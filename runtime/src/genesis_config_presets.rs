@@ -1,0 +1,147 @@
+//! The named genesis states a chain spec is built from.
+//!
+//! - `development`: one validator (Alice), sudo held by Alice, the well-known dev accounts funded.
+//!   For `pop-node --dev`.
+//! - `local_testnet`: four validators (Alice, Bob, Charlie, Dave), the dev accounts funded, no sudo
+//!   key. For a local multi-node network and the end-to-end tests.
+//! - `testnet`: the template a real network fills in. Its four validators are placeholders with
+//!   the well-known development keys, so that the spec boots as it is for a rehearsal; a launch
+//!   replaces them with the validators' own keys (the README says how) and has no sudo key.
+
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use pop_primitives::{currency::POP, AccountId, Balance};
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+use super::{BalancesConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig};
+
+/// The name of the public-testnet template preset.
+pub const TESTNET_RUNTIME_PRESET: &str = "testnet";
+
+/// What each well-known development account starts with.
+const DEV_ENDOWMENT: Balance = 1_000_000 * POP;
+/// What each placeholder validator of the testnet template starts with.
+const TESTNET_VALIDATOR_ENDOWMENT: Balance = 100_000 * POP;
+
+/// A validator at genesis: its account and the keys it authors and finalizes with.
+struct GenesisValidator {
+	account: AccountId,
+	aura: AuraId,
+	grandpa: GrandpaId,
+}
+
+impl GenesisValidator {
+	/// The validator of a well-known development name: sr25519 for the account and Aura,
+	/// ed25519 for GRANDPA, all from the seed `//Name`.
+	fn dev(who: Sr25519Keyring) -> Self {
+		Self { account: who.to_account_id(), aura: who.public().into(), grandpa: ed25519_of(who) }
+	}
+}
+
+/// The ed25519 key of the same development name (`//Alice` and so on).
+fn ed25519_of(who: Sr25519Keyring) -> GrandpaId {
+	let ed = match who {
+		Sr25519Keyring::Alice => Ed25519Keyring::Alice,
+		Sr25519Keyring::Bob => Ed25519Keyring::Bob,
+		Sr25519Keyring::Charlie => Ed25519Keyring::Charlie,
+		Sr25519Keyring::Dave => Ed25519Keyring::Dave,
+		Sr25519Keyring::Eve => Ed25519Keyring::Eve,
+		Sr25519Keyring::Ferdie => Ed25519Keyring::Ferdie,
+		Sr25519Keyring::AliceStash => Ed25519Keyring::AliceStash,
+		Sr25519Keyring::BobStash => Ed25519Keyring::BobStash,
+		Sr25519Keyring::CharlieStash => Ed25519Keyring::CharlieStash,
+		Sr25519Keyring::DaveStash => Ed25519Keyring::DaveStash,
+		Sr25519Keyring::EveStash => Ed25519Keyring::EveStash,
+		Sr25519Keyring::FerdieStash => Ed25519Keyring::FerdieStash,
+		Sr25519Keyring::One => Ed25519Keyring::One,
+		Sr25519Keyring::Two => Ed25519Keyring::Two,
+	};
+	ed.public().into()
+}
+
+/// Builds a genesis patch: the validators (with their session keys), the funded accounts and the
+/// sudo key, if any.
+fn genesis(
+	validators: Vec<GenesisValidator>,
+	endowed: Vec<(AccountId, Balance)>,
+	sudo: Option<AccountId>,
+) -> Value {
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig { balances: endowed },
+		session: SessionConfig {
+			keys: validators
+				.into_iter()
+				.map(|v| {
+					(
+						v.account.clone(),
+						v.account,
+						SessionKeys { aura: v.aura, grandpa: v.grandpa },
+					)
+				})
+				.collect::<Vec<_>>(),
+		},
+		sudo: SudoConfig { key: sudo },
+	})
+}
+
+/// The well-known development accounts, each with `amount`.
+fn dev_accounts(amount: Balance) -> Vec<(AccountId, Balance)> {
+	Sr25519Keyring::well_known().map(|k| (k.to_account_id(), amount)).collect()
+}
+
+/// `pop-node --dev`: Alice alone validates and holds sudo.
+pub fn development() -> Value {
+	genesis(
+		vec![GenesisValidator::dev(Sr25519Keyring::Alice)],
+		dev_accounts(DEV_ENDOWMENT),
+		Some(Sr25519Keyring::Alice.to_account_id()),
+	)
+}
+
+/// The four validators of a local network.
+fn local_validators() -> Vec<GenesisValidator> {
+	[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
+		.into_iter()
+		.map(GenesisValidator::dev)
+		.collect()
+}
+
+/// A local network of four validators and no sudo key.
+pub fn local_testnet() -> Value {
+	genesis(local_validators(), dev_accounts(DEV_ENDOWMENT), None)
+}
+
+/// The public-testnet template: placeholder validators to be replaced before a launch.
+pub fn testnet() -> Value {
+	let validators = local_validators();
+	let endowed = validators.iter().map(|v| (v.account.clone(), TESTNET_VALIDATOR_ENDOWMENT)).collect();
+	genesis(validators, endowed, None)
+}
+
+/// The JSON patch of the preset named `id`, if there is one.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		DEV_RUNTIME_PRESET => development(),
+		LOCAL_TESTNET_RUNTIME_PRESET => local_testnet(),
+		TESTNET_RUNTIME_PRESET => testnet(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serialization to json is expected to work. qed.")
+			.into_bytes(),
+	)
+}
+
+/// The names of every preset.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![
+		PresetId::from(DEV_RUNTIME_PRESET),
+		PresetId::from(LOCAL_TESTNET_RUNTIME_PRESET),
+		PresetId::from(TESTNET_RUNTIME_PRESET),
+	]
+}

@@ -1,0 +1,152 @@
+//! The POP Network runtime.
+//!
+//! Pallets in this build: System, Timestamp, Aura, GRANDPA, Balances (POP), Session (which hands
+//! the Aura and GRANDPA authority sets over at each session, so that the SDPoS election can take
+//! them over), TransactionPayment and Sudo (the development chain only: the other presets leave
+//! its key empty, so it can do nothing there).
+//!
+//! Layout: [`configs`] holds one `Config` impl per pallet, [`apis`] the runtime APIs the node
+//! and wallets call, [`genesis_config_presets`] the named genesis states.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+// `construct_runtime`'s expansion is large.
+#![recursion_limit = "256"]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+extern crate alloc;
+
+pub mod apis;
+pub mod configs;
+pub mod genesis_config_presets;
+
+use alloc::borrow::Cow;
+use sp_runtime::{generic, impl_opaque_keys};
+#[cfg(feature = "std")]
+use sp_version::NativeVersion;
+use sp_version::RuntimeVersion;
+
+pub use frame_support::{construct_runtime, parameter_types};
+pub use pop_primitives::{
+	currency, time, AccountId, Address, Balance, BlockNumber, Hash, Header, Nonce, Signature,
+};
+
+/// Types the node needs without knowing the runtime's calls: blocks with opaque extrinsics and
+/// the session keys.
+pub mod opaque {
+	use super::*;
+	pub use pop_primitives::OpaqueBlock as Block;
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+	/// The hash of an opaque block.
+	pub type BlockId = generic::BlockId<Block>;
+
+	impl_opaque_keys! {
+		/// The keys a validator registers for a session: Aura to author, GRANDPA to finalize.
+		pub struct SessionKeys {
+			pub aura: Aura,
+			pub grandpa: Grandpa,
+		}
+	}
+}
+pub use opaque::SessionKeys;
+
+/// The version of this runtime. `spec_version` must go up with every change of logic, or nodes
+/// running the new code would disagree with those running the old.
+#[sp_version::runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: Cow::Borrowed("pop-network"),
+	impl_name: Cow::Borrowed("pop-network"),
+	authoring_version: 1,
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The native version, for `--version` and the node's compatibility checks.
+#[cfg(feature = "std")]
+pub fn native_version() -> NativeVersion {
+	NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
+}
+
+/// The transaction extensions, in the order a wallet signs them. They are the standard set that
+/// polkadot-js and every other Substrate wallet know, so that no wallet meets an unknown one.
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckMortality<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+);
+
+/// An extrinsic as it travels on the wire.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+
+/// The payload a signer signs.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// A block of this runtime.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+
+/// Storage migrations run on the next runtime upgrade.
+type Migrations = ();
+
+/// Dispatches extrinsics to the pallets.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+
+	#[runtime::pallet_index(2)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(3)]
+	pub type TransactionPayment = pallet_transaction_payment;
+
+	// Session before Aura and GRANDPA: at genesis it hands them the first authority set.
+	#[runtime::pallet_index(4)]
+	pub type Session = pallet_session;
+
+	#[runtime::pallet_index(5)]
+	pub type Aura = pallet_aura;
+
+	#[runtime::pallet_index(6)]
+	pub type Grandpa = pallet_grandpa;
+
+	#[runtime::pallet_index(7)]
+	pub type Sudo = pallet_sudo;
+}

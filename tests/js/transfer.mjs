@@ -1,0 +1,88 @@
+// polkadot-js compatibility check of pop-node.
+//
+// Usage: node transfer.mjs ws://127.0.0.1:<port>
+//
+// Connects with @polkadot/api, decodes the metadata, checks the chain's token properties, signs
+// a POP transfer from Alice to Dave with the standard sr25519 keyring, and waits until it is
+// finalized. Any warning or error that the library logs (an unknown signed extension, a type it
+// cannot determine, …) fails the run: a wallet user would meet the same.
+
+const problems = [];
+for (const level of ['warn', 'error']) {
+  const original = console[level].bind(console);
+  console[level] = (...args) => {
+    problems.push(`${level}: ${args.map(String).join(' ')}`);
+    original(...args);
+  };
+}
+
+const { ApiPromise, WsProvider, Keyring } = await import('@polkadot/api');
+const { cryptoWaitReady } = await import('@polkadot/util-crypto');
+
+const url = process.argv[2];
+if (!url) {
+  console.log('usage: node transfer.mjs ws://127.0.0.1:<port>');
+  process.exit(2);
+}
+
+function fail(message) {
+  console.log(`FAIL: ${message}`);
+  process.exit(1);
+}
+
+const timer = setTimeout(() => fail('timed out after 120 s'), 120_000);
+
+await cryptoWaitReady();
+const api = await ApiPromise.create({ provider: new WsProvider(url), throwOnConnect: true });
+
+const symbols = api.registry.chainTokens;
+const decimals = api.registry.chainDecimals;
+console.log(`connected to ${(await api.rpc.system.chain()).toString()}: tokens ${symbols} decimals ${decimals}`);
+if (symbols.join(',') !== 'POP,LIT') fail(`token symbols are ${symbols}`);
+if (decimals.join(',') !== '12,9') fail(`token decimals are ${decimals}`);
+
+// Every call and every storage item of the metadata must be decodable into known types.
+const pallets = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
+for (const needed of ['System', 'Balances', 'Session', 'Aura', 'Grandpa', 'TransactionPayment']) {
+  if (!pallets.includes(needed)) fail(`pallet ${needed} missing from metadata: ${pallets}`);
+}
+const extensions = api.registry.signedExtensions;
+console.log(`signed extensions: ${extensions.join(', ')}`);
+
+const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
+const alice = keyring.addFromUri('//Alice');
+const dave = keyring.addFromUri('//Dave');
+
+const amount = 7n * 10n ** 12n + 42n; // 7 POP and 42 planck
+const before = (await api.query.system.account(dave.address)).data.free.toBigInt();
+
+const info = await api.tx.balances.transferKeepAlive(dave.address, amount).paymentInfo(alice);
+console.log(`estimated fee: ${info.partialFee.toHuman()}`);
+
+const finalizedIn = await new Promise((resolve, reject) => {
+  api.tx.balances
+    .transferKeepAlive(dave.address, amount)
+    .signAndSend(alice, ({ status, dispatchError, events }) => {
+      if (dispatchError) reject(new Error(`dispatch error: ${dispatchError.toString()}`));
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        reject(new Error(`transaction ${status.type}`));
+      }
+      if (status.isFinalized) {
+        const ok = events.some(({ event }) => api.events.system.ExtrinsicSuccess.is(event));
+        const transfer = events.find(({ event }) => api.events.balances.Transfer.is(event));
+        if (!ok || !transfer) reject(new Error('no ExtrinsicSuccess/Transfer event'));
+        resolve(status.asFinalized.toHex());
+      }
+    })
+    .catch(reject);
+}).catch((e) => fail(e.message));
+
+const after = (await api.query.system.account(dave.address)).data.free.toBigInt();
+if (after - before !== amount) fail(`Dave received ${after - before}, expected ${amount}`);
+console.log(`transfer finalized in ${finalizedIn}; Dave received ${amount}`);
+
+await api.disconnect();
+clearTimeout(timer);
+if (problems.length) fail(`the library logged ${problems.length} warning(s)/error(s):\n${problems.join('\n')}`);
+console.log('OK');
+process.exit(0);

@@ -1,0 +1,114 @@
+//! Extrinsics and state, built with the runtime's own types so that the tests sign exactly what
+//! a wallet signs and read exactly what the runtime stores.
+
+use crate::{rpc::to_hex, Node};
+use codec::{Decode, Encode};
+use pop_primitives::{AccountId, Balance, Nonce};
+use pop_runtime::{RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic};
+use serde_json::json;
+use sp_core::hashing::{blake2_128, twox_128};
+use sp_keyring::Sr25519Keyring;
+use sp_runtime::generic::Era;
+
+/// What a signature commits to besides the call: the chain and the runtime version.
+#[derive(Clone, Debug)]
+pub struct ChainContext {
+	pub genesis_hash: sp_core::H256,
+	pub spec_version: u32,
+	pub transaction_version: u32,
+}
+
+impl ChainContext {
+	/// Reads the genesis hash and the runtime version from a node.
+	pub fn of(node: &Node) -> Self {
+		let genesis = node.call("chain_getBlockHash", json!([0]));
+		let genesis_hash = sp_core::H256::from_slice(&crate::rpc::from_hex(
+			genesis.as_str().expect("genesis hash"),
+		));
+		let version = node.call("state_getRuntimeVersion", json!([]));
+		Self {
+			genesis_hash,
+			spec_version: version["specVersion"].as_u64().expect("specVersion") as u32,
+			transaction_version: version["transactionVersion"].as_u64().expect("txVersion") as u32,
+		}
+	}
+}
+
+/// The standard transaction extensions with `nonce` and no tip, immortal.
+fn extensions(nonce: Nonce) -> TxExtension {
+	(
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckMortality::from(Era::Immortal),
+		frame_system::CheckNonce::from(nonce),
+		frame_system::CheckWeight::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::from(0),
+	)
+}
+
+/// Signs `call` as `signer` with `nonce`; the signature is made by `sign_with`, which is the
+/// signer itself except when a test forges one.
+pub fn signed_extrinsic(
+	ctx: &ChainContext,
+	call: RuntimeCall,
+	signer: Sr25519Keyring,
+	sign_with: Sr25519Keyring,
+	nonce: Nonce,
+) -> Vec<u8> {
+	let ext = extensions(nonce);
+	let implicit = (
+		(),
+		ctx.spec_version,
+		ctx.transaction_version,
+		ctx.genesis_hash,
+		ctx.genesis_hash,
+		(),
+		(),
+		(),
+	);
+	let payload = SignedPayload::from_raw(call.clone(), ext.clone(), implicit);
+	let signature = payload.using_encoded(|bytes| sign_with.sign(bytes));
+	UncheckedExtrinsic::new_signed(call, signer.to_account_id().into(), signature.into(), ext)
+		.encode()
+}
+
+/// A `transfer_keep_alive` of `amount` POP units to `dest`.
+pub fn transfer_call(dest: &AccountId, amount: Balance) -> RuntimeCall {
+	RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+		dest: dest.clone().into(),
+		value: amount,
+	})
+}
+
+/// Submits an encoded extrinsic; returns its hash or the node's error.
+pub fn submit(node: &Node, extrinsic: &[u8]) -> Result<String, crate::RpcError> {
+	node.rpc("author_submitExtrinsic", json!([to_hex(extrinsic)]))
+		.map(|h| h.as_str().expect("extrinsic hash").to_string())
+}
+
+/// The storage key of `System::Account(who)`.
+pub fn account_key(who: &AccountId) -> Vec<u8> {
+	let mut key = twox_128(b"System").to_vec();
+	key.extend(twox_128(b"Account"));
+	let encoded = who.encode();
+	key.extend(blake2_128(&encoded));
+	key.extend(encoded);
+	key
+}
+
+/// An account's nonce and POP balances, as stored.
+pub type AccountInfo = frame_system::AccountInfo<Nonce, pallet_balances::AccountData<Balance>>;
+
+/// Reads `who`'s account at block `at` (the best block if `None`); an absent account is empty.
+pub fn account(node: &Node, who: &AccountId, at: Option<&str>) -> AccountInfo {
+	node.storage(&account_key(who), at)
+		.map(|raw| AccountInfo::decode(&mut &raw[..]).expect("AccountInfo decodes"))
+		.unwrap_or_default()
+}
+
+/// `who`'s free POP at block `at`.
+pub fn free_balance(node: &Node, who: &AccountId, at: Option<&str>) -> Balance {
+	account(node, who, at).data.free
+}
