@@ -74,8 +74,9 @@ pub fn load(id: &str) -> Result<Box<dyn sc_service::ChainSpec>, String> {
 		"dev" => Box::new(development()?),
 		"" | "local" => Box::new(local()?),
 		"testnet" => Box::new(testnet()?),
-		path => Box::new(ChainSpec::from_json_file(std::path::PathBuf::from(path)).map_err(
-			|e| format!("cannot load chain spec {path}: {e}"),
-		)?),
+		path => Box::new(
+			ChainSpec::from_json_file(std::path::PathBuf::from(path))
+				.map_err(|e| format!("cannot load chain spec {path}: {e}"))?,
+		),
 	})
 }

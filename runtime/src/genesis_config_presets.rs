@@ -76,11 +76,7 @@ fn genesis(
 			keys: validators
 				.into_iter()
 				.map(|v| {
-					(
-						v.account.clone(),
-						v.account,
-						SessionKeys { aura: v.aura, grandpa: v.grandpa },
-					)
+					(v.account.clone(), v.account, SessionKeys { aura: v.aura, grandpa: v.grandpa })
 				})
 				.collect::<Vec<_>>(),
 		},
@@ -118,7 +114,8 @@ pub fn local_testnet() -> Value {
 /// The public-testnet template: placeholder validators to be replaced before a launch.
 pub fn testnet() -> Value {
 	let validators = local_validators();
-	let endowed = validators.iter().map(|v| (v.account.clone(), TESTNET_VALIDATOR_ENDOWMENT)).collect();
+	let endowed =
+		validators.iter().map(|v| (v.account.clone(), TESTNET_VALIDATOR_ENDOWMENT)).collect();
 	genesis(validators, endowed, None)
 }
 

@@ -120,11 +120,8 @@ impl Node {
 
 	fn spawn(&mut self) {
 		assert!(self.child.is_none(), "node already running");
-		let log = File::options()
-			.create(true)
-			.append(true)
-			.open(self.log_path())
-			.expect("open node log");
+		let log =
+			File::options().create(true).append(true).open(self.log_path()).expect("open node log");
 		let mut cmd = Command::new(pop_node_bin());
 		cmd.arg("--chain")
 			.arg(&self.config.chain)
@@ -148,9 +145,7 @@ impl Node {
 			cmd.arg("--bootnodes").args(&self.config.bootnodes);
 		}
 		cmd.args(&self.config.extra_args);
-		cmd.stdin(Stdio::null())
-			.stdout(log.try_clone().expect("log handle"))
-			.stderr(log);
+		cmd.stdin(Stdio::null()).stdout(log.try_clone().expect("log handle")).stderr(log);
 		let child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {:?}: {e}", cmd));
 		self.child = Some(child);
 		self.wait_for_rpc();
@@ -166,7 +161,10 @@ impl Node {
 				return;
 			}
 			if start.elapsed() > STARTUP_TIMEOUT {
-				panic!("pop-node RPC did not answer in {STARTUP_TIMEOUT:?}:\n{}", self.log_tail(60));
+				panic!(
+					"pop-node RPC did not answer in {STARTUP_TIMEOUT:?}:\n{}",
+					self.log_tail(60)
+				);
 			}
 			std::thread::sleep(Duration::from_millis(200));
 		}

@@ -16,8 +16,9 @@ impl RpcError {
 	/// The error's text with its data, for matching in assertions.
 	pub fn full_text(&self) -> String {
 		match self {
-			RpcError::Rpc { message, data, .. } =>
-				format!("{message} {}", data.as_ref().map(|d| d.to_string()).unwrap_or_default()),
+			RpcError::Rpc { message, data, .. } => {
+				format!("{message} {}", data.as_ref().map(|d| d.to_string()).unwrap_or_default())
+			}
 			RpcError::Transport(e) => e.clone(),
 		}
 	}

@@ -83,13 +83,8 @@ fn bad_extrinsics_get_clear_errors_and_the_chain_goes_on() {
 	// A transfer of more than the sender has: valid, but it fails on chain without losing funds
 	// beyond the fee.
 	let eve_before = free_balance(&node, &Eve.to_account_id(), None);
-	let too_much = signed_extrinsic(
-		&ctx,
-		transfer_call(&Alice.to_account_id(), eve_before * 2),
-		Eve,
-		Eve,
-		0,
-	);
+	let too_much =
+		signed_extrinsic(&ctx, transfer_call(&Alice.to_account_id(), eve_before * 2), Eve, Eve, 0);
 	submit(&node, &too_much).expect("a well-formed transfer enters the pool");
 
 	// It is included (Eve's nonce moves on), nothing changes hands, and blocks keep coming.
