@@ -6,7 +6,7 @@ use codec::{Decode, Encode};
 use pop_primitives::{AccountId, Balance, Nonce};
 use pop_runtime::{RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic};
 use serde_json::json;
-use sp_core::hashing::{blake2_128, twox_128};
+use sp_io::hashing::{blake2_128, twox_128};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::generic::Era;
 

@@ -127,8 +127,6 @@ impl Node {
 			.arg(&self.config.chain)
 			.arg("--base-path")
 			.arg(self.base.path().join("data"))
-			.arg("--port")
-			.arg(self.p2p_port.to_string())
 			.arg("--rpc-port")
 			.arg(self.rpc_port.to_string())
 			.arg("--listen-addr")
@@ -155,7 +153,7 @@ impl Node {
 		let start = std::time::Instant::now();
 		loop {
 			if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
-				panic!("pop-node exited with {status} during start-up:\n{}", self.log_tail(60));
+				panic!("pop-node exited with {status} during start-up (its log follows)");
 			}
 			if self.rpc.call("system_health", json!([])).is_ok() {
 				return;
