@@ -32,6 +32,10 @@ pub const NANO_LIT: Balance = 1;
 /// The least POP an account must hold to exist (POP's existential deposit).
 pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_POP;
 
+/// The least LIT an account must hold to exist through LIT alone: a millionth of a LIT, so that
+/// an account funded only by nanopayments stays alive.
+pub const LIT_EXISTENTIAL_DEPOSIT: Balance = LIT / 1_000_000;
+
 /// The default bond of a masternode: 50,000 POP. Governance can change the amount in force;
 /// this is the value a new network starts with.
 pub const MASTERNODE_BOND: Balance = 50_000 * POP;
@@ -49,5 +53,6 @@ mod tests {
 		assert_eq!(NANO_LIT * 1_000_000_000, LIT);
 		assert_eq!(MASTERNODE_BOND / POP, 50_000);
 		assert!(EXISTENTIAL_DEPOSIT > 0 && EXISTENTIAL_DEPOSIT < POP);
+		assert_eq!(LIT_EXISTENTIAL_DEPOSIT, 1_000 * NANO_LIT);
 	}
 }

@@ -1,29 +1,37 @@
 //! The named genesis states a chain spec is built from.
 //!
-//! - `development`: one validator (Alice), sudo held by Alice, the well-known dev accounts funded.
-//!   For `pop-node --dev`.
-//! - `local_testnet`: four validators (Alice, Bob, Charlie, Dave), the dev accounts funded, no sudo
-//!   key. For a local multi-node network and the end-to-end tests.
+//! - `development`: one validator (Alice), sudo held by Alice, the well-known dev accounts funded
+//!   with POP and LIT. For `pop-node --dev`.
+//! - `local_testnet`: four validators (Alice, Bob, Charlie, Dave), the dev accounts funded with
+//!   POP and LIT, no sudo key. For a local multi-node network and the end-to-end tests.
 //! - `testnet`: the template a real network fills in. Its four validators are placeholders with
 //!   the well-known development keys, so that the spec boots as it is for a rehearsal; a launch
 //!   replaces them with the validators' own keys (the README says how) and has no sudo key.
 
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
-use pop_primitives::{currency::POP, AccountId, Balance};
+use pop_primitives::{
+	currency::{LIT, POP},
+	AccountId, Balance,
+};
 use serde_json::Value;
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
-use super::{BalancesConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig};
+use super::{
+	BalancesConfig, LitBalancesConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
+};
 
 /// The name of the public-testnet template preset.
 pub const TESTNET_RUNTIME_PRESET: &str = "testnet";
 
 /// What each well-known development account starts with.
 const DEV_ENDOWMENT: Balance = 1_000_000 * POP;
+/// The LIT each well-known development account starts with on development and local chains, so
+/// that payments can be tried at once. (Outside genesis, LIT only comes from burning POP.)
+const DEV_LIT_ENDOWMENT: Balance = 10_000 * LIT;
 /// What each placeholder validator of the testnet template starts with.
 const TESTNET_VALIDATOR_ENDOWMENT: Balance = 100_000 * POP;
 
@@ -63,15 +71,17 @@ fn ed25519_of(who: Sr25519Keyring) -> GrandpaId {
 	ed.public().into()
 }
 
-/// Builds a genesis patch: the validators (with their session keys), the funded accounts and the
-/// sudo key, if any.
+/// Builds a genesis patch: the validators (with their session keys), the POP and LIT balances
+/// and the sudo key, if any.
 fn genesis(
 	validators: Vec<GenesisValidator>,
 	endowed: Vec<(AccountId, Balance)>,
+	lit: Vec<(AccountId, Balance)>,
 	sudo: Option<AccountId>,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig { balances: endowed },
+		lit_balances: LitBalancesConfig { balances: lit },
 		session: SessionConfig {
 			keys: validators
 				.into_iter()
@@ -94,6 +104,7 @@ pub fn development() -> Value {
 	genesis(
 		vec![GenesisValidator::dev(Sr25519Keyring::Alice)],
 		dev_accounts(DEV_ENDOWMENT),
+		dev_accounts(DEV_LIT_ENDOWMENT),
 		Some(Sr25519Keyring::Alice.to_account_id()),
 	)
 }
@@ -108,7 +119,7 @@ fn local_validators() -> Vec<GenesisValidator> {
 
 /// A local network of four validators and no sudo key.
 pub fn local_testnet() -> Value {
-	genesis(local_validators(), dev_accounts(DEV_ENDOWMENT), None)
+	genesis(local_validators(), dev_accounts(DEV_ENDOWMENT), dev_accounts(DEV_LIT_ENDOWMENT), None)
 }
 
 /// The public-testnet template: placeholder validators to be replaced before a launch.
@@ -116,7 +127,7 @@ pub fn testnet() -> Value {
 	let validators = local_validators();
 	let endowed =
 		validators.iter().map(|v| (v.account.clone(), TESTNET_VALIDATOR_ENDOWMENT)).collect();
-	genesis(validators, endowed, None)
+	genesis(validators, endowed, Vec::new(), None)
 }
 
 /// The JSON patch of the preset named `id`, if there is one.

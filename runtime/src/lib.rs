@@ -2,8 +2,8 @@
 //!
 //! Pallets in this build: System, Timestamp, Aura, GRANDPA, Balances (POP), Session (which hands
 //! the Aura and GRANDPA authority sets over at each session, so that the SDPoS election can take
-//! them over), TransactionPayment and Sudo (the development chain only: the other presets leave
-//! its key empty, so it can do nothing there).
+//! them over), TransactionPayment, Sudo (the development chain only: the other presets leave
+//! its key empty, so it can do nothing there), LitBalances (LIT) and Lit (POP → LIT).
 //!
 //! Layout: [`configs`] holds one `Config` impl per pallet, [`apis`] the runtime APIs the node
 //! and wallets call, [`genesis_config_presets`] the named genesis states.
@@ -25,7 +25,6 @@ use alloc::{borrow::Cow, vec::Vec};
 use sp_runtime::{generic, impl_opaque_keys};
 use sp_version::RuntimeVersion;
 
-pub use frame_support::{construct_runtime, parameter_types};
 pub use pop_primitives::{
 	currency, time, AccountId, Address, Balance, BlockNumber, Hash, Header, Nonce, Signature,
 };
@@ -36,9 +35,6 @@ pub mod opaque {
 	use super::*;
 	pub use pop_primitives::OpaqueBlock as Block;
 	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
-
-	/// The hash of an opaque block.
-	pub type BlockId = generic::BlockId<Block>;
 
 	impl_opaque_keys! {
 		/// The keys a validator registers for a session: Aura to author, GRANDPA to finalize.
@@ -141,4 +137,12 @@ mod runtime {
 
 	#[runtime::pallet_index(7)]
 	pub type Sudo = pallet_sudo;
+
+	/// LIT balances: a second instance of `pallet-balances` (see `configs/lit.rs`).
+	#[runtime::pallet_index(8)]
+	pub type LitBalances = pallet_balances<Instance1>;
+
+	/// Burn POP, mint LIT.
+	#[runtime::pallet_index(9)]
+	pub type Lit = pallet_lit;
 }

@@ -64,7 +64,7 @@ if (decimals.join(',') !== '12,9') fail(`token decimals are ${decimals}`);
 
 // Every call and every storage item of the metadata must be decodable into known types.
 const pallets = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
-for (const needed of ['System', 'Balances', 'Session', 'Aura', 'Grandpa', 'TransactionPayment']) {
+for (const needed of ['System', 'Balances', 'Session', 'Aura', 'Grandpa', 'TransactionPayment', 'LitBalances', 'Lit']) {
   if (!pallets.includes(needed)) fail(`pallet ${needed} missing from metadata: ${pallets}`);
 }
 const extensions = api.registry.signedExtensions;
@@ -73,6 +73,13 @@ console.log(`signed extensions: ${extensions.join(', ')}`);
 const keyring = new Keyring({ type: 'sr25519', ss58Format: api.registry.chainSS58 });
 const alice = keyring.addFromUri('//Alice');
 const dave = keyring.addFromUri('//Dave');
+
+// Both balances, as a wallet shows them: POP in System, LIT in the LitBalances pallet.
+const alicePop = (await api.query.system.account(alice.address)).data.free;
+const aliceLit = (await api.query.litBalances.account(alice.address)).free;
+console.log(`Alice holds ${alicePop.toHuman()} planck POP and ${aliceLit.toHuman()} units of LIT`);
+if (aliceLit.toBigInt() !== 10_000n * 10n ** 9n) fail(`Alice's LIT is ${aliceLit.toString()}`);
+if (typeof api.tx.lit?.mint !== 'function') fail('lit.mint is missing from the metadata');
 
 const amount = 7n * 10n ** 12n + 42n; // 7 POP and 42 planck
 const before = (await api.query.system.account(dave.address)).data.free.toBigInt();

@@ -88,14 +88,19 @@ pub fn submit(node: &Node, extrinsic: &[u8]) -> Result<String, crate::RpcError> 
 		.map(|h| h.as_str().expect("extrinsic hash").to_string())
 }
 
-/// The storage key of `System::Account(who)`.
-pub fn account_key(who: &AccountId) -> Vec<u8> {
-	let mut key = twox_128(b"System").to_vec();
+/// The storage key of `<pallet>::Account(who)`, a `Blake2_128Concat` map.
+fn account_key_in(pallet: &[u8], who: &AccountId) -> Vec<u8> {
+	let mut key = twox_128(pallet).to_vec();
 	key.extend(twox_128(b"Account"));
 	let encoded = who.encode();
 	key.extend(blake2_128(&encoded));
 	key.extend(encoded);
 	key
+}
+
+/// The storage key of `System::Account(who)`: nonce and POP balances.
+pub fn account_key(who: &AccountId) -> Vec<u8> {
+	account_key_in(b"System", who)
 }
 
 /// An account's nonce and POP balances, as stored.
@@ -111,4 +116,27 @@ pub fn account(node: &Node, who: &AccountId, at: Option<&str>) -> AccountInfo {
 /// `who`'s free POP at block `at`.
 pub fn free_balance(node: &Node, who: &AccountId, at: Option<&str>) -> Balance {
 	account(node, who, at).data.free
+}
+
+/// `who`'s free LIT at block `at` (LIT balances live in the `LitBalances` pallet's own map).
+pub fn free_lit(node: &Node, who: &AccountId, at: Option<&str>) -> Balance {
+	node.storage(&account_key_in(b"LitBalances", who), at)
+		.map(|raw| {
+			pallet_balances::AccountData::<Balance>::decode(&mut &raw[..])
+				.expect("LIT AccountData decodes")
+				.free
+		})
+		.unwrap_or_default()
+}
+
+/// Waits until `check` holds at the finalized head, and returns that head's hash.
+pub fn wait_finalized_until(
+	node: &Node,
+	what: &str,
+	mut check: impl FnMut(&str) -> bool,
+) -> String {
+	crate::wait_for(std::time::Duration::from_secs(90), what, || {
+		let head = node.finalized_hash();
+		check(&head).then_some(head)
+	})
 }

@@ -3,10 +3,12 @@
 //! - this file: System and Timestamp, the frame every other pallet stands on;
 //! - [`consensus`]: Session, Aura and GRANDPA: who authors and who finalizes;
 //! - [`monetary`]: Balances (POP) and TransactionPayment;
+//! - [`lit`]: LIT balances and the LIT burn-and-mint;
 //! - [`governance`]: Sudo, for the development chain only.
 
 pub mod consensus;
 pub mod governance;
+pub mod lit;
 pub mod monetary;
 
 use frame_support::{
