@@ -3,7 +3,8 @@
 //! Pallets in this build: System, Timestamp, Aura, GRANDPA, Balances (POP), Session (which hands
 //! the Aura and GRANDPA authority sets over at each session, so that the SDPoS election can take
 //! them over), TransactionPayment, Sudo (the development chain only: the other presets leave
-//! its key empty, so it can do nothing there), LitBalances (LIT) and Lit (POP → LIT).
+//! its key empty, so it can do nothing there), LitBalances (LIT), Lit (POP → LIT) and Fees
+//! (fees from the free quota, then LIT, then POP).
 //!
 //! Layout: [`configs`] holds one `Config` impl per pallet, [`apis`] the runtime APIs the node
 //! and wallets call, [`genesis_config_presets`] the named genesis states.
@@ -145,4 +146,8 @@ mod runtime {
 	/// Burn POP, mint LIT.
 	#[runtime::pallet_index(9)]
 	pub type Lit = pallet_lit;
+
+	/// Who pays a transaction's fee: the free quota, then LIT, then POP.
+	#[runtime::pallet_index(10)]
+	pub type Fees = pallet_fees;
 }

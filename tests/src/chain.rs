@@ -6,6 +6,7 @@ use codec::{Decode, Encode};
 use pop_primitives::{AccountId, Balance, Nonce};
 use pop_runtime::{RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic};
 use serde_json::json;
+use sp_core::{sr25519, Pair};
 use sp_io::hashing::{blake2_128, twox_128};
 use sp_keyring::Sr25519Keyring;
 use sp_runtime::generic::Era;
@@ -48,13 +49,23 @@ fn extensions(nonce: Nonce) -> TxExtension {
 	)
 }
 
-/// Signs `call` as `signer` with `nonce`; the signature is made by `sign_with`, which is the
-/// signer itself except when a test forges one.
+/// Signs `call` as `signer` with `nonce`.
 pub fn signed_extrinsic(
 	ctx: &ChainContext,
 	call: RuntimeCall,
 	signer: Sr25519Keyring,
-	sign_with: Sr25519Keyring,
+	nonce: Nonce,
+) -> Vec<u8> {
+	signed_by(ctx, call, &signer.pair(), &signer.pair(), nonce)
+}
+
+/// Signs `call` for the account of `signer` with `nonce`; the signature is made by `sign_with`,
+/// which is the signer itself except when a test forges one.
+pub fn signed_by(
+	ctx: &ChainContext,
+	call: RuntimeCall,
+	signer: &sr25519::Pair,
+	sign_with: &sr25519::Pair,
 	nonce: Nonce,
 ) -> Vec<u8> {
 	let ext = extensions(nonce);
@@ -70,8 +81,21 @@ pub fn signed_extrinsic(
 	);
 	let payload = SignedPayload::from_raw(call.clone(), ext.clone(), implicit);
 	let signature = payload.using_encoded(|bytes| sign_with.sign(bytes));
-	UncheckedExtrinsic::new_signed(call, signer.to_account_id().into(), signature.into(), ext)
-		.encode()
+	let account: AccountId = signer.public().into();
+	UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), ext).encode()
+}
+
+/// A fresh account no one has used: its key pair.
+pub fn fresh_pair() -> sr25519::Pair {
+	sr25519::Pair::generate().0
+}
+
+/// A `transfer_keep_alive` of `amount` LIT units to `dest`.
+pub fn lit_transfer_call(dest: &AccountId, amount: Balance) -> RuntimeCall {
+	RuntimeCall::LitBalances(pallet_balances::Call::transfer_keep_alive {
+		dest: dest.clone().into(),
+		value: amount,
+	})
 }
 
 /// A `transfer_keep_alive` of `amount` POP units to `dest`.

@@ -2,10 +2,12 @@
 //! includes a signed POP transfer, and turns bad input away with clear errors.
 
 use pop_e2e::{
-	chain::{free_balance, signed_extrinsic, submit, transfer_call, ChainContext},
+	chain::{
+		free_balance, free_lit, signed_by, signed_extrinsic, submit, transfer_call, ChainContext,
+	},
 	wait_for, Node, NodeConfig,
 };
-use pop_primitives::currency::POP;
+use pop_primitives::currency::{LIT, POP};
 use serde_json::json;
 use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Eve, Ferdie};
 use std::time::Duration;
@@ -40,11 +42,12 @@ fn signed_pop_transfer_is_included_finalized_and_visible() {
 	let ctx = ChainContext::of(&node);
 	let (from, to) = (Charlie.to_account_id(), Ferdie.to_account_id());
 	let from_before = free_balance(&node, &from, None);
+	let from_lit_before = free_lit(&node, &from, None);
 	let to_before = free_balance(&node, &to, None);
 	assert!(from_before > 10 * POP, "Charlie is funded at genesis");
 
 	let amount = 1_234 * POP + 5;
-	let xt = signed_extrinsic(&ctx, transfer_call(&to, amount), Charlie, Charlie, 0);
+	let xt = signed_extrinsic(&ctx, transfer_call(&to, amount), Charlie, 0);
 	submit(&node, &xt).expect("transfer accepted by the pool");
 
 	// Wait until the transfer is in a finalized block, then check both sides exactly.
@@ -53,10 +56,10 @@ fn signed_pop_transfer_is_included_finalized_and_visible() {
 		(free_balance(&node, &to, Some(&head)) != to_before).then_some(head)
 	});
 	assert_eq!(free_balance(&node, &to, Some(&finalized)), to_before + amount);
-	let from_after = free_balance(&node, &from, Some(&finalized));
-	let fee = from_before - amount - from_after;
-	assert!(fee > 0, "the sender paid a fee");
-	assert!(fee < POP / 10, "the fee of a transfer is small, got {fee}");
+	// Charlie holds LIT, so the fee came from his LIT: his POP moved by exactly the amount.
+	assert_eq!(free_balance(&node, &from, Some(&finalized)), from_before - amount);
+	let fee = from_lit_before - free_lit(&node, &from, Some(&finalized));
+	assert!(fee > 0 && fee < LIT / 10, "a small fee in LIT, got {fee}");
 	let nonce = node.call("system_accountNextIndex", json!([from.to_string()]));
 	assert_eq!(nonce, json!(1));
 }
@@ -73,18 +76,20 @@ fn bad_extrinsics_get_clear_errors_and_the_chain_goes_on() {
 	assert!(text.contains("decode"), "garbage error names decoding: {err}");
 
 	// A transfer claimed by Eve but signed by Bob.
-	let forged = signed_extrinsic(&ctx, transfer_call(&Alice.to_account_id(), POP), Eve, Bob, 0);
+	let forged =
+		signed_by(&ctx, transfer_call(&Alice.to_account_id(), POP), &Eve.pair(), &Bob.pair(), 0);
 	let err = submit(&node, &forged).expect_err("a bad signature is refused");
 	assert!(
 		err.full_text().to_lowercase().contains("bad signature"),
 		"bad-signature error says so: {err}"
 	);
 
-	// A transfer of more than the sender has: valid, but it fails on chain without losing funds
-	// beyond the fee.
+	// A transfer of more than the sender has: valid, but it fails on chain and moves nothing
+	// but the fee (paid in LIT, which Eve holds).
 	let eve_before = free_balance(&node, &Eve.to_account_id(), None);
+	let eve_lit_before = free_lit(&node, &Eve.to_account_id(), None);
 	let too_much =
-		signed_extrinsic(&ctx, transfer_call(&Alice.to_account_id(), eve_before * 2), Eve, Eve, 0);
+		signed_extrinsic(&ctx, transfer_call(&Alice.to_account_id(), eve_before * 2), Eve, 0);
 	submit(&node, &too_much).expect("a well-formed transfer enters the pool");
 
 	// It is included (Eve's nonce moves on), nothing changes hands, and blocks keep coming.
@@ -94,6 +99,7 @@ fn bad_extrinsics_get_clear_errors_and_the_chain_goes_on() {
 	});
 	let best = node.best_number();
 	node.wait_best(best + 2, BLOCKS);
-	let eve_after = free_balance(&node, &Eve.to_account_id(), None);
-	assert!(eve_after < eve_before && eve_before - eve_after < POP / 10, "only the fee was taken");
+	assert_eq!(free_balance(&node, &Eve.to_account_id(), None), eve_before, "no POP moved");
+	let fee = eve_lit_before - free_lit(&node, &Eve.to_account_id(), None);
+	assert!(fee > 0 && fee < LIT / 10, "only a small fee was taken, got {fee}");
 }

@@ -1,18 +1,25 @@
-//! POP balances and transaction fees.
+//! POP balances and transaction fees: computed by `pallet-transaction-payment` in POP, paid by
+//! `pallet-fees` from the free quota, then LIT, then POP (see that pallet), and burned.
 
 use frame_support::{
 	parameter_types,
 	traits::VariantCountOf,
 	weights::{ConstantMultiplier, IdentityFee},
 };
-use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use pallet_transaction_payment::{ConstFeeMultiplier, Multiplier};
 use pop_primitives::{
 	currency::{EXISTENTIAL_DEPOSIT, MICRO_POP},
-	Balance,
+	params::FEE_QUOTA_WINDOW,
+	Balance, BlockNumber,
 };
-use sp_runtime::traits::One;
+use sp_runtime::{
+	traits::{Convert, One},
+	Perbill,
+};
 
-use super::super::{Balances, Runtime, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason};
+use super::super::{
+	Balances, LitBalances, Runtime, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
+};
 
 parameter_types! {
 	pub const ExistentialDeposit: Balance = EXISTENTIAL_DEPOSIT;
@@ -44,9 +51,8 @@ parameter_types! {
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	// Fees are paid in POP and burned. (The dual-token work replaces this with the free quota,
-	// then LIT, then POP, behind the same `ChargeTransactionPayment` extension.)
-	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
+	// The free quota, then LIT, then POP; behind the standard `ChargeTransactionPayment`.
+	type OnChargeTransaction = pallet_fees::FeeAdapter<Runtime>;
 	/// One plank of POP per picosecond of weight: a transfer costs about 0.0002 POP.
 	type WeightToFee = IdentityFee<Balance>;
 	/// One micro-POP per byte.
@@ -54,4 +60,30 @@ impl pallet_transaction_payment::Config for Runtime {
 	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
 	type OperationalFeeMultiplier = OperationalFeeMultiplier;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Each day an account may spend a thousandth of its bonded POP on fees: a masternode's
+	/// 50,000 POP bond covers some sixty thousand transfers a day.
+	pub const QuotaPerBondedPop: Perbill = Perbill::from_parts(1_000_000);
+	pub const QuotaWindow: BlockNumber = FEE_QUOTA_WINDOW;
+}
+
+/// Prices a fee (POP units) in LIT units at the burn-and-mint rate in force.
+pub struct FeeInLit;
+impl Convert<Balance, Option<Balance>> for FeeInLit {
+	fn convert(fee: Balance) -> Option<Balance> {
+		pallet_lit::Pallet::<Runtime>::lit_for(fee, pallet_lit::Pallet::<Runtime>::rate()).ok()
+	}
+}
+
+impl pallet_fees::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Pop = Balances;
+	type Lit = LitBalances;
+	// No POP can be bonded yet: the SDPoS and masternode pallets will report their bonds here.
+	type BondedPop = ();
+	type QuotaPerBondedPop = QuotaPerBondedPop;
+	type QuotaWindow = QuotaWindow;
+	type PopToLit = FeeInLit;
 }

@@ -1,0 +1,170 @@
+//! The `OnChargeTransaction` that pays fees from the quota, then LIT, then POP.
+
+use crate::{Config, Pallet};
+use core::marker::PhantomData;
+use frame_support::{
+	traits::{
+		fungible::{Balanced, Credit, Inspect},
+		tokens::{Fortitude, Precision, Preservation, WithdrawConsequence},
+		Imbalance,
+	},
+	unsigned::TransactionValidityError,
+};
+use pallet_transaction_payment::{OnChargeTransaction, TxCreditHold};
+use sp_runtime::{
+	traits::{Convert, DispatchInfoOf, PostDispatchInfoOf, Zero},
+	transaction_validity::InvalidTransaction,
+};
+
+/// Charges fees in the order the pallet documents. Set it as `pallet-transaction-payment`'s
+/// `OnChargeTransaction`.
+pub struct FeeAdapter<T>(PhantomData<T>);
+
+/// How a transaction's fee was paid, kept between dispatch and the refund.
+pub enum FeePayment<T: Config> {
+	/// No fee was due.
+	Nothing,
+	/// From the free quota: `fee` POP units were recorded as used.
+	Quota { fee: u128 },
+	/// In LIT: the withdrawn LIT, burned after the refund.
+	Lit(Credit<T::AccountId, T::Lit>),
+	/// In POP: the withdrawn POP, burned after the refund.
+	Pop(Credit<T::AccountId, T::Pop>),
+}
+
+impl<T: Config> Default for FeePayment<T> {
+	fn default() -> Self {
+		FeePayment::Nothing
+	}
+}
+
+// The adapter keeps the withdrawn credit in its own `LiquidityInfo`; no other pallet draws on
+// it during dispatch.
+impl<T: Config> TxCreditHold<T> for FeeAdapter<T> {
+	type Credit = ();
+}
+
+impl<T: Config> FeeAdapter<T> {
+	/// The LIT that pays a fee of `fee` POP units, if the conversion works and is not zero.
+	fn lit_fee(fee: u128) -> Option<u128> {
+		T::PopToLit::convert(fee).filter(|lit| !lit.is_zero())
+	}
+
+	/// Whether the quota covers `fee`. Tips are paid in tokens, never from the quota.
+	fn quota_covers(who: &T::AccountId, fee: u128, tip: u128) -> bool {
+		tip.is_zero() && Pallet::<T>::quota_left(who) >= fee
+	}
+}
+
+impl<T: Config> OnChargeTransaction<T> for FeeAdapter<T> {
+	type Balance = u128;
+	type LiquidityInfo = FeePayment<T>;
+
+	fn withdraw_fee(
+		who: &T::AccountId,
+		_call: &T::RuntimeCall,
+		_dispatch_info: &DispatchInfoOf<T::RuntimeCall>,
+		fee_with_tip: u128,
+		tip: u128,
+	) -> Result<Self::LiquidityInfo, TransactionValidityError> {
+		if fee_with_tip.is_zero() {
+			return Ok(FeePayment::Nothing);
+		}
+		if Self::quota_covers(who, fee_with_tip, tip) {
+			Pallet::<T>::spend_quota(who, fee_with_tip);
+			Pallet::<T>::note_quota_fee(who, fee_with_tip);
+			return Ok(FeePayment::Quota { fee: fee_with_tip });
+		}
+		if let Some(lit) = Self::lit_fee(fee_with_tip) {
+			if let Ok(credit) = T::Lit::withdraw(
+				who,
+				lit,
+				Precision::Exact,
+				Preservation::Preserve,
+				Fortitude::Polite,
+			) {
+				Pallet::<T>::note_lit_fee(who, fee_with_tip, lit);
+				return Ok(FeePayment::Lit(credit));
+			}
+		}
+		T::Pop::withdraw(
+			who,
+			fee_with_tip,
+			Precision::Exact,
+			Preservation::Preserve,
+			Fortitude::Polite,
+		)
+		.map(FeePayment::Pop)
+		.map_err(|_| InvalidTransaction::Payment.into())
+	}
+
+	fn can_withdraw_fee(
+		who: &T::AccountId,
+		_call: &T::RuntimeCall,
+		_dispatch_info: &DispatchInfoOf<T::RuntimeCall>,
+		fee_with_tip: u128,
+		tip: u128,
+	) -> Result<(), TransactionValidityError> {
+		if fee_with_tip.is_zero() || Self::quota_covers(who, fee_with_tip, tip) {
+			return Ok(());
+		}
+		let lit_ok = Self::lit_fee(fee_with_tip)
+			.is_some_and(|lit| T::Lit::can_withdraw(who, lit) == WithdrawConsequence::Success);
+		if lit_ok || T::Pop::can_withdraw(who, fee_with_tip) == WithdrawConsequence::Success {
+			Ok(())
+		} else {
+			Err(InvalidTransaction::Payment.into())
+		}
+	}
+
+	fn correct_and_deposit_fee(
+		who: &T::AccountId,
+		_dispatch_info: &DispatchInfoOf<T::RuntimeCall>,
+		_post_info: &PostDispatchInfoOf<T::RuntimeCall>,
+		corrected_fee_with_tip: u128,
+		_tip: u128,
+		paid: Self::LiquidityInfo,
+	) -> Result<(), TransactionValidityError> {
+		match paid {
+			FeePayment::Nothing => {}
+			FeePayment::Quota { fee } => {
+				Pallet::<T>::refund_quota(who, fee.saturating_sub(corrected_fee_with_tip))
+			}
+			FeePayment::Lit(credit) => {
+				let due = Self::lit_fee(corrected_fee_with_tip).unwrap_or(0).min(credit.peek());
+				let (burned, refund) = credit.split(due);
+				refund_or_burn::<T, T::Lit>(who, refund);
+				drop(burned);
+			}
+			FeePayment::Pop(credit) => {
+				let (burned, refund) = credit.split(corrected_fee_with_tip);
+				refund_or_burn::<T, T::Pop>(who, refund);
+				drop(burned);
+			}
+		}
+		Ok(())
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn endow_account(who: &T::AccountId, amount: u128) {
+		let _ = T::Pop::deposit(who, amount, Precision::BestEffort);
+	}
+
+	#[cfg(feature = "runtime-benchmarks")]
+	fn minimum_balance() -> u128 {
+		T::Pop::minimum_balance()
+	}
+}
+
+/// Gives `refund` back to `who`; if it cannot (the account is gone, or the refund alone would be
+/// below the existential deposit), it is burned with the fee.
+fn refund_or_burn<T: Config, F: Balanced<T::AccountId> + Inspect<T::AccountId>>(
+	who: &T::AccountId,
+	refund: Credit<T::AccountId, F>,
+) {
+	if refund.peek().is_zero() || !frame_system::Pallet::<T>::account_exists(who) {
+		return;
+	}
+	// A refused refund is dropped, which burns it.
+	let _ = F::resolve(who, refund);
+}

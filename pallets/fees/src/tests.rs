@@ -1,0 +1,194 @@
+//! The fee order (quota, then LIT, then POP, then rejection), refunds, regeneration and
+//! existential deposits, exercised through the `OnChargeTransaction` that the standard
+//! `ChargeTransactionPayment` extension calls.
+
+use crate::{mock::*, Event, FeeAdapter, FeePayment, Pallet};
+use frame_support::dispatch::{DispatchInfo, PostDispatchInfo};
+use pallet_transaction_payment::OnChargeTransaction;
+use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
+
+type Adapter = FeeAdapter<Test>;
+
+fn call() -> RuntimeCall {
+	RuntimeCall::System(frame_system::Call::remark { remark: vec![] })
+}
+
+fn charge(who: u64, fee: u128, tip: u128) -> Result<FeePayment<Test>, TransactionValidityError> {
+	let info = DispatchInfo::default();
+	let can =
+		<Adapter as OnChargeTransaction<Test>>::can_withdraw_fee(&who, &call(), &info, fee, tip);
+	let paid = <Adapter as OnChargeTransaction<Test>>::withdraw_fee(&who, &call(), &info, fee, tip);
+	assert_eq!(can.is_ok(), paid.is_ok(), "validation and charging agree");
+	paid
+}
+
+fn settle(who: u64, corrected: u128, paid: FeePayment<Test>) {
+	<Adapter as OnChargeTransaction<Test>>::correct_and_deposit_fee(
+		&who,
+		&DispatchInfo::default(),
+		&PostDispatchInfo::default(),
+		corrected,
+		0,
+		paid,
+	)
+	.unwrap();
+}
+
+fn source(p: &FeePayment<Test>) -> &'static str {
+	match p {
+		FeePayment::Nothing => "nothing",
+		FeePayment::Quota { .. } => "quota",
+		FeePayment::Lit(_) => "lit",
+		FeePayment::Pop(_) => "pop",
+	}
+}
+
+fn pop(who: u64) -> u128 {
+	Balances::free_balance(who)
+}
+
+fn lit(who: u64) -> u128 {
+	LitBalances::free_balance(who)
+}
+
+#[test]
+fn the_quota_pays_first_and_nothing_is_withdrawn() {
+	new_test_ext().execute_with(|| {
+		assert_eq!(Pallet::<Test>::quota_of(&ALICE), 10 * POP);
+		let paid = charge(ALICE, 3 * POP, 0).unwrap();
+		assert_eq!(source(&paid), "quota");
+		settle(ALICE, 3 * POP, paid);
+		assert_eq!((pop(ALICE), lit(ALICE)), (100 * POP, 10 * LIT));
+		assert_eq!(Pallet::<Test>::quota_left(&ALICE), 7 * POP);
+		System::assert_last_event(Event::FeePaidFromQuota { who: ALICE, fee: 3 * POP }.into());
+	});
+}
+
+#[test]
+fn an_exhausted_quota_falls_to_lit_then_pop_then_rejection() {
+	new_test_ext().execute_with(|| {
+		// 4 POP fees: two from the quota (8 of 10), the third does not fit in the 2 left.
+		for _ in 0..2 {
+			let paid = charge(ALICE, 4 * POP, 0).unwrap();
+			assert_eq!(source(&paid), "quota");
+			settle(ALICE, 4 * POP, paid);
+		}
+		let lit_issuance = LitBalances::total_issuance();
+		// 4 POP at 2 LIT per POP = 8 LIT, from Alice's 10 LIT.
+		let paid = charge(ALICE, 4 * POP, 0).unwrap();
+		assert_eq!(source(&paid), "lit");
+		settle(ALICE, 4 * POP, paid);
+		assert_eq!(lit(ALICE), 2 * LIT);
+		assert_eq!(LitBalances::total_issuance(), lit_issuance - 8 * LIT, "LIT fees are burned");
+		System::assert_has_event(
+			Event::FeePaidInLit { who: ALICE, fee: 4 * POP, lit: 8 * LIT }.into(),
+		);
+		// 8 more LIT are not there: POP pays.
+		let pop_issuance = Balances::total_issuance();
+		let paid = charge(ALICE, 4 * POP, 0).unwrap();
+		assert_eq!(source(&paid), "pop");
+		settle(ALICE, 4 * POP, paid);
+		assert_eq!(pop(ALICE), 96 * POP);
+		assert_eq!(Balances::total_issuance(), pop_issuance - 4 * POP, "POP fees are burned");
+		// The smaller quota that is left still covers a small fee.
+		assert_eq!(source(&charge(ALICE, 2 * POP, 0).unwrap()), "quota");
+		// Dave has nothing: rejected, and nothing changes.
+		assert_eq!(charge(DAVE, 1, 0).err(), Some(InvalidTransaction::Payment.into()));
+		assert!(!System::account_exists(&DAVE));
+	});
+}
+
+#[test]
+fn the_quota_regenerates_in_the_next_window() {
+	new_test_ext().execute_with(|| {
+		let paid = charge(ALICE, 10 * POP, 0).unwrap();
+		settle(ALICE, 10 * POP, paid);
+		assert_eq!(Pallet::<Test>::quota_left(&ALICE), 0);
+		System::set_block_number(WINDOW as u64 - 1);
+		assert_eq!(Pallet::<Test>::quota_left(&ALICE), 0, "same window");
+		System::set_block_number(WINDOW as u64);
+		assert_eq!(Pallet::<Test>::quota_left(&ALICE), 10 * POP, "new window");
+		assert_eq!(source(&charge(ALICE, 10 * POP, 0).unwrap()), "quota");
+		// The quota follows the bond: unbonding half halves it.
+		bond(ALICE, 500 * POP);
+		assert_eq!(Pallet::<Test>::quota_left(&ALICE), 0);
+		System::set_block_number(2 * WINDOW as u64);
+		assert_eq!(Pallet::<Test>::quota_left(&ALICE), 5 * POP);
+	});
+}
+
+#[test]
+fn unused_fees_go_back_where_they_came_from() {
+	new_test_ext().execute_with(|| {
+		// Quota: 6 charged, 2 used.
+		let paid = charge(ALICE, 6 * POP, 0).unwrap();
+		settle(ALICE, 2 * POP, paid);
+		assert_eq!(Pallet::<Test>::quota_left(&ALICE), 8 * POP);
+
+		// LIT: Carol has no POP and no quota. 1 POP of fee = 2 LIT charged, half used.
+		let paid = charge(CAROL, POP, 0).unwrap();
+		assert_eq!(source(&paid), "lit");
+		assert_eq!(lit(CAROL), 8 * LIT);
+		settle(CAROL, POP / 2, paid);
+		assert_eq!(lit(CAROL), 9 * LIT, "1 LIT refunded, 1 LIT burned");
+		assert_eq!(LitBalances::total_issuance(), 20 * LIT - LIT);
+
+		// POP: Bob has only POP. 3 charged, 1 used.
+		let paid = charge(BOB, 3 * POP, 0).unwrap();
+		assert_eq!(source(&paid), "pop");
+		settle(BOB, POP, paid);
+		assert_eq!(pop(BOB), 99 * POP);
+	});
+}
+
+#[test]
+fn an_account_holding_only_lit_exists_and_pays_in_lit() {
+	new_test_ext().execute_with(|| {
+		assert!(System::account_exists(&CAROL));
+		assert_eq!(pop(CAROL), 0);
+		let paid = charge(CAROL, POP, 0).unwrap();
+		assert_eq!(source(&paid), "lit");
+		settle(CAROL, POP, paid);
+		assert_eq!(lit(CAROL), 8 * LIT);
+	});
+}
+
+#[test]
+fn fees_never_take_an_account_below_its_existential_deposit() {
+	new_test_ext().execute_with(|| {
+		// Carol's 10 LIT pay a fee of 5 POP (10 LIT) only by reaping her: refused, nothing lost.
+		assert_eq!(charge(CAROL, 5 * POP, 0).err(), Some(InvalidTransaction::Payment.into()));
+		assert_eq!(lit(CAROL), 10 * LIT);
+		// Leaving exactly the existential deposit is fine.
+		let fee = (10 * LIT - LIT_ED) * 1_000 / 2;
+		let paid = charge(CAROL, fee, 0).unwrap();
+		settle(CAROL, fee, paid);
+		assert_eq!(lit(CAROL), LIT_ED);
+		assert!(System::account_exists(&CAROL));
+		// POP alike: Bob may spend all but the existential deposit.
+		assert_eq!(charge(BOB, 100 * POP, 0).err(), Some(InvalidTransaction::Payment.into()));
+		let paid = charge(BOB, 100 * POP - POP_ED, 0).unwrap();
+		settle(BOB, 100 * POP - POP_ED, paid);
+		assert_eq!(pop(BOB), POP_ED);
+	});
+}
+
+#[test]
+fn a_tip_is_never_paid_from_the_quota() {
+	new_test_ext().execute_with(|| {
+		let paid = charge(ALICE, 2 * POP, POP).unwrap();
+		assert_eq!(source(&paid), "lit", "a tipped transaction pays in tokens");
+		assert_eq!(Pallet::<Test>::quota_left(&ALICE), 10 * POP);
+	});
+}
+
+#[test]
+fn a_fee_too_small_to_price_in_lit_is_paid_in_pop() {
+	new_test_ext().execute_with(|| {
+		// 400 POP units are 0.8 LIT units: LIT would pay nothing, so POP pays.
+		bond(ALICE, 0);
+		let paid = charge(ALICE, 400, 0).unwrap();
+		assert_eq!(source(&paid), "pop");
+		assert_eq!(source(&charge(ALICE, 0, 0).unwrap()), "nothing");
+	});
+}
