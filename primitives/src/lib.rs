@@ -9,6 +9,7 @@
 pub mod currency;
 pub mod params;
 pub mod time;
+pub mod voucher;
 
 use sp_runtime::{
 	generic,

@@ -3,8 +3,8 @@
 //! Pallets in this build: System, Timestamp, Aura, GRANDPA, Balances (POP), Session (which hands
 //! the Aura and GRANDPA authority sets over at each session, so that the SDPoS election can take
 //! them over), TransactionPayment, Sudo (the development chain only: the other presets leave
-//! its key empty, so it can do nothing there), LitBalances (LIT), Lit (POP → LIT) and Fees
-//! (fees from the free quota, then LIT, then POP).
+//! its key empty, so it can do nothing there), LitBalances (LIT), Lit (POP → LIT), Fees
+//! (fees from the free quota, then LIT, then POP) and Nanopay (batched payouts, payment channels).
 //!
 //! Layout: [`configs`] holds one `Config` impl per pallet, [`apis`] the runtime APIs the node
 //! and wallets call, [`genesis_config_presets`] the named genesis states.
@@ -150,4 +150,8 @@ mod runtime {
 	/// Who pays a transaction's fee: the free quota, then LIT, then POP.
 	#[runtime::pallet_index(10)]
 	pub type Fees = pallet_fees;
+
+	/// Nanopayments in LIT: batched payouts and payment channels.
+	#[runtime::pallet_index(11)]
+	pub type Nanopay = pallet_nanopay;
 }

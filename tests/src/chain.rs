@@ -142,15 +142,24 @@ pub fn free_balance(node: &Node, who: &AccountId, at: Option<&str>) -> Balance {
 	account(node, who, at).data.free
 }
 
-/// `who`'s free LIT at block `at` (LIT balances live in the `LitBalances` pallet's own map).
-pub fn free_lit(node: &Node, who: &AccountId, at: Option<&str>) -> Balance {
+/// `who`'s LIT account at block `at` (LIT balances live in the `LitBalances` pallet's own map):
+/// `free`, and `reserved`, which includes LIT on hold.
+pub fn lit_account(
+	node: &Node,
+	who: &AccountId,
+	at: Option<&str>,
+) -> pallet_balances::AccountData<Balance> {
 	node.storage(&account_key_in(b"LitBalances", who), at)
 		.map(|raw| {
 			pallet_balances::AccountData::<Balance>::decode(&mut &raw[..])
 				.expect("LIT AccountData decodes")
-				.free
 		})
 		.unwrap_or_default()
+}
+
+/// `who`'s free LIT at block `at`.
+pub fn free_lit(node: &Node, who: &AccountId, at: Option<&str>) -> Balance {
+	lit_account(node, who, at).free
 }
 
 /// Waits until `check` holds at the finalized head, and returns that head's hash.

@@ -1,4 +1,4 @@
-//! LIT, the second token: its balances and its burn-and-mint from POP.
+//! LIT, the second token: its balances, its burn-and-mint from POP, and nanopayments in it.
 //!
 //! **Why a second `pallet-balances` instance.** LIT needs what POP has — transfers every wallet
 //! knows, existential deposits, holds and freezes for payment channels, and an account that holds
@@ -18,7 +18,8 @@ use frame_support::{
 use frame_system::EnsureRoot;
 use pop_primitives::{
 	currency::{LIT_DECIMALS, LIT_EXISTENTIAL_DEPOSIT, POP_DECIMALS},
-	AccountId, Balance,
+	time::DAYS,
+	AccountId, Balance, BlockNumber,
 };
 use sp_runtime::FixedU128;
 
@@ -69,4 +70,20 @@ impl pallet_lit::Config for Runtime {
 	type LitDecimals = LitDecimals;
 	type InitialRate = InitialLitPerPop;
 	type WeightInfo = pallet_lit::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// One batched payout pays at most this many accounts.
+	pub const MaxPayees: u32 = 256;
+	/// A payment channel stays open at most a month.
+	pub const MaxChannelDuration: BlockNumber = 30 * DAYS;
+}
+
+impl pallet_nanopay::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+	type Lit = LitBalances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type MaxPayees = MaxPayees;
+	type MaxChannelDuration = MaxChannelDuration;
+	type WeightInfo = pallet_nanopay::weights::SubstrateWeight<Runtime>;
 }
