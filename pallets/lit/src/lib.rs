@@ -214,9 +214,7 @@ pub mod pallet {
 		pub fn lit_for(pop: BalanceOf<T>, rate: FixedU128) -> Result<BalanceOf<T>, DispatchError> {
 			// lit = pop × rate × 10^lit_decimals / 10^pop_decimals, multiplying first so that no
 			// precision is lost before the last division.
-			let scaled = FixedU128::from_inner(rate.into_inner())
-				.checked_mul_int(pop)
-				.ok_or(Error::<T>::Overflow)?;
+			let scaled = rate.checked_mul_int(pop).ok_or(Error::<T>::Overflow)?;
 			let (pd, ld) = (T::PopDecimals::get() as u32, T::LitDecimals::get() as u32);
 			let lit = if ld >= pd {
 				scaled.checked_mul(10u128.pow(ld - pd)).ok_or(Error::<T>::Overflow)?
