@@ -131,7 +131,10 @@ impl<T: Config> OnChargeTransaction<T> for FeeAdapter<T> {
 				Pallet::<T>::refund_quota(who, fee.saturating_sub(corrected_fee_with_tip))
 			}
 			FeePayment::Lit(credit) => {
-				let due = Self::lit_fee(corrected_fee_with_tip).unwrap_or(0).min(credit.peek());
+				// If the corrected fee cannot be priced, keep the whole fee rather than refund it.
+				let due = T::PopToLit::convert(corrected_fee_with_tip)
+					.unwrap_or(credit.peek())
+					.min(credit.peek());
 				let (burned, refund) = credit.split(due);
 				refund_or_burn::<T, T::Lit>(who, refund);
 				drop(burned);
