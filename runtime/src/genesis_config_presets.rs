@@ -21,8 +21,12 @@ use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRE
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use super::{
-	BalancesConfig, LitBalancesConfig, RuntimeGenesisConfig, SessionConfig, SessionKeys, SudoConfig,
+	configs::sdpos::public_params, BalancesConfig, LitBalancesConfig, RuntimeGenesisConfig,
+	SdposConfig, SessionConfig, SessionKeys, SudoConfig,
 };
+use pallet_sdpos::SdposParams;
+use pop_primitives::params::NUM_SUPERDELEGATES_TEST;
+use sp_runtime::Perbill;
 
 /// The name of the public-testnet template preset.
 pub const TESTNET_RUNTIME_PRESET: &str = "testnet";
@@ -34,6 +38,27 @@ const DEV_ENDOWMENT: Balance = 1_000_000 * POP;
 const DEV_LIT_ENDOWMENT: Balance = 10_000 * LIT;
 /// What each placeholder validator of the testnet template starts with.
 const TESTNET_VALIDATOR_ENDOWMENT: Balance = 100_000 * POP;
+/// The self-bond of each genesis delegate, and the bond of each genesis superdelegate.
+const GENESIS_BOND: Balance = 10_000 * POP;
+
+/// SDPoS on development and local chains: short eras (ten blocks, one minute) and a short
+/// unbonding period, so that elections and payouts can be watched; four delegates and four
+/// superdelegates (f = 1).
+fn test_params() -> SdposParams<pop_primitives::BlockNumber> {
+	SdposParams {
+		num_delegates: 4,
+		num_superdelegates: NUM_SUPERDELEGATES_TEST,
+		min_candidate_bond: 1_000 * POP,
+		min_superdelegate_bond: 1_000 * POP,
+		min_voter_bond: POP,
+		era_length: 10,
+		unbonding_period: 20,
+		inflation: Perbill::from_percent(5),
+		superdelegate_share: Perbill::from_percent(10),
+		masternode_share: Perbill::from_percent(25),
+		offline_slash: Perbill::from_percent(1),
+	}
+}
 
 /// A validator at genesis: its account and the keys it authors and finalizes with.
 struct GenesisValidator {
@@ -71,15 +96,29 @@ fn ed25519_of(who: Sr25519Keyring) -> GrandpaId {
 	ed.public().into()
 }
 
-/// Builds a genesis patch: the validators (with their session keys), the POP and LIT balances
-/// and the sudo key, if any.
+/// Builds a genesis patch: the validators (with their session keys, as the first SDPoS delegates
+/// and superdelegates), the POP and LIT balances, the SDPoS parameters and the sudo key, if any.
 fn genesis(
 	validators: Vec<GenesisValidator>,
 	endowed: Vec<(AccountId, Balance)>,
 	lit: Vec<(AccountId, Balance)>,
+	params: SdposParams<pop_primitives::BlockNumber>,
 	sudo: Option<AccountId>,
 ) -> Value {
+	let delegates: Vec<_> = validators.iter().map(|v| (v.account.clone(), GENESIS_BOND)).collect();
+	// The first moderation set: the genesis validators, signing verdicts with their ed25519 key.
+	let superdelegates: Vec<_> = validators
+		.iter()
+		.take(params.num_superdelegates as usize)
+		.map(|v| {
+			let key: [u8; 32] = sp_core::crypto::ByteArray::as_slice(&v.grandpa)
+				.try_into()
+				.expect("ed25519 keys are 32 bytes");
+			(v.account.clone(), GENESIS_BOND, key)
+		})
+		.collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
+		sdpos: SdposConfig { params: Some(params), delegates, voters: vec![], superdelegates },
 		balances: BalancesConfig { balances: endowed },
 		lit_balances: LitBalancesConfig { balances: lit },
 		session: SessionConfig {
@@ -105,6 +144,7 @@ pub fn development() -> Value {
 		vec![GenesisValidator::dev(Sr25519Keyring::Alice)],
 		dev_accounts(DEV_ENDOWMENT),
 		dev_accounts(DEV_LIT_ENDOWMENT),
+		test_params(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
 	)
 }
@@ -119,7 +159,13 @@ fn local_validators() -> Vec<GenesisValidator> {
 
 /// A local network of four validators and no sudo key.
 pub fn local_testnet() -> Value {
-	genesis(local_validators(), dev_accounts(DEV_ENDOWMENT), dev_accounts(DEV_LIT_ENDOWMENT), None)
+	genesis(
+		local_validators(),
+		dev_accounts(DEV_ENDOWMENT),
+		dev_accounts(DEV_LIT_ENDOWMENT),
+		test_params(),
+		None,
+	)
 }
 
 /// The public-testnet template: placeholder validators to be replaced before a launch.
@@ -127,7 +173,8 @@ pub fn testnet() -> Value {
 	let validators = local_validators();
 	let endowed =
 		validators.iter().map(|v| (v.account.clone(), TESTNET_VALIDATOR_ENDOWMENT)).collect();
-	genesis(validators, endowed, Vec::new(), None)
+	let params = SdposParams { num_superdelegates: NUM_SUPERDELEGATES_TEST, ..public_params() };
+	genesis(validators, endowed, Vec::new(), params, None)
 }
 
 /// The JSON patch of the preset named `id`, if there is one.

@@ -18,6 +18,10 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+// Declared before `apis`, whose benchmark API uses the macros it defines.
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+mod benches;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
@@ -154,4 +158,11 @@ mod runtime {
 	/// Nanopayments in LIT: batched payouts and payment channels.
 	#[runtime::pallet_index(11)]
 	pub type Nanopay = pallet_nanopay;
+
+	// Staking: who authors, who finalizes, who moderates.
+	#[runtime::pallet_index(12)]
+	pub type Authorship = pallet_authorship;
+
+	#[runtime::pallet_index(13)]
+	pub type Sdpos = pallet_sdpos;
 }

@@ -173,3 +173,47 @@ pub fn wait_finalized_until(
 		check(&head).then_some(head)
 	})
 }
+
+/// The storage key of a plain storage value `<pallet>::<item>`.
+pub fn value_key(pallet: &str, item: &str) -> Vec<u8> {
+	let mut key = twox_128(pallet.as_bytes()).to_vec();
+	key.extend(twox_128(item.as_bytes()));
+	key
+}
+
+/// The storage key of `<pallet>::<item>(key)` in a `Twox64Concat` map.
+pub fn twox64_map_key(pallet: &str, item: &str, map_key: &impl Encode) -> Vec<u8> {
+	let mut key = value_key(pallet, item);
+	let encoded = map_key.encode();
+	key.extend(sp_io::hashing::twox_64(&encoded));
+	key.extend(encoded);
+	key
+}
+
+/// Reads and decodes the value at `key` at block `at` (best if `None`).
+pub fn read<T: Decode>(node: &Node, key: &[u8], at: Option<&str>) -> Option<T> {
+	node.storage(key, at).map(|raw| T::decode(&mut &raw[..]).expect("stored value decodes"))
+}
+
+/// The delegates authoring now (SDPoS).
+pub fn delegates(node: &Node, at: Option<&str>) -> Vec<AccountId> {
+	read(node, &value_key("Sdpos", "Delegates"), at).unwrap_or_default()
+}
+
+/// `who`'s record as a delegate candidate, if it is one.
+pub fn candidate(
+	node: &Node,
+	who: &AccountId,
+	at: Option<&str>,
+) -> Option<pallet_sdpos::CandidateInfo> {
+	read(node, &twox64_map_key("Sdpos", "Candidates", who), at)
+}
+
+/// The storage key of `<pallet>::<item>(key)` in a `Blake2_128Concat` map.
+pub fn blake2_map_key(pallet: &str, item: &str, map_key: &impl Encode) -> Vec<u8> {
+	let mut key = value_key(pallet, item);
+	let encoded = map_key.encode();
+	key.extend(blake2_128(&encoded));
+	key.extend(encoded);
+	key
+}

@@ -1,23 +1,20 @@
 //! Who authors and who finalizes: Session, Aura and GRANDPA.
 //!
 //! The authority set lives in `pallet-session`. At genesis it hands its validators' keys to Aura
-//! and GRANDPA; at the end of every session it asks its `SessionManager` for the next set. Until
-//! the SDPoS election takes that role, the manager keeps the genesis set.
+//! and GRANDPA; at the end of every session (an SDPoS era) it asks its `SessionManager`, the
+//! SDPoS pallet, for the next set, which the election chose.
 
 use frame_support::{parameter_types, traits::ConstU32};
-use pop_primitives::{currency::POP, time::HOURS, AccountId, Balance, BlockNumber};
+use pop_primitives::{currency::POP, AccountId, Balance};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
 use sp_runtime::traits::{ConvertInto, OpaqueKeys};
 
-use super::super::{Balances, Runtime, RuntimeEvent, SessionKeys};
+use super::super::{Balances, Runtime, RuntimeEvent, Sdpos, SessionKeys};
 
 /// The most authorities a set may hold; the public network elects 21 delegates.
 pub type MaxAuthorities = ConstU32<100>;
 
 parameter_types! {
-	/// A session lasts an hour of blocks; sessions are counted from block 0.
-	pub const SessionPeriod: BlockNumber = HOURS;
-	pub const SessionOffset: BlockNumber = 0;
 	/// Held from an account that sets session keys, so that key registrations cost something.
 	pub const SessionKeyDeposit: Balance = POP;
 }
@@ -26,10 +23,10 @@ impl pallet_session::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type ValidatorId = AccountId;
 	type ValidatorIdOf = ConvertInto;
-	type ShouldEndSession = pallet_session::PeriodicSessions<SessionPeriod, SessionOffset>;
-	type NextSessionRotation = pallet_session::PeriodicSessions<SessionPeriod, SessionOffset>;
-	// No election yet: every session keeps the set the chain started with.
-	type SessionManager = ();
+	// A session is an SDPoS era: SDPoS ends it after `era_length` blocks and elects the next set.
+	type ShouldEndSession = Sdpos;
+	type NextSessionRotation = Sdpos;
+	type SessionManager = Sdpos;
 	type SessionHandler = <SessionKeys as OpaqueKeys>::KeyTypeIdProviders;
 	type Keys = SessionKeys;
 	type DisablingStrategy = ();

@@ -10,6 +10,7 @@ pub mod consensus;
 pub mod governance;
 pub mod lit;
 pub mod monetary;
+pub mod sdpos;
 
 use frame_support::{
 	derive_impl,

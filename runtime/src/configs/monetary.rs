@@ -81,8 +81,7 @@ impl pallet_fees::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type Pop = Balances;
 	type Lit = LitBalances;
-	// No POP can be bonded yet: the SDPoS and masternode pallets will report their bonds here.
-	type BondedPop = ();
+	type BondedPop = super::sdpos::BondedInSdpos;
 	type QuotaPerBondedPop = QuotaPerBondedPop;
 	type QuotaWindow = QuotaWindow;
 	type PopToLit = FeeInLit;

@@ -1,0 +1,229 @@
+//! Benchmarks of every call and of the delegate election (benchmarking v2).
+
+use super::*;
+use crate::Pallet as Sdpos;
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::{
+	traits::{fungible::Mutate, Get},
+	BoundedVec,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use sp_runtime::{traits::Saturating, Perbill};
+
+const SEED: u32 = 0;
+
+/// An account with plenty of POP and session keys.
+fn funded<T: Config>(name: &'static str, i: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, i, SEED);
+	let p = Params::<T>::get();
+	let plenty = p
+		.min_candidate_bond
+		.max(p.min_superdelegate_bond)
+		.max(p.min_voter_bond)
+		.saturating_mul(1_000)
+		.max(1_000_000_000_000_000);
+	T::Currency::set_balance(&who, plenty);
+	T::SessionKeys::set_keys_for_benchmarks(&who);
+	who
+}
+
+fn candidate<T: Config>(i: u32) -> T::AccountId {
+	let who = funded::<T>("candidate", i);
+	let bond = Params::<T>::get().min_candidate_bond;
+	Sdpos::<T>::register_candidate(RawOrigin::Signed(who.clone()).into(), bond, Perbill::zero())
+		.expect("candidate registers");
+	who
+}
+
+fn voter<T: Config>(i: u32, votes: Vec<T::AccountId>) -> T::AccountId {
+	let who = funded::<T>("voter", i);
+	let bond = Params::<T>::get().min_voter_bond.saturating_mul(10);
+	Sdpos::<T>::bond(RawOrigin::Signed(who.clone()).into(), bond).expect("voter bonds");
+	if !votes.is_empty() {
+		Sdpos::<T>::vote(RawOrigin::Signed(who.clone()).into(), votes).expect("voter votes");
+	}
+	who
+}
+
+fn superdelegate<T: Config>(i: u32) -> T::AccountId {
+	let who = funded::<T>("superdelegate", i);
+	let bond = Params::<T>::get().min_superdelegate_bond;
+	Sdpos::<T>::register_superdelegate(
+		RawOrigin::Signed(who.clone()).into(),
+		bond,
+		[i as u8; 32],
+		peer_id(),
+		addresses(),
+	)
+	.expect("superdelegate registers");
+	who
+}
+
+fn peer_id() -> PeerId {
+	BoundedVec::truncate_from([7u8; 64].to_vec())
+}
+
+fn addresses() -> Addresses {
+	let one: BoundedVec<u8, MaxAddressLen> = BoundedVec::truncate_from([1u8; 128].to_vec());
+	BoundedVec::truncate_from(alloc::vec![one; 8])
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_candidate() {
+		let who = funded::<T>("caller", 0);
+		let bond = Params::<T>::get().min_candidate_bond;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), bond, Perbill::from_percent(5));
+		assert!(Candidates::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn set_commission() {
+		let who = candidate::<T>(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), Perbill::from_percent(7));
+		assert_eq!(Candidates::<T>::get(&who).unwrap().commission, Perbill::from_percent(7));
+	}
+
+	#[benchmark]
+	fn chill() {
+		let who = candidate::<T>(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(Candidates::<T>::get(&who).unwrap().chilled);
+	}
+
+	#[benchmark]
+	fn unchill() {
+		let who = candidate::<T>(0);
+		Sdpos::<T>::chill(RawOrigin::Signed(who.clone()).into()).unwrap();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(!Candidates::<T>::get(&who).unwrap().chilled);
+	}
+
+	#[benchmark]
+	fn leave_candidates() {
+		let who = candidate::<T>(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(!Candidates::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn bond() {
+		let who = voter::<T>(0, Vec::new());
+		let more = Params::<T>::get().min_voter_bond;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), more);
+		assert_eq!(Voters::<T>::get(&who).unwrap().active, more.saturating_mul(11));
+	}
+
+	#[benchmark]
+	fn vote(v: Linear<1, { T::MaxVotes::get() }>) {
+		let targets: Vec<_> = (0..v).map(candidate::<T>).collect();
+		let who = voter::<T>(0, Vec::new());
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), targets);
+		assert_eq!(Voters::<T>::get(&who).unwrap().votes.len() as u32, v);
+	}
+
+	#[benchmark]
+	fn unbond() {
+		let who = voter::<T>(0, alloc::vec![candidate::<T>(0)]);
+		let amount = Params::<T>::get().min_voter_bond;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), amount);
+		assert_eq!(Releases::<T>::get(&who).len(), 1);
+	}
+
+	#[benchmark]
+	fn withdraw_unbonded() {
+		let who = voter::<T>(0, Vec::new());
+		let amount = Params::<T>::get().min_voter_bond;
+		// The most releases an account may have, all unlocked.
+		for _ in 0..T::MaxReleases::get() {
+			Sdpos::<T>::unbond(RawOrigin::Signed(who.clone()).into(), amount).unwrap();
+			Sdpos::<T>::bond(RawOrigin::Signed(who.clone()).into(), amount).unwrap();
+		}
+		let later: BlockNumberFor<T> = frame_system::Pallet::<T>::block_number()
+			.saturating_add(Params::<T>::get().unbonding_period);
+		frame_system::Pallet::<T>::set_block_number(later);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(Releases::<T>::get(&who).is_empty());
+	}
+
+	#[benchmark]
+	fn register_superdelegate() {
+		let who = funded::<T>("caller", 0);
+		let bond = Params::<T>::get().min_superdelegate_bond;
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), bond, [1; 32], peer_id(), addresses());
+		assert!(SuperdelegateCandidates::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn update_superdelegate() {
+		let who = superdelegate::<T>(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), [2; 32], peer_id(), addresses());
+		assert_eq!(SuperdelegateCandidates::<T>::get(&who).unwrap().moderation_key, [2; 32]);
+	}
+
+	#[benchmark]
+	fn leave_superdelegates() {
+		let who = superdelegate::<T>(0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()));
+		assert!(!SuperdelegateCandidates::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn vote_superdelegates(v: Linear<1, { T::MaxVotes::get() }>) {
+		let targets: Vec<_> = (0..v).map(superdelegate::<T>).collect();
+		let who = funded::<T>("delegate", 0);
+		Delegates::<T>::put(BoundedVec::truncate_from(alloc::vec![who.clone()]));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), targets);
+		assert_eq!(SuperdelegateVotes::<T>::get(&who).unwrap().len() as u32, v);
+	}
+
+	#[benchmark]
+	fn set_params() {
+		let mut params = Params::<T>::get();
+		params.offline_slash = Perbill::from_percent(2);
+		#[extrinsic_call]
+		_(RawOrigin::Root, params.clone());
+		assert_eq!(Params::<T>::get(), params);
+	}
+
+	/// The election over `c` candidates and `v` voters who each approve `MaxVotes` of them:
+	/// what an era change costs, and so how many candidates and voters fit in a block.
+	#[benchmark]
+	fn elect(c: Linear<4, { T::MaxCandidates::get() }>, v: Linear<0, { T::MaxVoters::get() }>) {
+		let candidates: Vec<_> = (0..c).map(candidate::<T>).collect();
+		let per_voter = T::MaxVotes::get().min(c) as usize;
+		for i in 0..v {
+			let start = (i as usize * 7) % candidates.len();
+			let votes = (0..per_voter)
+				.map(|k| candidates[(start + k) % candidates.len()].clone())
+				.collect();
+			voter::<T>(i, votes);
+		}
+		let winners;
+		#[block]
+		{
+			winners = Sdpos::<T>::run_election();
+		}
+		let expected = Params::<T>::get().num_delegates.min(c) as usize;
+		assert_eq!(winners.expect("an election result").len(), expected);
+	}
+
+	impl_benchmark_test_suite!(Sdpos, crate::mock::new_test_ext(), crate::mock::Test);
+}
