@@ -46,4 +46,10 @@ pub enum Subcommand {
 
 	/// Database metadata.
 	ChainInfo(sc_cli::ChainInfoCmd),
+
+	/// Benchmark the runtime's pallets (`benchmark pallet --runtime <wasm>`); for
+	/// `scripts/bench-weights`. Built with the `benchmark-cli` feature only.
+	#[cfg(feature = "benchmark-cli")]
+	#[command(subcommand)]
+	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
 }

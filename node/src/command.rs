@@ -100,6 +100,13 @@ pub fn run() -> sc_cli::Result<()> {
 				Ok((cmd.run(client, backend, Some(aux_revert)), task_manager))
 			})
 		}
+		#[cfg(feature = "benchmark-cli")]
+		Some(Subcommand::Benchmark(frame_benchmarking_cli::BenchmarkCmd::Pallet(cmd))) => {
+			// The runtime comes from `--runtime` and its genesis from the runtime's presets.
+			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(None)
+		}
+		#[cfg(feature = "benchmark-cli")]
+		Some(Subcommand::Benchmark(_)) => Err("pop-node supports `benchmark pallet` only".into()),
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))

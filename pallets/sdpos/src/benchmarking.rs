@@ -76,9 +76,9 @@ mod benchmarks {
 	#[benchmark]
 	fn register_candidate() {
 		let who = funded::<T>("caller", 0);
-		let bond = Params::<T>::get().min_candidate_bond;
+		let amount = Params::<T>::get().min_candidate_bond;
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), bond, Perbill::from_percent(5));
+		_(RawOrigin::Signed(who.clone()), amount, Perbill::from_percent(5));
 		assert!(Candidates::<T>::contains_key(&who));
 	}
 
@@ -162,9 +162,9 @@ mod benchmarks {
 	#[benchmark]
 	fn register_superdelegate() {
 		let who = funded::<T>("caller", 0);
-		let bond = Params::<T>::get().min_superdelegate_bond;
+		let amount = Params::<T>::get().min_superdelegate_bond;
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), bond, [1; 32], peer_id(), addresses());
+		_(RawOrigin::Signed(who.clone()), amount, [1; 32], peer_id(), addresses());
 		assert!(SuperdelegateCandidates::<T>::contains_key(&who));
 	}
 
@@ -207,8 +207,10 @@ mod benchmarks {
 	/// what an era change costs, and so how many candidates and voters fit in a block.
 	#[benchmark]
 	fn elect(c: Linear<4, { T::MaxCandidates::get() }>, v: Linear<0, { T::MaxVoters::get() }>) {
-		let candidates: Vec<_> = (0..c).map(candidate::<T>).collect();
-		let per_voter = T::MaxVotes::get().min(c) as usize;
+		// Genesis candidates count towards `c` and the bound.
+		let room = T::MaxCandidates::get().saturating_sub(Candidates::<T>::count());
+		let candidates: Vec<_> = (0..c.min(room)).map(candidate::<T>).collect();
+		let per_voter = (T::MaxVotes::get() as usize).min(candidates.len());
 		for i in 0..v {
 			let start = (i as usize * 7) % candidates.len();
 			let votes = (0..per_voter)
@@ -221,7 +223,7 @@ mod benchmarks {
 		{
 			winners = Sdpos::<T>::run_election();
 		}
-		let expected = Params::<T>::get().num_delegates.min(c) as usize;
+		let expected = Params::<T>::get().num_delegates.min(Candidates::<T>::count()) as usize;
 		assert_eq!(winners.expect("an election result").len(), expected);
 	}
 

@@ -82,25 +82,28 @@ impl<T: Config> Pallet<T> {
 		}
 		let mut freed: Balance = 0;
 		for r in ready {
+			// A voter's bond is a freeze, lifted below; the others are holds. A slash may have
+			// burned part of a hold, so the release takes what is left.
 			let got = match r.kind {
 				BondKind::Voter => r.amount,
-				BondKind::Candidate => T::Currency::release(
-					&HoldReason::CandidateBond.into(),
-					who,
-					r.amount,
-					Precision::BestEffort,
-				)?,
-				BondKind::Superdelegate => T::Currency::release(
-					&HoldReason::SuperdelegateBond.into(),
-					who,
-					r.amount,
-					Precision::BestEffort,
-				)?,
+				BondKind::Candidate => Self::release(who, HoldReason::CandidateBond, r.amount)?,
+				BondKind::Superdelegate => {
+					Self::release(who, HoldReason::SuperdelegateBond, r.amount)?
+				}
 			};
 			freed = freed.saturating_add(got);
 		}
 		Self::refreeze(who)?;
 		Ok(freed)
+	}
+
+	/// Releases up to `amount` held for `reason`; returns what was released.
+	fn release(
+		who: &T::AccountId,
+		reason: HoldReason,
+		amount: Balance,
+	) -> Result<Balance, DispatchError> {
+		T::Currency::release(&reason.into(), who, amount, Precision::BestEffort)
 	}
 
 	/// Sets `who`'s voter freeze to its active bond plus what it is still unbonding.
