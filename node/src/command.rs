@@ -102,7 +102,9 @@ pub fn run() -> sc_cli::Result<()> {
 		}
 		#[cfg(feature = "benchmark-cli")]
 		Some(Subcommand::Benchmark(frame_benchmarking_cli::BenchmarkCmd::Pallet(cmd))) => {
-			// The runtime comes from `--runtime` and its genesis from the runtime's presets.
+			// The runtime comes from `--runtime` and its genesis from the runtime's presets. No
+			// runner is built, so start the logger here: a failing benchmark logs its reason.
+			sc_cli::CliConfiguration::init(cmd, &Cli::support_url(), &Cli::impl_version(), |_| {})?;
 			cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(None)
 		}
 		#[cfg(feature = "benchmark-cli")]

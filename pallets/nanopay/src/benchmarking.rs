@@ -9,9 +9,17 @@ use frame_support::{
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use pop_primitives::{voucher::voucher_payload, AccountId, Balance, Signature};
-use sp_runtime::traits::{One, Zero};
+use sp_runtime::traits::Zero;
 
 const LIT_UNIT: Balance = 1_000_000_000;
+
+/// Channels in the benchmarks expire this many blocks after setup. The benchmark runner may move
+/// the block number from zero to one between setup and the measured call, so not one block.
+const CHANNEL_BLOCKS: u32 = 10;
+
+fn expiry<T: Config>() -> BlockNumberFor<T> {
+	frame_system::Pallet::<T>::block_number() + CHANNEL_BLOCKS.into()
+}
 
 fn funded<T: Config>(name: &'static str, i: u32) -> AccountId {
 	let who: AccountId = account(name, i, 0);
@@ -25,12 +33,11 @@ fn channel<T: Config>() -> (sp_core::sr25519::Public, AccountId, AccountId) {
 	let payer: AccountId = public.into();
 	T::Lit::set_balance(&payer, 1_000_000 * LIT_UNIT);
 	let payee = funded::<T>("payee", 0);
-	let expires_at = frame_system::Pallet::<T>::block_number() + One::one();
 	Pallet::<T>::open_channel(
 		RawOrigin::Signed(payer.clone()).into(),
 		payee.clone(),
 		1_000 * LIT_UNIT,
-		expires_at,
+		expiry::<T>(),
 	)
 	.expect("channel opens");
 	(public, payer, payee)
@@ -55,7 +62,7 @@ mod benchmarks {
 	fn open_channel() {
 		let payer = funded::<T>("payer", 0);
 		let payee = funded::<T>("payee", 0);
-		let expires_at = frame_system::Pallet::<T>::block_number() + One::one();
+		let expires_at = expiry::<T>();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(payer), payee, 1_000 * LIT_UNIT, expires_at);
 		assert!(Channels::<T>::contains_key(0));
@@ -78,8 +85,8 @@ mod benchmarks {
 	#[benchmark]
 	fn close_expired() {
 		let (_public, payer, _payee) = channel::<T>();
-		let later = frame_system::Pallet::<T>::block_number() + One::one();
-		frame_system::Pallet::<T>::set_block_number(later);
+		let expires_at = Channels::<T>::get(0).expect("the channel is open").expires_at;
+		frame_system::Pallet::<T>::set_block_number(expires_at);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(payer), 0);
 		assert!(!Channels::<T>::contains_key(0));
