@@ -1,12 +1,14 @@
 //! The named genesis states a chain spec is built from.
 //!
 //! - `development`: one validator (Alice), sudo held by Alice, the well-known dev accounts funded
-//!   with POP and LIT. For `pop-node --dev`.
+//!   with POP and LIT, referendum tracks of a few blocks. For `pop-node --dev`.
 //! - `local_testnet`: four validators (Alice, Bob, Charlie, Dave), the dev accounts funded with
-//!   POP and LIT, no sudo key. For a local multi-node network and the end-to-end tests.
+//!   POP and LIT, no sudo key (referenda are the only way to change it), referendum tracks of a
+//!   few blocks. For a local multi-node network and the end-to-end tests.
 //! - `testnet`: the template a real network fills in. Its four validators are placeholders with
 //!   the well-known development keys, so that the spec boots as it is for a rehearsal; a launch
-//!   replaces them with the validators' own keys (the README says how) and has no sudo key.
+//!   replaces them with the validators' own keys (the README says how). No sudo key; referendum
+//!   tracks of hours and days.
 
 use alloc::{vec, vec::Vec};
 use frame_support::build_struct_json_patch;
@@ -21,9 +23,10 @@ use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRE
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use super::{
-	configs::sdpos::public_params, BalancesConfig, LitBalancesConfig, RuntimeGenesisConfig,
-	SdposConfig, SessionConfig, SessionKeys, SudoConfig,
+	configs::sdpos::public_params, BalancesConfig, GovernanceConfig, LitBalancesConfig,
+	RuntimeGenesisConfig, SdposConfig, SessionConfig, SessionKeys, SudoConfig,
 };
+use pallet_governance::TrackTiming;
 use pallet_sdpos::SdposParams;
 use pop_primitives::params::NUM_SUPERDELEGATES_TEST;
 use sp_runtime::Perbill;
@@ -97,13 +100,15 @@ fn ed25519_of(who: Sr25519Keyring) -> GrandpaId {
 }
 
 /// Builds a genesis patch: the validators (with their session keys, as the first SDPoS delegates
-/// and superdelegates), the POP and LIT balances, the SDPoS parameters and the sudo key, if any.
+/// and superdelegates), the POP and LIT balances, the SDPoS parameters, the sudo key, if any,
+/// and the timing of the referendum tracks.
 fn genesis(
 	validators: Vec<GenesisValidator>,
 	endowed: Vec<(AccountId, Balance)>,
 	lit: Vec<(AccountId, Balance)>,
 	params: SdposParams<pop_primitives::BlockNumber>,
 	sudo: Option<AccountId>,
+	timing: TrackTiming,
 ) -> Value {
 	let delegates: Vec<_> = validators.iter().map(|v| (v.account.clone(), GENESIS_BOND)).collect();
 	// The first moderation set: the genesis validators, signing verdicts with their ed25519 key.
@@ -130,6 +135,7 @@ fn genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: sudo },
+		governance: GovernanceConfig { timing },
 	})
 }
 
@@ -146,6 +152,7 @@ pub fn development() -> Value {
 		dev_accounts(DEV_LIT_ENDOWMENT),
 		test_params(),
 		Some(Sr25519Keyring::Alice.to_account_id()),
+		TrackTiming::Short,
 	)
 }
 
@@ -165,6 +172,7 @@ pub fn local_testnet() -> Value {
 		dev_accounts(DEV_LIT_ENDOWMENT),
 		test_params(),
 		None,
+		TrackTiming::Short,
 	)
 }
 
@@ -174,7 +182,7 @@ pub fn testnet() -> Value {
 	let endowed =
 		validators.iter().map(|v| (v.account.clone(), TESTNET_VALIDATOR_ENDOWMENT)).collect();
 	let params = SdposParams { num_superdelegates: NUM_SUPERDELEGATES_TEST, ..public_params() };
-	genesis(validators, endowed, Vec::new(), params, None)
+	genesis(validators, endowed, Vec::new(), params, None, TrackTiming::Standard)
 }
 
 /// The JSON patch of the preset named `id`, if there is one.

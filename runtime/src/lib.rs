@@ -24,6 +24,7 @@ extern crate alloc;
 mod benches;
 pub mod apis;
 pub mod configs;
+pub use configs::parameters::{dynamic_params, RuntimeParameters};
 pub mod genesis_config_presets;
 
 use alloc::{borrow::Cow, vec::Vec};
@@ -51,19 +52,30 @@ pub mod opaque {
 }
 pub use opaque::SessionKeys;
 
-/// The version of this runtime. `spec_version` must go up with every change of logic, or nodes
-/// running the new code would disagree with those running the old.
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: Cow::Borrowed("pop-network"),
-	impl_name: Cow::Borrowed("pop-network"),
-	authoring_version: 1,
-	spec_version: 100,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
-	system_version: 1,
-};
+/// Declares [`VERSION`] with the given `spec_version` (a literal, as `runtime_version` requires).
+macro_rules! runtime_version {
+	($spec_version:tt) => {
+		/// The version of this runtime. `spec_version` must go up with every change of logic, or
+		/// nodes running the new code would disagree with those running the old.
+		#[sp_version::runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: Cow::Borrowed("pop-network"),
+			impl_name: Cow::Borrowed("pop-network"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 1,
+			apis: apis::RUNTIME_API_VERSIONS,
+			transaction_version: 1,
+			system_version: 1,
+		};
+	};
+}
+
+#[cfg(not(feature = "next-spec-version"))]
+runtime_version!(100);
+// The same code one version later: the upgrade the end-to-end tests enact by referendum.
+#[cfg(feature = "next-spec-version")]
+runtime_version!(101);
 
 /// The transaction extensions, in the order a wallet signs them. They are the standard set that
 /// polkadot-js and every other Substrate wallet know, so that no wallet meets an unknown one.
@@ -165,4 +177,23 @@ mod runtime {
 
 	#[runtime::pallet_index(13)]
 	pub type Sdpos = pallet_sdpos;
+
+	// Governance by POP holders.
+	#[runtime::pallet_index(14)]
+	pub type Preimage = pallet_preimage;
+
+	#[runtime::pallet_index(15)]
+	pub type Scheduler = pallet_scheduler;
+
+	#[runtime::pallet_index(16)]
+	pub type Referenda = pallet_referenda;
+
+	#[runtime::pallet_index(17)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+
+	#[runtime::pallet_index(18)]
+	pub type Governance = pallet_governance;
+
+	#[runtime::pallet_index(19)]
+	pub type Parameters = pallet_parameters;
 }

@@ -4,7 +4,8 @@
 //
 // Connects with @polkadot/api, decodes the metadata, checks the chain's token properties, signs
 // a POP transfer from Alice to Dave with the standard sr25519 keyring, and waits until it is
-// finalized. Any warning or error that the library logs (an unknown signed extension, a type it
+// finalized; then reads the referendum tracks, notes a preimage and submits a referendum on the
+// parameters track, as polkadot-js apps' governance pages do. Any warning or error that the library logs (an unknown signed extension, a type it
 // cannot determine, …) fails the run: a wallet user would meet the same.
 //
 // One notice is not about this chain: polkadot-js 16 lists the node's RPC methods that it has no
@@ -64,7 +65,7 @@ if (decimals.join(',') !== '12,9') fail(`token decimals are ${decimals}`);
 
 // Every call and every storage item of the metadata must be decodable into known types.
 const pallets = api.runtimeMetadata.asLatest.pallets.map((p) => p.name.toString());
-for (const needed of ['System', 'Balances', 'Session', 'Aura', 'Grandpa', 'TransactionPayment', 'LitBalances', 'Lit']) {
+for (const needed of ['System', 'Balances', 'Session', 'Aura', 'Grandpa', 'TransactionPayment', 'LitBalances', 'Lit', 'Preimage', 'Referenda', 'ConvictionVoting', 'Scheduler', 'Parameters']) {
   if (!pallets.includes(needed)) fail(`pallet ${needed} missing from metadata: ${pallets}`);
 }
 const extensions = api.registry.signedExtensions;
@@ -108,6 +109,46 @@ const finalizedIn = await new Promise((resolve, reject) => {
 const after = (await api.query.system.account(dave.address)).data.free.toBigInt();
 if (after - before !== amount) fail(`Dave received ${after - before}, expected ${amount}`);
 console.log(`transfer finalized in ${finalizedIn}; Dave received ${amount}`);
+
+// Governance, as polkadot-js apps' governance pages use it: the tracks by name, a preimage
+// noted and a referendum submitted on the parameters track with the governance origin.
+// Track names are fixed-size and zero-padded on chain, as in every OpenGov runtime.
+const tracks = api.consts.referenda.tracks.map(
+  ([id, t]) => `${id}:${t.name.toString().replace(/\0+$/, '')}`,
+);
+console.log(`referendum tracks: ${tracks.join(', ')}`);
+if (tracks.join(',') !== '0:root,1:parameters,2:emergency') fail(`tracks are ${tracks}`);
+
+function inBlock(tx, signer) {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(signer, ({ status, dispatchError }) => {
+      if (dispatchError) reject(new Error(`dispatch error: ${dispatchError.toString()}`));
+      if (status.isInvalid || status.isDropped || status.isUsurped) {
+        reject(new Error(`transaction ${status.type}`));
+      }
+      if (status.isInBlock) resolve(status.asInBlock.toHex());
+    }).catch(reject);
+  }).catch((e) => fail(e.message));
+}
+
+const proposal = api.tx.lit.setRate(2n * 10n ** 18n).method;
+await inBlock(api.tx.preimage.notePreimage(proposal.toHex()), alice);
+const status = await api.query.preimage.requestStatusFor(proposal.hash);
+if (status.isNone) fail('the noted preimage is not stored');
+const count = (await api.query.referenda.referendumCount()).toNumber();
+await inBlock(
+  api.tx.referenda.submit(
+    { Governance: 'Parameters' },
+    { Lookup: { hash: proposal.hash, len: proposal.encodedLength } },
+    { After: 1 },
+  ),
+  alice,
+);
+const referendum = await api.query.referenda.referendumInfoFor(count);
+if (referendum.isNone || !referendum.unwrap().isOngoing) fail(`referendum ${count} is not ongoing`);
+const track = referendum.unwrap().asOngoing.track.toNumber();
+if (track !== 1) fail(`referendum ${count} is on track ${track}, not parameters`);
+console.log(`referendum ${count} submitted on the parameters track`);
 
 await api.disconnect();
 clearTimeout(timer);

@@ -217,3 +217,34 @@ pub fn blake2_map_key(pallet: &str, item: &str, map_key: &impl Encode) -> Vec<u8
 	key.extend(encoded);
 	key
 }
+
+/// The events of the block `at`, as the runtime stores them.
+pub fn events(
+	node: &Node,
+	at: &str,
+) -> Vec<frame_system::EventRecord<pop_runtime::RuntimeEvent, sp_core::H256>> {
+	read(node, &value_key("System", "Events"), Some(at)).unwrap_or_default()
+}
+
+/// Waits (up to `timeout`) for a finalized block, after block `from`, with an event that
+/// `matches` maps to `Some`; returns that value and the block's number. Scans every block.
+pub fn wait_event<T>(
+	node: &Node,
+	from: u32,
+	timeout: std::time::Duration,
+	what: &str,
+	mut matches: impl FnMut(&pop_runtime::RuntimeEvent) -> Option<T>,
+) -> (T, u32) {
+	let mut next = from + 1;
+	crate::wait_for(timeout, what, || {
+		while next <= node.finalized_number() {
+			let hash = node.block_hash(next).expect("a finalized block has a hash");
+			let number = next;
+			next += 1;
+			if let Some(found) = events(node, &hash).iter().find_map(|r| matches(&r.event)) {
+				return Some((found, number));
+			}
+		}
+		None
+	})
+}

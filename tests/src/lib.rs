@@ -13,7 +13,7 @@ pub mod chain;
 pub mod node;
 pub mod rpc;
 
-pub use node::{Node, NodeConfig};
+pub use node::{next_runtime_wasm, Node, NodeConfig};
 pub use rpc::RpcError;
 
 use std::time::{Duration, Instant};

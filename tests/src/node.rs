@@ -34,6 +34,23 @@ pub fn pop_node_bin() -> PathBuf {
 	bin
 }
 
+/// The runtime one `spec_version` later (`scripts/build-next-runtime`), for the upgrade test:
+/// `POP_NEXT_RUNTIME`, or `next-runtime/pop_runtime.wasm` in the cargo target directory.
+pub fn next_runtime_wasm() -> PathBuf {
+	if let Some(p) = std::env::var_os("POP_NEXT_RUNTIME") {
+		return PathBuf::from(p);
+	}
+	let bin = pop_node_bin();
+	let target = bin.parent().and_then(Path::parent).expect("the node lies in <target>/release");
+	let wasm = target.join("next-runtime/pop_runtime.wasm");
+	assert!(
+		wasm.exists(),
+		"{} does not exist: build it with `scripts/build-next-runtime` or set POP_NEXT_RUNTIME",
+		wasm.display()
+	);
+	wasm
+}
+
 /// The workspace root, for files such as `chain-specs/`.
 pub fn workspace_root() -> PathBuf {
 	Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().expect("workspace root")

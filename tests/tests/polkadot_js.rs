@@ -1,5 +1,6 @@
 //! polkadot-js compatibility: `@polkadot/api` connects to a real node, decodes its metadata,
-//! signs and submits a transfer and sees it finalized, without a single warning.
+//! signs and submits a transfer and sees it finalized, then notes a preimage and submits a
+//! referendum as the governance pages do, without a single warning.
 
 use pop_e2e::{node::workspace_root, Node, NodeConfig};
 use std::process::Command;

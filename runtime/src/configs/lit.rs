@@ -15,7 +15,6 @@ use frame_support::{
 	parameter_types,
 	traits::{StorageMapShim, VariantCountOf},
 };
-use frame_system::EnsureRoot;
 use pop_primitives::{
 	currency::{LIT_DECIMALS, LIT_EXISTENTIAL_DEPOSIT, POP_DECIMALS},
 	time::DAYS,
@@ -64,8 +63,8 @@ impl pallet_lit::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type Pop = Balances;
 	type Lit = LitBalances;
-	// Root until governance lands: the development chain's sudo, nobody on the others.
-	type RateOrigin = EnsureRoot<AccountId>;
+	// Root or a referendum on the parameters track.
+	type RateOrigin = super::governance::ParametersOrigin;
 	type PopDecimals = PopDecimals;
 	type LitDecimals = LitDecimals;
 	type InitialRate = InitialLitPerPop;

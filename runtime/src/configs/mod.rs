@@ -4,13 +4,18 @@
 //! - [`consensus`]: Session, Aura and GRANDPA: who authors and who finalizes;
 //! - [`monetary`]: Balances (POP) and TransactionPayment;
 //! - [`lit`]: LIT balances and the LIT burn-and-mint;
-//! - [`governance`]: Sudo, for the development chain only.
+//! - [`governance`]: referenda, conviction voting, preimages, the scheduler, the governance
+//!   origins, and Sudo for the development chain only; [`tracks`]: the referendum tracks;
+//!   [`parameters`]: the dynamic parameters that governance tunes;
+//! - [`sdpos`]: elections of delegates and superdelegates.
 
 pub mod consensus;
 pub mod governance;
 pub mod lit;
 pub mod monetary;
+pub mod parameters;
 pub mod sdpos;
+pub mod tracks;
 
 use frame_support::{
 	derive_impl,

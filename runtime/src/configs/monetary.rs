@@ -9,13 +9,9 @@ use frame_support::{
 use pallet_transaction_payment::{ConstFeeMultiplier, Multiplier};
 use pop_primitives::{
 	currency::{EXISTENTIAL_DEPOSIT, MICRO_POP},
-	params::FEE_QUOTA_WINDOW,
-	Balance, BlockNumber,
+	Balance,
 };
-use sp_runtime::{
-	traits::{Convert, One},
-	Perbill,
-};
+use sp_runtime::traits::{Convert, One};
 
 use super::super::{
 	Balances, LitBalances, Runtime, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason,
@@ -62,13 +58,6 @@ impl pallet_transaction_payment::Config for Runtime {
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
 
-parameter_types! {
-	/// Each day an account may spend a thousandth of its bonded POP on fees: a masternode's
-	/// 50,000 POP bond covers some sixty thousand transfers a day.
-	pub const QuotaPerBondedPop: Perbill = Perbill::from_parts(1_000_000);
-	pub const QuotaWindow: BlockNumber = FEE_QUOTA_WINDOW;
-}
-
 /// Prices a fee (POP units) in LIT units at the burn-and-mint rate in force.
 pub struct FeeInLit;
 impl Convert<Balance, Option<Balance>> for FeeInLit {
@@ -82,7 +71,8 @@ impl pallet_fees::Config for Runtime {
 	type Pop = Balances;
 	type Lit = LitBalances;
 	type BondedPop = super::sdpos::BondedInSdpos;
-	type QuotaPerBondedPop = QuotaPerBondedPop;
-	type QuotaWindow = QuotaWindow;
+	// Dynamic parameters: governance tunes the quota (see `parameters.rs`).
+	type QuotaPerBondedPop = super::parameters::dynamic_params::fees::QuotaPerBondedPop;
+	type QuotaWindow = super::parameters::dynamic_params::fees::QuotaWindow;
 	type PopToLit = FeeInLit;
 }

@@ -68,8 +68,8 @@ impl pallet_sdpos::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type RuntimeFreezeReason = RuntimeFreezeReason;
 	type SessionKeys = SessionKeysOf;
-	// Root until the governance tracks land.
-	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	// Root or a referendum on the parameters track.
+	type AdminOrigin = super::governance::ParametersOrigin;
 	type DefaultParams = DefaultParams;
 	type BlocksPerYear = BlocksPerYear;
 	type MaxCandidates = ConstU32<200>;
