@@ -7,6 +7,7 @@
 #![cfg_attr(not(feature = "std"), no_std)]
 
 pub mod currency;
+pub mod network;
 pub mod params;
 pub mod time;
 pub mod voucher;

@@ -3,6 +3,7 @@
 frame_benchmarking::define_benchmarks!(
 	[pallet_governance, crate::Governance]
 	[pallet_lit, crate::Lit]
+	[pallet_masternodes, crate::Masternodes]
 	[pallet_nanopay, crate::Nanopay]
 	[pallet_sdpos, crate::Sdpos]
 );

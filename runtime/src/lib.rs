@@ -196,4 +196,8 @@ mod runtime {
 
 	#[runtime::pallet_index(19)]
 	pub type Parameters = pallet_parameters;
+
+	// The content network.
+	#[runtime::pallet_index(20)]
+	pub type Masternodes = pallet_masternodes;
 }

@@ -203,6 +203,23 @@ mod benchmarks {
 		assert_eq!(Params::<T>::get(), params);
 	}
 
+	/// A delegate backed by `b` voters is punished: all of them are slashed.
+	#[benchmark]
+	fn punish(b: Linear<0, { T::MaxBackers::get() }>) {
+		let who = candidate::<T>(0);
+		let era = CurrentEra::<T>::get();
+		let stake = Params::<T>::get().min_voter_bond.saturating_mul(10);
+		let others: Vec<_> =
+			(0..b).map(|i| (voter::<T>(i, alloc::vec![who.clone()]), stake)).collect();
+		let own = Candidates::<T>::get(&who).expect("registered").bond;
+		let total = own.saturating_add(stake.saturating_mul(b.into()));
+		let exposure = Exposure { total, own, others: BoundedVec::truncate_from(others) };
+		Exposures::<T>::insert(era, &who, exposure);
+		#[extrinsic_call]
+		_(RawOrigin::Root, who.clone(), Perbill::from_percent(10));
+		assert!(Candidates::<T>::get(&who).expect("still a candidate").chilled);
+	}
+
 	/// The election over `c` candidates and `v` voters who each approve `MaxVotes` of them:
 	/// what an era change costs, and so how many candidates and voters fit in a block.
 	#[benchmark]

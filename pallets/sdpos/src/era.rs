@@ -204,23 +204,34 @@ impl<T: Config> Pallet<T> {
 	/// backing: its own bond and each voter's share.
 	fn punish_offline(era: EraIndex, who: &T::AccountId, fraction: Perbill) {
 		log::warn!(target: LOG_TARGET, "era {era}: delegate {who:?} authored no block; chilled");
+		Self::deposit_event(Event::DelegateOffline { who: who.clone(), era });
+		Self::chill_and_slash(era, who, fraction);
+	}
+
+	/// Chills candidate `who` and burns `fraction` of what backs it in `era`: its own bond and
+	/// each voter's share when it is a delegate of `era`, else its own bond alone. Returns the
+	/// number of voters slashed.
+	pub(crate) fn chill_and_slash(era: EraIndex, who: &T::AccountId, fraction: Perbill) -> u32 {
 		Candidates::<T>::mutate(who, |c| {
 			if let Some(c) = c {
 				c.chilled = true;
 			}
 		});
-		Self::deposit_event(Event::DelegateOffline { who: who.clone(), era });
-		let Some(exposure) = Exposures::<T>::get(era, who) else { return };
-		let own = Self::slash_candidate(who, fraction.mul_floor(exposure.own));
-		if own > 0 {
-			Self::deposit_event(Event::Slashed { who: who.clone(), amount: own });
+		let (own, others) = match Exposures::<T>::get(era, who) {
+			Some(exposure) => (exposure.own, exposure.others.into_inner()),
+			None => (Candidates::<T>::get(who).map(|c| c.bond).unwrap_or(0), Vec::new()),
+		};
+		let burned = Self::slash_candidate(who, fraction.mul_floor(own));
+		if burned > 0 {
+			Self::deposit_event(Event::Slashed { who: who.clone(), amount: burned });
 		}
-		for (voter, stake) in exposure.others.iter() {
+		for (voter, stake) in others.iter() {
 			let burned = Self::slash_voter(voter, fraction.mul_floor(*stake));
 			if burned > 0 {
 				Self::deposit_event(Event::Slashed { who: voter.clone(), amount: burned });
 			}
 		}
+		others.len() as u32
 	}
 
 	/// Elects the moderation set of `era` from the ballots of `delegates`. When no delegate has

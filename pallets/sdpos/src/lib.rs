@@ -25,7 +25,9 @@
 //!   authored, keep their commission, and pay the remainder to their backers by stake.
 //! - **Penalties**: a delegate that authors nothing through an era while the chain produced
 //!   blocks loses its reward, is chilled, and `offline_slash` of its backing is slashed, its own
-//!   bond and its voters' bonds in proportion.
+//!   bond and its voters' bonds in proportion. Governance's emergency track can do the same at
+//!   once, with the fraction it chooses, to a candidate that misbehaves in ways the chain cannot
+//!   see for itself ([`Pallet::punish`]).
 //! - **Bonded POP** (candidate, voter and superdelegate bonds) is what the fee quota is based on:
 //!   the pallet implements `pallet_fees::BondedPop` through [`Pallet::bonded`].
 //!
@@ -128,6 +130,10 @@ pub mod pallet {
 
 		/// Who may change [`Params`]: governance.
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Who may punish a misbehaving candidate at once ([`Pallet::punish`]): governance's
+		/// emergency track.
+		type PunishOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
 		/// The parameters of a new chain, unless its genesis sets others.
 		type DefaultParams: Get<SdposParams<BlockNumberFor<Self>>>;
@@ -359,6 +365,9 @@ pub mod pallet {
 		Rewarded { who: T::AccountId, amount: Balance },
 		/// Delegate `who` authored nothing through `era`: it is chilled and slashed.
 		DelegateOffline { who: T::AccountId, era: EraIndex },
+		/// Governance punished candidate `who` in `era`: chilled, and `fraction` of its backing
+		/// slashed.
+		CandidatePunished { who: T::AccountId, era: EraIndex, fraction: Perbill },
 		/// `amount` of `who`'s bond was slashed.
 		Slashed { who: T::AccountId, amount: Balance },
 		/// Governance changed the parameters.
@@ -662,6 +671,27 @@ pub mod pallet {
 			Params::<T>::put(params.clone());
 			Self::deposit_event(Event::ParamsSet { params });
 			Ok(())
+		}
+
+		/// Punish candidate `who` for misbehaviour the chain cannot see for itself (equivocation,
+		/// censorship, a compromised node): it is chilled, so it is not elected again until it
+		/// unchills, and `fraction` of its backing in the current era is burned — its own bond
+		/// and, if it is a delegate, each backing voter's share, as the offline penalty does.
+		/// Only [`Config::PunishOrigin`]. Emits [`Event::CandidatePunished`] and
+		/// [`Event::Slashed`] for every account that lost POP.
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::punish(T::MaxBackers::get()))]
+		pub fn punish(
+			origin: OriginFor<T>,
+			who: T::AccountId,
+			fraction: Perbill,
+		) -> DispatchResultWithPostInfo {
+			T::PunishOrigin::ensure_origin(origin)?;
+			ensure!(Candidates::<T>::contains_key(&who), Error::<T>::NotCandidate);
+			let era = CurrentEra::<T>::get();
+			let slashed = Self::chill_and_slash(era, &who, fraction);
+			Self::deposit_event(Event::CandidatePunished { who, era, fraction });
+			Ok(Some(T::WeightInfo::punish(slashed)).into())
 		}
 	}
 

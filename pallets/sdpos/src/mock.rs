@@ -69,6 +69,7 @@ impl pallet_sdpos::Config for Test {
 	type RuntimeFreezeReason = RuntimeFreezeReason;
 	type SessionKeys = Keys;
 	type AdminOrigin = frame_system::EnsureRoot<u64>;
+	type PunishOrigin = frame_system::EnsureRoot<u64>;
 	type DefaultParams = TestParams;
 	type BlocksPerYear = ConstU64<1_000>;
 	type MaxCandidates = ConstU32<20>;

@@ -292,6 +292,46 @@ fn an_offline_delegate_is_chilled_and_slashed_with_its_voters() {
 }
 
 #[test]
+fn governance_punishes_a_delegate_with_its_voters_and_a_candidate_alone() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(Sdpos::register_candidate(signed(3), 1_000, Perbill::zero()));
+		assert_ok!(Sdpos::bond(signed(10), 3_000));
+		assert_ok!(Sdpos::vote(signed(10), vec![3]));
+		end_era(&[1, 2]);
+		end_era(&[1, 2]);
+		assert_eq!(delegates(), vec![1, 3]);
+		let era = CurrentEra::<Test>::get();
+		let voter_before = Balances::total_balance(&10);
+		// Only the punishing origin; only candidates; nothing changes on a refusal.
+		assert_noop!(Sdpos::punish(signed(1), 3, Perbill::one()), DispatchError::BadOrigin);
+		assert_noop!(
+			Sdpos::punish(RuntimeOrigin::root(), 10, Perbill::one()),
+			Error::<Test>::NotCandidate
+		);
+		// 20 % of delegate 3's own 1,000 and of voter 10's 3,000 in this era's exposure.
+		assert_ok!(Sdpos::punish(RuntimeOrigin::root(), 3, Perbill::from_percent(20)));
+		assert!(Candidates::<Test>::get(3).unwrap().chilled);
+		assert_eq!(held(3, HoldReason::CandidateBond), 800);
+		assert_eq!(Balances::total_balance(&10), voter_before - 600);
+		assert_eq!(frozen(10), 2_400);
+		let punished =
+			Event::CandidatePunished { who: 3, era, fraction: Perbill::from_percent(20) };
+		assert!(events().contains(&punished));
+		assert!(events().contains(&Event::Slashed { who: 3, amount: 200 }));
+		assert!(events().contains(&Event::Slashed { who: 10, amount: 600 }));
+		// Chilled, it is not elected again.
+		end_era(&[1, 3]);
+		end_era(&[1, 3]);
+		assert!(!delegates().contains(&3));
+		// A candidate that is not a delegate loses a share of its own bond only.
+		assert_ok!(Sdpos::register_candidate(signed(4), 2_000, Perbill::zero()));
+		assert_ok!(Sdpos::punish(RuntimeOrigin::root(), 4, Perbill::from_percent(50)));
+		assert_eq!(held(4, HoldReason::CandidateBond), 1_000);
+		assert!(Candidates::<Test>::get(4).unwrap().chilled);
+	});
+}
+
+#[test]
 fn nobody_is_slashed_when_the_whole_chain_stalled() {
 	new_test_ext().execute_with(|| {
 		end_era(&[]);

@@ -2,9 +2,7 @@
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use core::fmt::Debug;
-use frame_support::{
-	pallet_prelude::ConstU32, BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
-};
+use frame_support::{BoundedVec, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound};
 use scale_info::TypeInfo;
 use sp_runtime::Perbill;
 
@@ -154,17 +152,7 @@ pub struct Exposure<
 	pub others: BoundedVec<(AccountId, Balance), MaxBackers>,
 }
 
-/// Longest libp2p peer id, in bytes (an identity-hashed ed25519 key is 38).
-pub type MaxPeerIdLen = ConstU32<64>;
-/// Longest multiaddr, in bytes.
-pub type MaxAddressLen = ConstU32<128>;
-/// Most multiaddrs per superdelegate.
-pub type MaxAddresses = ConstU32<8>;
-
-/// A libp2p peer id, as bytes.
-pub type PeerId = BoundedVec<u8, MaxPeerIdLen>;
-/// Multiaddrs, as bytes.
-pub type Addresses = BoundedVec<BoundedVec<u8, MaxAddressLen>, MaxAddresses>;
+pub use pop_primitives::network::{Addresses, MaxAddressLen, MaxAddresses, MaxPeerIdLen, PeerId};
 
 /// A registered superdelegate: how the sidecars find it and check its signatures.
 #[derive(

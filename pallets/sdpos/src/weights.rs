@@ -31,6 +31,7 @@ pub trait WeightInfo {
 	fn leave_superdelegates() -> Weight;
 	fn vote_superdelegates(v: u32, ) -> Weight;
 	fn set_params() -> Weight;
+	fn punish(b: u32, ) -> Weight;
 	fn elect(c: u32, v: u32, ) -> Weight;
 }
 
@@ -50,11 +51,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn register_candidate() -> Weight {
-		// Proof size: measured `789`, estimated `4254`.
-		// Minimum execution time: 114_083_000 picoseconds.
-		Weight::from_parts(169_328_000, 4254)
+		// Proof size: measured `788`, estimated `4253`.
+		// Minimum execution time: 103_895_000 picoseconds.
+		Weight::from_parts(164_729_000, 4253)
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -62,8 +63,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Sdpos::Candidates` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	fn set_commission() -> Weight {
 		// Proof size: measured `348`, estimated `3526`.
-		// Minimum execution time: 22_812_000 picoseconds.
-		Weight::from_parts(37_470_000, 3526)
+		// Minimum execution time: 21_090_000 picoseconds.
+		Weight::from_parts(29_656_000, 3526)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -71,8 +72,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Sdpos::Candidates` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	fn chill() -> Weight {
 		// Proof size: measured `348`, estimated `3526`.
-		// Minimum execution time: 22_872_000 picoseconds.
-		Weight::from_parts(36_669_000, 3526)
+		// Minimum execution time: 21_511_000 picoseconds.
+		Weight::from_parts(37_160_000, 3526)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -81,9 +82,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Sdpos::Candidates` (r:1 w:1)
 	/// Proof: `Sdpos::Candidates` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	fn unchill() -> Weight {
-		// Proof size: measured `590`, estimated `4055`.
-		// Minimum execution time: 31_780_000 picoseconds.
-		Weight::from_parts(39_384_000, 4055)
+		// Proof size: measured `589`, estimated `4054`.
+		// Minimum execution time: 29_585_000 picoseconds.
+		Weight::from_parts(54_562_000, 4054)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -97,8 +98,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Sdpos::Releases` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
 	fn leave_candidates() -> Weight {
 		// Proof size: measured `417`, estimated `3842`.
-		// Minimum execution time: 33_242_000 picoseconds.
-		Weight::from_parts(52_599_000, 3842)
+		// Minimum execution time: 32_070_000 picoseconds.
+		Weight::from_parts(57_408_000, 3842)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -118,8 +119,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	fn bond() -> Weight {
 		// Proof size: measured `638`, estimated `4764`.
-		// Minimum execution time: 70_963_000 picoseconds.
-		Weight::from_parts(118_493_000, 4764)
+		// Minimum execution time: 68_228_000 picoseconds.
+		Weight::from_parts(113_873_000, 4764)
 			.saturating_add(T::DbWeight::get().reads(7))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -130,9 +131,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 16]`.
 	fn vote(v: u32, ) -> Weight {
 		// Proof size: measured `382`, estimated `4034`.
-		// Minimum execution time: 35_407_000 picoseconds.
-		Weight::from_parts(41_377_775, 4034)
-			.saturating_add(Weight::from_parts(7_057_215, 0).saturating_mul(v.into()))
+		// Minimum execution time: 33_102_000 picoseconds.
+		Weight::from_parts(41_104_573, 4034)
+			.saturating_add(Weight::from_parts(7_806_499, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -146,8 +147,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Sdpos::Releases` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
 		// Proof size: measured `465`, estimated `4034`.
-		// Minimum execution time: 37_210_000 picoseconds.
-		Weight::from_parts(45_986_000, 4034)
+		// Minimum execution time: 35_296_000 picoseconds.
+		Weight::from_parts(61_636_000, 4034)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -163,8 +164,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
 		// Proof size: measured `883`, estimated `4764`.
-		// Minimum execution time: 65_944_000 picoseconds.
-		Weight::from_parts(118_062_000, 4764)
+		// Minimum execution time: 60_434_000 picoseconds.
+		Weight::from_parts(83_356_000, 4764)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -177,11 +178,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	fn register_superdelegate() -> Weight {
 		// Proof size: measured `572`, estimated `4660`.
-		// Minimum execution time: 108_624_000 picoseconds.
-		Weight::from_parts(192_631_000, 4660)
+		// Minimum execution time: 101_911_000 picoseconds.
+		Weight::from_parts(151_384_000, 4660)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(4))
 	}
@@ -189,8 +190,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Sdpos::SuperdelegateCandidates` (`max_values`: None, `max_size`: Some(1195), added: 3670, mode: `MaxEncodedLen`)
 	fn update_superdelegate() -> Weight {
 		// Proof size: measured `1446`, estimated `4660`.
-		// Minimum execution time: 31_799_000 picoseconds.
-		Weight::from_parts(60_113_000, 4660)
+		// Minimum execution time: 29_535_000 picoseconds.
+		Weight::from_parts(39_123_000, 4660)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -204,8 +205,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Sdpos::Releases` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
 	fn leave_superdelegates() -> Weight {
 		// Proof size: measured `1567`, estimated `4660`.
-		// Minimum execution time: 40_135_000 picoseconds.
-		Weight::from_parts(50_575_000, 4660)
+		// Minimum execution time: 36_549_000 picoseconds.
+		Weight::from_parts(68_248_000, 4660)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
@@ -218,9 +219,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `v` is `[1, 16]`.
 	fn vote_superdelegates(v: u32, ) -> Weight {
 		// Proof size: measured `304`, estimated `4687`.
-		// Minimum execution time: 30_738_000 picoseconds.
-		Weight::from_parts(37_454_061, 4687)
-			.saturating_add(Weight::from_parts(8_712_144, 0).saturating_mul(v.into()))
+		// Minimum execution time: 29_034_000 picoseconds.
+		Weight::from_parts(31_420_494, 4687)
+			.saturating_add(Weight::from_parts(5_172_087, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -230,9 +231,39 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Sdpos::Params` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
 	fn set_params() -> Weight {
 		// Proof size: measured `0`, estimated `0`.
-		// Minimum execution time: 11_862_000 picoseconds.
-		Weight::from_parts(25_387_000, 0)
+		// Minimum execution time: 11_141_000 picoseconds.
+		Weight::from_parts(21_180_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1))
+	}
+	/// Storage: `Sdpos::Candidates` (r:1 w:1)
+	/// Proof: `Sdpos::Candidates` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
+	/// Storage: `Sdpos::CurrentEra` (r:1 w:0)
+	/// Proof: `Sdpos::CurrentEra` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sdpos::Exposures` (r:1 w:0)
+	/// Proof: `Sdpos::Exposures` (`max_values`: None, `max_size`: Some(12374), added: 14849, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:257 w:257)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `Sdpos::Voters` (r:256 w:256)
+	/// Proof: `Sdpos::Voters` (`max_values`: None, `max_size`: Some(569), added: 3044, mode: `MaxEncodedLen`)
+	/// Storage: `Sdpos::Releases` (r:256 w:0)
+	/// Proof: `Sdpos::Releases` (`max_values`: None, `max_size`: Some(377), added: 2852, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Freezes` (r:256 w:256)
+	/// Proof: `Balances::Freezes` (`max_values`: None, `max_size`: Some(67), added: 2542, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Locks` (r:256 w:0)
+	/// Proof: `Balances::Locks` (`max_values`: None, `max_size`: Some(1299), added: 3774, mode: `MaxEncodedLen`)
+	/// The range of component `b` is `[0, 256]`.
+	fn punish(b: u32, ) -> Weight {
+		// Proof size: measured `723`, estimated `15839`.
+		// Minimum execution time: 82_224_000 picoseconds.
+		Weight::from_parts(86_251_000, 15839)
+			.saturating_add(Weight::from_parts(90_142_376, 0).saturating_mul(b.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().reads((5_u64).saturating_mul(b.into())))
+			.saturating_add(T::DbWeight::get().writes(3))
+			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(b.into())))
+			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(b.into()))
 	}
 	/// Storage: `Sdpos::Params` (r:1 w:0)
 	/// Proof: `Sdpos::Params` (`max_values`: Some(1), `max_size`: Some(80), added: 575, mode: `MaxEncodedLen`)
@@ -247,11 +278,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[4, 200]`.
 	/// The range of component `v` is `[0, 2000]`.
 	fn elect(c: u32, v: u32, ) -> Weight {
-		// Proof size: measured `0`, estimated `342560`.
-		// Minimum execution time: 3_819_152_000 picoseconds.
-		Weight::from_parts(2_737_066_483, 342560)
-			.saturating_add(Weight::from_parts(12_034_903, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(42_149_492, 0).saturating_mul(v.into()))
+		// Proof size: measured `0`, estimated `342559`.
+		// Minimum execution time: 2_848_281_000 picoseconds.
+		Weight::from_parts(3_095_059_308, 342559)
+			.saturating_add(Weight::from_parts(29_239_467, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(v.into())))
@@ -263,84 +293,92 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same weights with RocksDB's reference costs, for tests.
 impl WeightInfo for () {
 	fn register_candidate() -> Weight {
-		Weight::from_parts(169_328_000, 4254)
+		Weight::from_parts(164_729_000, 4253)
 			.saturating_add(RocksDbWeight::get().reads(7))
 			.saturating_add(RocksDbWeight::get().writes(4))
 	}
 	fn set_commission() -> Weight {
-		Weight::from_parts(37_470_000, 3526)
+		Weight::from_parts(29_656_000, 3526)
 			.saturating_add(RocksDbWeight::get().reads(1))
 			.saturating_add(RocksDbWeight::get().writes(1))
 	}
 	fn chill() -> Weight {
-		Weight::from_parts(36_669_000, 3526)
+		Weight::from_parts(37_160_000, 3526)
 			.saturating_add(RocksDbWeight::get().reads(1))
 			.saturating_add(RocksDbWeight::get().writes(1))
 	}
 	fn unchill() -> Weight {
-		Weight::from_parts(39_384_000, 4055)
+		Weight::from_parts(54_562_000, 4054)
 			.saturating_add(RocksDbWeight::get().reads(2))
 			.saturating_add(RocksDbWeight::get().writes(1))
 	}
 	fn leave_candidates() -> Weight {
-		Weight::from_parts(52_599_000, 3842)
+		Weight::from_parts(57_408_000, 3842)
 			.saturating_add(RocksDbWeight::get().reads(4))
 			.saturating_add(RocksDbWeight::get().writes(3))
 	}
 	fn bond() -> Weight {
-		Weight::from_parts(118_493_000, 4764)
+		Weight::from_parts(113_873_000, 4764)
 			.saturating_add(RocksDbWeight::get().reads(7))
 			.saturating_add(RocksDbWeight::get().writes(3))
 	}
 	fn vote(v: u32, ) -> Weight {
-		Weight::from_parts(41_377_775, 4034)
-			.saturating_add(Weight::from_parts(7_057_215, 0).saturating_mul(v.into()))
+		Weight::from_parts(41_104_573, 4034)
+			.saturating_add(Weight::from_parts(7_806_499, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(1))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(RocksDbWeight::get().writes(1))
 			.saturating_add(Weight::from_parts(0, 2536).saturating_mul(v.into()))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(45_986_000, 4034)
+		Weight::from_parts(61_636_000, 4034)
 			.saturating_add(RocksDbWeight::get().reads(3))
 			.saturating_add(RocksDbWeight::get().writes(2))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(118_062_000, 4764)
+		Weight::from_parts(83_356_000, 4764)
 			.saturating_add(RocksDbWeight::get().reads(5))
 			.saturating_add(RocksDbWeight::get().writes(3))
 	}
 	fn register_superdelegate() -> Weight {
-		Weight::from_parts(192_631_000, 4660)
+		Weight::from_parts(151_384_000, 4660)
 			.saturating_add(RocksDbWeight::get().reads(5))
 			.saturating_add(RocksDbWeight::get().writes(4))
 	}
 	fn update_superdelegate() -> Weight {
-		Weight::from_parts(60_113_000, 4660)
+		Weight::from_parts(39_123_000, 4660)
 			.saturating_add(RocksDbWeight::get().reads(1))
 			.saturating_add(RocksDbWeight::get().writes(1))
 	}
 	fn leave_superdelegates() -> Weight {
-		Weight::from_parts(50_575_000, 4660)
+		Weight::from_parts(68_248_000, 4660)
 			.saturating_add(RocksDbWeight::get().reads(4))
 			.saturating_add(RocksDbWeight::get().writes(3))
 	}
 	fn vote_superdelegates(v: u32, ) -> Weight {
-		Weight::from_parts(37_454_061, 4687)
-			.saturating_add(Weight::from_parts(8_712_144, 0).saturating_mul(v.into()))
+		Weight::from_parts(31_420_494, 4687)
+			.saturating_add(Weight::from_parts(5_172_087, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(1))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(RocksDbWeight::get().writes(1))
 			.saturating_add(Weight::from_parts(0, 3670).saturating_mul(v.into()))
 	}
 	fn set_params() -> Weight {
-		Weight::from_parts(25_387_000, 0)
+		Weight::from_parts(21_180_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1))
 	}
+	fn punish(b: u32, ) -> Weight {
+		Weight::from_parts(86_251_000, 15839)
+			.saturating_add(Weight::from_parts(90_142_376, 0).saturating_mul(b.into()))
+			.saturating_add(RocksDbWeight::get().reads(5))
+			.saturating_add(RocksDbWeight::get().reads((5_u64).saturating_mul(b.into())))
+			.saturating_add(RocksDbWeight::get().writes(3))
+			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(b.into())))
+			.saturating_add(Weight::from_parts(0, 3774).saturating_mul(b.into()))
+	}
 	fn elect(c: u32, v: u32, ) -> Weight {
-		Weight::from_parts(2_737_066_483, 342560)
-			.saturating_add(Weight::from_parts(12_034_903, 0).saturating_mul(c.into()))
-			.saturating_add(Weight::from_parts(42_149_492, 0).saturating_mul(v.into()))
+		Weight::from_parts(3_095_059_308, 342559)
+			.saturating_add(Weight::from_parts(29_239_467, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(5))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(v.into())))

@@ -7,11 +7,13 @@
 //! - [`governance`]: referenda, conviction voting, preimages, the scheduler, the governance
 //!   origins, and Sudo for the development chain only; [`tracks`]: the referendum tracks;
 //!   [`parameters`]: the dynamic parameters that governance tunes;
-//! - [`sdpos`]: elections of delegates and superdelegates.
+//! - [`sdpos`]: elections of delegates and superdelegates;
+//! - [`masternodes`]: the masternode registry, and the bonded POP behind the fee quota.
 
 pub mod consensus;
 pub mod governance;
 pub mod lit;
+pub mod masternodes;
 pub mod monetary;
 pub mod parameters;
 pub mod sdpos;

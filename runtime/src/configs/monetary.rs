@@ -70,7 +70,7 @@ impl pallet_fees::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type Pop = Balances;
 	type Lit = LitBalances;
-	type BondedPop = super::sdpos::BondedInSdpos;
+	type BondedPop = super::masternodes::BondedPop;
 	// Dynamic parameters: governance tunes the quota (see `parameters.rs`).
 	type QuotaPerBondedPop = super::parameters::dynamic_params::fees::QuotaPerBondedPop;
 	type QuotaWindow = super::parameters::dynamic_params::fees::QuotaWindow;

@@ -1,6 +1,8 @@
 //! The runtime's dynamic parameters: tunables that are not part of a pallet's own typed state,
 //! kept by `pallet-parameters` and changed by root or a referendum on the parameters track.
 //!
+//! Here: the fee quota (share of bonded POP, window) and the masternode bond.
+//!
 //! Tunables that a pallet validates as a whole live in that pallet, behind the same origin:
 //! the LIT mint rate (`Lit::set_rate`) and the SDPoS parameters — delegates and superdelegates,
 //! bonds, era length, unbonding, inflation, reward shares, the offline slash
@@ -31,6 +33,15 @@ pub mod dynamic_params {
 		/// The quota's window in blocks: one day.
 		#[codec(index = 1)]
 		pub static QuotaWindow: pop_primitives::BlockNumber = FEE_QUOTA_WINDOW;
+	}
+
+	/// The masternode registry of `pallet-masternodes`.
+	#[dynamic_pallet_params]
+	#[codec(index = 1)]
+	pub mod masternodes {
+		/// The least bond a masternode registers with: 50,000 POP.
+		#[codec(index = 0)]
+		pub static Bond: pop_primitives::Balance = pop_primitives::currency::MASTERNODE_BOND;
 	}
 }
 

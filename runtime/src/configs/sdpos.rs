@@ -70,6 +70,8 @@ impl pallet_sdpos::Config for Runtime {
 	type SessionKeys = SessionKeysOf;
 	// Root or a referendum on the parameters track.
 	type AdminOrigin = super::governance::ParametersOrigin;
+	// Root or a referendum on the emergency track.
+	type PunishOrigin = super::governance::EmergencyOrigin;
 	type DefaultParams = DefaultParams;
 	type BlocksPerYear = BlocksPerYear;
 	type MaxCandidates = ConstU32<200>;
@@ -86,13 +88,4 @@ impl pallet_sdpos::Config for Runtime {
 impl pallet_authorship::Config for Runtime {
 	type FindAuthor = pallet_session::FindAccountFromAuthorIndex<Self, Aura>;
 	type EventHandler = Sdpos;
-}
-
-/// The POP behind the fee quota: what an account has bonded in SDPoS (the masternode bond
-/// joins it when masternodes land).
-pub struct BondedInSdpos;
-impl pallet_fees::BondedPop<AccountId> for BondedInSdpos {
-	fn bonded_pop(who: &AccountId) -> u128 {
-		Sdpos::bonded(who)
-	}
 }
