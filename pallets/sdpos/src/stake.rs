@@ -16,8 +16,7 @@ impl<T: Config> Pallet<T> {
 	/// The POP `who` has bonded now, for the fee quota: its voter bond (as far as its free
 	/// balance still covers it), its candidate self-bond and its superdelegate bond.
 	pub fn bonded(who: &T::AccountId) -> Balance {
-		let voter =
-			Voters::<T>::get(who).map(|v| v.active.min(T::Currency::balance(who))).unwrap_or(0);
+		let voter = Voters::<T>::get(who).map(|v| Self::voter_stake(who, v.active)).unwrap_or(0);
 		let candidate = Candidates::<T>::get(who).map(|c| c.bond).unwrap_or(0);
 		let superdelegate = SuperdelegateCandidates::<T>::get(who).map(|s| s.bond).unwrap_or(0);
 		voter.saturating_add(candidate).saturating_add(superdelegate)

@@ -264,15 +264,20 @@ fn points_share_the_superdelegate_and_masternode_pools() {
 	});
 }
 
+/// Candidate 3 (own bond 1,000), backed by voter 10 (3,000), is elected and authoring.
+fn elect_3_backed_by_10() {
+	assert_ok!(Sdpos::register_candidate(signed(3), 1_000, Perbill::zero()));
+	assert_ok!(Sdpos::bond(signed(10), 3_000));
+	assert_ok!(Sdpos::vote(signed(10), vec![3]));
+	end_era(&[1, 2]);
+	end_era(&[1, 2]);
+	assert_eq!(delegates(), vec![1, 3]);
+}
+
 #[test]
 fn an_offline_delegate_is_chilled_and_slashed_with_its_voters() {
 	new_test_ext().execute_with(|| {
-		assert_ok!(Sdpos::register_candidate(signed(3), 1_000, Perbill::zero()));
-		assert_ok!(Sdpos::bond(signed(10), 3_000));
-		assert_ok!(Sdpos::vote(signed(10), vec![3]));
-		end_era(&[1, 2]);
-		end_era(&[1, 2]);
-		assert_eq!(delegates(), vec![1, 3]);
+		elect_3_backed_by_10();
 		let voter_before = Balances::total_balance(&10);
 		// Delegate 3 authors nothing through era 2.
 		end_era(&[1]);
@@ -294,12 +299,7 @@ fn an_offline_delegate_is_chilled_and_slashed_with_its_voters() {
 #[test]
 fn governance_punishes_a_delegate_with_its_voters_and_a_candidate_alone() {
 	new_test_ext().execute_with(|| {
-		assert_ok!(Sdpos::register_candidate(signed(3), 1_000, Perbill::zero()));
-		assert_ok!(Sdpos::bond(signed(10), 3_000));
-		assert_ok!(Sdpos::vote(signed(10), vec![3]));
-		end_era(&[1, 2]);
-		end_era(&[1, 2]);
-		assert_eq!(delegates(), vec![1, 3]);
+		elect_3_backed_by_10();
 		let era = CurrentEra::<Test>::get();
 		let voter_before = Balances::total_balance(&10);
 		// Only the punishing origin; only candidates; nothing changes on a refusal.
