@@ -6,9 +6,11 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod content;
 pub mod currency;
 pub mod network;
 pub mod params;
+pub mod placement;
 pub mod time;
 pub mod voucher;
 
