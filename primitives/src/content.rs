@@ -26,6 +26,8 @@ pub const MANIFEST_VERSION: u8 = 1;
 pub const MAX_SEGMENTS: u32 = 1024;
 /// Most shards per segment (`n`).
 pub const MAX_SHARDS: u32 = 32;
+/// Most shards in one piece of content (segments × `n`): what registration and removal write.
+pub const MAX_TOTAL_SHARDS: u32 = 8192;
 /// Largest shard, in bytes.
 pub const MAX_SHARD_LEN: u32 = 16 * 1024 * 1024;
 /// Longest media type (`video/mp4`, …).
@@ -102,6 +104,8 @@ pub enum ManifestError {
 	ShardCountMismatch,
 	/// A shard length is zero or above [`MAX_SHARD_LEN`].
 	BadShardLength,
+	/// Segments × `n` is above [`MAX_TOTAL_SHARDS`].
+	TooManyShardsInTotal,
 }
 
 impl Manifest {
@@ -132,6 +136,9 @@ impl Manifest {
 		}
 		if self.total_size.div_ceil(u64::from(self.segment_size)) != self.segments.len() as u64 {
 			return Err(ManifestError::SegmentCountMismatch);
+		}
+		if self.segments.len() as u64 * u64::from(self.n) > u64::from(MAX_TOTAL_SHARDS) {
+			return Err(ManifestError::TooManyShardsInTotal);
 		}
 		for s in &self.segments {
 			if s.shards.len() != usize::from(self.n) {
@@ -196,6 +203,11 @@ impl VerdictStatement {
 /// other sizes it is what makes any two quorums share an honest member.
 pub fn quorum(set_size: u32) -> u32 {
 	set_size - set_size.saturating_sub(1) / 3
+}
+
+/// A shard's address: its BLAKE3 hash.
+pub fn shard_hash(shard: &[u8]) -> ShardHash {
+	*blake3::hash(shard).as_bytes()
 }
 
 /// How many [`CHUNK_LEN`] chunks a shard of `len` bytes has (an empty shard has one).

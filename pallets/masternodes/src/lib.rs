@@ -34,6 +34,16 @@ pub mod weights;
 pub use types::*;
 pub use weights::WeightInfo;
 
+/// What must happen when a masternode leaves service: the content pallet moves its shards.
+pub trait OnMasternodeLeave<AccountId> {
+	/// `who` left service (unregistered or retired).
+	fn on_leave(who: &AccountId);
+}
+
+impl<AccountId> OnMasternodeLeave<AccountId> for () {
+	fn on_leave(_: &AccountId) {}
+}
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
@@ -85,6 +95,10 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxMasternodes: Get<u32>;
 
+		/// Told when a masternode leaves service (unregisters or is retired for a penalty), so
+		/// that its shards move elsewhere.
+		type OnLeave: OnMasternodeLeave<Self::AccountId>;
+
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
 	}
@@ -125,6 +139,9 @@ pub mod pallet {
 		Unregistered { who: T::AccountId, unlock_at: BlockNumberFor<T> },
 		/// `who` withdrew its bond of `amount`; the masternode is forgotten.
 		Withdrawn { who: T::AccountId, amount: Balance },
+		/// `who`'s masternode was taken out of service for a penalty: `slashed` POP of its bond
+		/// burned; the rest can be withdrawn from `unlock_at`.
+		Retired { who: T::AccountId, slashed: Balance, unlock_at: BlockNumberFor<T> },
 	}
 
 	#[pallet::error]
@@ -274,6 +291,7 @@ pub mod pallet {
 				frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 			node.unlock_at = Some(unlock_at);
 			Masternodes::<T>::insert(&who, node);
+			T::OnLeave::on_leave(&who);
 			Self::deposit_event(Event::Unregistered { who, unlock_at });
 			Ok(())
 		}
@@ -315,6 +333,35 @@ pub mod pallet {
 		/// The masternodes in service, by owner: those that placement may give shards to.
 		pub fn active() -> Vec<(T::AccountId, MasternodeInfo<BlockNumberFor<T>>)> {
 			Masternodes::<T>::iter().filter(|(_, n)| n.is_active()).collect()
+		}
+
+		/// Takes `who`'s masternode out of service for a penalty: burns `fraction` of its bond
+		/// and starts the unbonding period, as if it had unregistered. Returns the POP burned;
+		/// nothing happens to an account with no masternode in service.
+		pub fn retire(who: &T::AccountId, fraction: sp_runtime::Perbill) -> Balance {
+			let Ok(mut node) = Self::active_node(who) else { return 0 };
+			let slash = fraction * node.bond;
+			let slashed = T::Currency::burn_held(
+				&HoldReason::MasternodeBond.into(),
+				who,
+				slash,
+				Precision::BestEffort,
+				frame_support::traits::tokens::Fortitude::Force,
+			)
+			.unwrap_or(0);
+			let unlock_at =
+				frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+			node.bond.saturating_reduce(slashed);
+			node.unlock_at = Some(unlock_at);
+			Masternodes::<T>::insert(who, node);
+			T::OnLeave::on_leave(who);
+			Self::deposit_event(Event::Retired { who: who.clone(), slashed, unlock_at });
+			slashed
+		}
+
+		/// Whether `who` has a masternode in service.
+		pub fn is_active(who: &T::AccountId) -> bool {
+			Masternodes::<T>::get(who).is_some_and(|n| n.is_active())
 		}
 
 		/// `who`'s masternode, if it is registered and not leaving.

@@ -36,6 +36,16 @@ impl pallet_balances::Config for Test {
 parameter_types! {
 	/// Governance may change it: tests do, through this.
 	pub static MinBond: u128 = 1_000;
+	/// The masternodes that left service, in order.
+	pub static Left: Vec<u64> = Vec::new();
+}
+
+/// Records departures in [`Left`].
+pub struct RecordLeave;
+impl crate::OnMasternodeLeave<u64> for RecordLeave {
+	fn on_leave(who: &u64) {
+		Left::mutate(|l| l.push(*who));
+	}
 }
 
 impl pallet_masternodes::Config for Test {
@@ -45,6 +55,7 @@ impl pallet_masternodes::Config for Test {
 	type MinBond = MinBond;
 	type UnbondingPeriod = ConstU64<10>;
 	type MaxMasternodes = ConstU32<4>;
+	type OnLeave = RecordLeave;
 	type WeightInfo = ();
 }
 

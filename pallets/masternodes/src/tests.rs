@@ -141,6 +141,7 @@ fn unregistering_leaves_service_at_once_and_the_bond_after_the_unbonding_period(
 		assert_noop!(Masternodes::withdraw(signed(1)), Error::<Test>::NotLeaving);
 		assert_ok!(Masternodes::unregister(signed(1)));
 		assert!(events().contains(&Event::Unregistered { who: 1, unlock_at: 11 }));
+		assert_eq!(Left::get(), vec![1]);
 		// Out of service: no new shards, nothing but withdrawing.
 		assert!(Masternodes::active().is_empty());
 		assert_noop!(Masternodes::heartbeat(signed(1)), Error::<Test>::Leaving);
@@ -163,5 +164,26 @@ fn unregistering_leaves_service_at_once_and_the_bond_after_the_unbonding_period(
 		assert!(events().contains(&Event::Withdrawn { who: 1, amount: 1_200 }));
 		// The peer id and the account are free to register again.
 		assert_ok!(register(1, 1_000));
+	});
+}
+
+#[test]
+fn a_retired_node_loses_its_slash_leaves_service_and_withdraws_the_rest() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(register(1, 2_000));
+		let issuance = Balances::total_issuance();
+		assert_eq!(Masternodes::retire(&1, sp_runtime::Perbill::from_percent(10)), 200);
+		assert_eq!(Balances::total_issuance(), issuance - 200);
+		assert!(events().contains(&Event::Retired { who: 1, slashed: 200, unlock_at: 11 }));
+		assert_eq!(Left::get(), vec![1]);
+		assert!(!Masternodes::is_active(&1));
+		assert_eq!(Masternodes::bonded(&1), 1_800);
+		// Retiring twice, or an account with no masternode, does nothing.
+		assert_eq!(Masternodes::retire(&1, sp_runtime::Perbill::from_percent(10)), 0);
+		assert_eq!(Masternodes::retire(&2, sp_runtime::Perbill::from_percent(10)), 0);
+		assert_eq!(Left::get(), vec![1]);
+		System::set_block_number(11);
+		assert_ok!(Masternodes::withdraw(signed(1)));
+		assert_eq!((held(1), Balances::balance(&1)), (0, 9_800));
 	});
 }

@@ -26,6 +26,8 @@ impl pallet_masternodes::Config for Runtime {
 	type MinBond = dynamic_params::masternodes::Bond;
 	type UnbondingPeriod = MasternodeUnbonding;
 	type MaxMasternodes = ConstU32<1_000>;
+	// Their shards move to other masternodes.
+	type OnLeave = super::super::Content;
 	type WeightInfo = pallet_masternodes::weights::SubstrateWeight<Runtime>;
 }
 

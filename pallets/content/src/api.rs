@@ -1,0 +1,69 @@
+//! The runtime API the sidecars and UIs read content, placement and the moderation set through.
+
+use crate::{Assignment, Audit, Config, ContentView, Contents, Holdings, Pallet, Segments, Status};
+use alloc::vec::Vec;
+use codec::Codec;
+use frame_system::pallet_prelude::BlockNumberFor;
+use pop_primitives::content::ContentId;
+
+sp_api::decl_runtime_apis! {
+	/// Content, placement, audits, masternodes and the moderation set.
+	pub trait ContentApi<AccountId, BlockNumber, Masternode, Superdelegate>
+	where
+		AccountId: Codec,
+		BlockNumber: Codec,
+		Masternode: Codec,
+		Superdelegate: Codec,
+	{
+		/// A piece of content with every shard's hash and holder.
+		fn content(id: ContentId) -> Option<ContentView<AccountId, BlockNumber>>;
+		/// Content waiting for the moderation set (pending or needing review).
+		fn pending() -> Vec<ContentId>;
+		/// The shards `node` must hold.
+		fn assignments(node: AccountId) -> Vec<Assignment>;
+		/// The open audits of `node`, by id.
+		fn audits(node: AccountId) -> Vec<(u64, Audit<AccountId, BlockNumber>)>;
+		/// The registered masternodes, leaving ones included.
+		fn masternodes() -> Vec<(AccountId, Masternode)>;
+		/// The current era and its moderation set.
+		fn superdelegates() -> (u32, Vec<Superdelegate>);
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// See [`ContentApi::content`].
+	pub fn content_view(id: ContentId) -> Option<ContentView<T::AccountId, BlockNumberFor<T>>> {
+		let info = Contents::<T>::get(id)?;
+		let segments = (0..info.segments).filter_map(|s| Segments::<T>::get(id, s)).collect();
+		Some(ContentView { id, info, segments })
+	}
+
+	/// See [`ContentApi::pending`].
+	pub fn pending() -> Vec<ContentId> {
+		Contents::<T>::iter()
+			.filter(|(_, c)| matches!(c.status, Status::Pending | Status::NeedsReview))
+			.map(|(id, _)| id)
+			.collect()
+	}
+
+	/// See [`ContentApi::assignments`].
+	pub fn assignments(node: &T::AccountId) -> Vec<Assignment> {
+		Holdings::<T>::iter_prefix(node)
+			.filter_map(|((content, segment), shard)| {
+				let seg = Segments::<T>::get(content, segment)?;
+				Some(Assignment {
+					content,
+					segment,
+					shard,
+					shard_hash: *seg.shards.get(usize::from(shard))?,
+					shard_len: seg.shard_len,
+				})
+			})
+			.collect()
+	}
+
+	/// See [`ContentApi::audits`].
+	pub fn open_audits(node: &T::AccountId) -> Vec<(u64, Audit<T::AccountId, BlockNumberFor<T>>)> {
+		crate::Audits::<T>::iter().filter(|(_, a)| &a.node == node).collect()
+	}
+}

@@ -1,0 +1,651 @@
+//! # Content pallet: manifests, placement, the moderation gate and storage audits
+//!
+//! - [`Pallet::register`]: a creator registers a [`Manifest`] (its BLAKE3 hash is the content
+//!   id). The chain checks it, holds a deposit for the storage it takes and places every shard on
+//!   a masternode in service ([`pop_primitives::placement`]): the shards of a segment on distinct
+//!   masternodes, spread over regions, so no masternode holds `k` shards of any segment. The
+//!   content is [`Status::Pending`]: not public.
+//! - [`Pallet::submit_verdict`]: anyone submits the moderation set's certificate — signatures of
+//!   at least [`quorum`] distinct members of the current set over a [`VerdictStatement`] (content
+//!   id, verdict, model hash, current era). Approve publishes; reject refuses for good; needs
+//!   review waits for a later certificate. Signers earn reward points ([`Rewards`]).
+//! - Audits ([`audit`]): every [`Config::AuditPeriod`] blocks the chain draws challenges from the
+//!   parent block's hash — which masternode, which shard of published content, which 1 KiB
+//!   chunk — and the masternode answers with [`Pallet::prove`]: the chunk and its BLAKE3 proof
+//!   against the shard hash of the manifest, before the deadline. Passes earn points; misses are
+//!   counted, and [`Config::MaxMisses`] in a row retire the masternode with a slash.
+//! - Reassignment ([`reassign`]): a masternode that unregisters or is retired leaves service;
+//!   its shards move, a bounded number per block, to nodes picked with the same rules
+//!   ([`Event::ShardReassigned`] tells the new holder to rebuild the shard from `k` others).
+//! - [`Pallet::remove`]: the creator removes the content and gets the deposit back;
+//!   [`Pallet::set_halted`]: an emergency referendum stops (or resumes) new registrations.
+//!
+//! The runtime API ([`api::ContentApi`]) gives the sidecars and UIs content, placement,
+//! assignments, open audits, masternodes and the moderation set.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+
+pub mod api;
+pub mod audit;
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+mod certificate;
+#[cfg(test)]
+mod mock;
+pub mod reassign;
+#[cfg(test)]
+mod tests;
+pub mod types;
+pub mod weights;
+
+pub use pop_primitives::content::{
+	quorum, ContentId, Manifest, ManifestError, ModelHash, ShardHash, Verdict, VerdictStatement,
+};
+pub use pallet_masternodes::Region;
+pub use types::*;
+pub use weights::WeightInfo;
+
+/// Log target of this pallet.
+pub const LOG_TARGET: &str = "runtime::content";
+
+/// The moderation set: who may sign verdicts, with which ed25519 keys, in which era.
+pub trait ModerationSet<AccountId> {
+	/// The current era.
+	fn era() -> u32;
+	/// The current members and their moderation keys.
+	fn members() -> alloc::vec::Vec<(AccountId, ModerationKey)>;
+	/// Makes `members` the set (benchmarks only).
+	#[cfg(feature = "runtime-benchmarks")]
+	fn set_members(members: alloc::vec::Vec<(AccountId, ModerationKey)>);
+}
+
+/// The masternodes shards are placed on ([`pallet_masternodes`] in the runtime).
+pub trait MasternodeRegistry<AccountId> {
+	/// The masternodes in service, with their regions.
+	fn active() -> alloc::vec::Vec<(AccountId, Region)>;
+	/// Whether `who`'s masternode is in service.
+	fn is_active(who: &AccountId) -> bool;
+	/// Takes `who`'s masternode out of service, burning `fraction` of its bond; returns the
+	/// POP burned.
+	fn retire(who: &AccountId, fraction: sp_runtime::Perbill) -> pop_primitives::Balance;
+	/// Registers a masternode for `who` in `region` (benchmarks only).
+	#[cfg(feature = "runtime-benchmarks")]
+	fn add(who: &AccountId, index: u32, region: Region);
+}
+
+impl<T: pallet_masternodes::Config> MasternodeRegistry<T::AccountId> for pallet_masternodes::Pallet<T> {
+	fn active() -> alloc::vec::Vec<(T::AccountId, Region)> {
+		pallet_masternodes::Pallet::<T>::active().into_iter().map(|(who, n)| (who, n.region)).collect()
+	}
+	fn is_active(who: &T::AccountId) -> bool {
+		pallet_masternodes::Pallet::<T>::is_active(who)
+	}
+	fn retire(who: &T::AccountId, fraction: sp_runtime::Perbill) -> pop_primitives::Balance {
+		pallet_masternodes::Pallet::<T>::retire(who, fraction)
+	}
+	#[cfg(feature = "runtime-benchmarks")]
+	fn add(who: &T::AccountId, index: u32, region: Region) {
+		use frame_support::traits::{fungible::Mutate, Get};
+		let bond = T::MinBond::get().max(1);
+		T::Currency::set_balance(who, bond.saturating_mul(10));
+		let mut peer = alloc::vec![0u8; 38];
+		peer[..4].copy_from_slice(&index.to_le_bytes());
+		let address = frame_support::BoundedVec::truncate_from(b"/ip4/127.0.0.1/tcp/1".to_vec());
+		pallet_masternodes::Pallet::<T>::register(
+			frame_system::RawOrigin::Signed(who.clone()).into(),
+			frame_support::BoundedVec::truncate_from(peer),
+			frame_support::BoundedVec::truncate_from(alloc::vec![address]),
+			region,
+			1 << 40,
+			bond,
+		)
+		.expect("a funded account registers");
+	}
+}
+
+/// Reward points for the work this pallet sees done.
+pub trait Rewards<AccountId> {
+	/// `who` signed a verdict certificate that the chain accepted.
+	fn moderated(who: &AccountId);
+	/// `who`'s masternode passed an audit.
+	fn audited(who: &AccountId);
+}
+
+impl<AccountId> Rewards<AccountId> for () {
+	fn moderated(_: &AccountId) {}
+	fn audited(_: &AccountId) {}
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, InspectHold, MutateHold},
+			tokens::Precision,
+		},
+	};
+	use frame_system::pallet_prelude::*;
+	use pop_primitives::{
+		content::{MaxChunkLen, MaxProofLen, MAX_TOTAL_SHARDS},
+		Balance,
+	};
+	use sp_runtime::{
+		traits::Zero,
+		Perbill,
+	};
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	/// Why this pallet holds POP.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit for a registered content's storage.
+		ContentDeposit,
+	}
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config {
+		/// The overarching event type.
+		#[allow(deprecated)]
+		type RuntimeEvent: From<Event<Self>> + IsType<<Self as frame_system::Config>::RuntimeEvent>;
+
+		/// POP, with holds for the deposits.
+		type Currency: Inspect<Self::AccountId, Balance = Balance>
+			+ MutateHold<Self::AccountId, Reason = <Self as Config>::RuntimeHoldReason>
+			+ InspectHold<Self::AccountId>;
+
+		/// The runtime's hold reasons.
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The masternodes shards are placed on.
+		type Masternodes: MasternodeRegistry<Self::AccountId>;
+
+		/// Most masternodes waiting for their shards to move (the most masternodes there are).
+		#[pallet::constant]
+		type MaxDeparting: Get<u32>;
+
+		/// The moderation set whose certificates decide.
+		type Moderators: ModerationSet<Self::AccountId>;
+
+		/// Points for signers and audited masternodes.
+		type Rewards: Rewards<Self::AccountId>;
+
+		/// May halt and resume new registrations (an emergency referendum).
+		type HaltOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Deposit for a registration.
+		#[pallet::constant]
+		type DepositBase: Get<Balance>;
+
+		/// Deposit per shard registered.
+		#[pallet::constant]
+		type DepositPerShard: Get<Balance>;
+
+		/// Challenges are drawn every this many blocks.
+		#[pallet::constant]
+		type AuditPeriod: Get<BlockNumberFor<Self>>;
+
+		/// Challenges drawn each time.
+		#[pallet::constant]
+		type AuditsPerPeriod: Get<u32>;
+
+		/// Blocks a masternode has to answer a challenge.
+		#[pallet::constant]
+		type AuditDeadline: Get<BlockNumberFor<Self>>;
+
+		/// Misses in a row that retire a masternode.
+		#[pallet::constant]
+		type MaxMisses: Get<u32>;
+
+		/// The share of its bond a retired masternode loses.
+		#[pallet::constant]
+		type MissSlash: Get<Perbill>;
+
+		/// Shards moved off leaving masternodes per block, at most.
+		#[pallet::constant]
+		type MaxReassignPerBlock: Get<u32>;
+
+		/// Weights of this pallet's calls and hooks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// Every registered content, by id.
+	#[pallet::storage]
+	pub type Contents<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		ContentId,
+		ContentInfo<T::AccountId, BlockNumberFor<T>>,
+		OptionQuery,
+	>;
+
+	/// The shards of each segment: hashes and holders.
+	#[pallet::storage]
+	pub type Segments<T: Config> = StorageDoubleMap<
+		_,
+		Blake2_128Concat,
+		ContentId,
+		Twox64Concat,
+		u32,
+		SegmentInfo<T::AccountId>,
+		OptionQuery,
+	>;
+
+	/// What each masternode holds: (content, segment) → shard. At most one shard of a segment
+	/// per masternode.
+	#[pallet::storage]
+	pub type Holdings<T: Config> = StorageDoubleMap<
+		_,
+		Twox64Concat,
+		T::AccountId,
+		Blake2_128Concat,
+		(ContentId, u32),
+		u8,
+		OptionQuery,
+	>;
+
+	/// Published content, densely indexed, for drawing audits.
+	#[pallet::storage]
+	pub type Published<T: Config> = StorageMap<_, Twox64Concat, u32, ContentId, OptionQuery>;
+
+	/// The index of each published content in [`Published`].
+	#[pallet::storage]
+	pub type PublishedIndex<T: Config> =
+		StorageMap<_, Blake2_128Concat, ContentId, u32, OptionQuery>;
+
+	/// How many contents are published.
+	#[pallet::storage]
+	pub type PublishedCount<T: Config> = StorageValue<_, u32, ValueQuery>;
+
+	/// Open audits, by id.
+	#[pallet::storage]
+	pub type Audits<T: Config> =
+		StorageMap<_, Twox64Concat, u64, Audit<T::AccountId, BlockNumberFor<T>>, OptionQuery>;
+
+	/// The id of the next audit.
+	#[pallet::storage]
+	pub type NextAudit<T: Config> = StorageValue<_, u64, ValueQuery>;
+
+	/// The audits whose deadline is each block.
+	#[pallet::storage]
+	pub type AuditsDue<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<u64, T::AuditsPerPeriod>,
+		ValueQuery,
+	>;
+
+	/// Audits each masternode missed in a row.
+	#[pallet::storage]
+	pub type Misses<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Masternodes that left service whose shards are still to move, oldest first.
+	#[pallet::storage]
+	pub type Departing<T: Config> =
+		StorageValue<_, BoundedVec<T::AccountId, T::MaxDeparting>, ValueQuery>;
+
+	/// Whether new registrations are halted.
+	#[pallet::storage]
+	pub type Halted<T: Config> = StorageValue<_, bool, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// `creator` registered `content` (`segments` segments of `n` shards, any `k` rebuild
+		/// one), holding `deposit`; it is pending moderation.
+		ContentRegistered {
+			content: ContentId,
+			creator: T::AccountId,
+			segments: u32,
+			k: u8,
+			n: u8,
+			deposit: Balance,
+		},
+		/// A certificate of `signers` members of the era's moderation set recorded `verdict` on
+		/// `content`, reached with `model_hash`.
+		VerdictRecorded {
+			content: ContentId,
+			verdict: Verdict,
+			model_hash: ModelHash,
+			era: u32,
+			signers: u32,
+		},
+		/// `content` is approved and public.
+		ContentPublished { content: ContentId },
+		/// The creator removed `content`; its deposit is released.
+		ContentRemoved { content: ContentId, deposit: Balance },
+		/// `node` must prove it holds chunk `chunk` of shard `shard` of segment `segment` of
+		/// `content` by block `deadline`.
+		AuditIssued {
+			audit: u64,
+			node: T::AccountId,
+			content: ContentId,
+			segment: u32,
+			shard: u8,
+			chunk: u32,
+			deadline: BlockNumberFor<T>,
+		},
+		/// `node` answered audit `audit` with a valid proof.
+		AuditPassed { audit: u64, node: T::AccountId },
+		/// `node` missed audit `audit`: `misses` in a row.
+		AuditMissed { audit: u64, node: T::AccountId, misses: u32 },
+		/// Shard `shard` of segment `segment` of `content` moved from `from`, which left
+		/// service, to `to`, which must rebuild it from `k` other holders.
+		ShardReassigned {
+			content: ContentId,
+			segment: u32,
+			shard: u8,
+			from: T::AccountId,
+			to: T::AccountId,
+		},
+		/// No masternode in service could take the shard: every one already holds a shard of
+		/// the segment. It stays listed with `from` until the creator re-registers.
+		ShardUnplaced { content: ContentId, segment: u32, shard: u8, from: T::AccountId },
+		/// New registrations are halted (`true`) or resumed (`false`).
+		HaltSet { halted: bool },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// New registrations are halted by an emergency referendum.
+		Halted,
+		/// The manifest's version is not the one this chain accepts.
+		UnknownManifestVersion,
+		/// The media type is empty or not printable ASCII.
+		BadMediaType,
+		/// `k` must be at least 2.
+		KTooSmall,
+		/// `k` is larger than `n`.
+		KGreaterThanN,
+		/// `n` is above the most shards per segment.
+		TooManyShards,
+		/// Segments × `n` is above the most shards per content.
+		TooManyShardsInTotal,
+		/// The content is empty or its segment size is zero.
+		EmptyContent,
+		/// The segment count does not match the total size and the segment size.
+		SegmentCountMismatch,
+		/// A segment does not list exactly `n` shards.
+		ShardCountMismatch,
+		/// A shard length is zero or too large.
+		BadShardLength,
+		/// Fewer masternodes are in service than `n`: the shards of a segment cannot all go to
+		/// different nodes.
+		NotEnoughMasternodes,
+		/// This manifest is registered already.
+		AlreadyRegistered,
+		/// The creator cannot hold the deposit.
+		InsufficientDeposit,
+		/// No content has this id.
+		UnknownContent,
+		/// The content was approved or rejected already.
+		AlreadyDecided,
+		/// The certificate is for another era than the current one.
+		WrongEra,
+		/// There is no moderation set.
+		NoModerationSet,
+		/// A key signed twice.
+		DuplicateSigner,
+		/// A key is not a member of the current moderation set.
+		NotInModerationSet,
+		/// A signature does not verify over the statement (wrong content, verdict, model or
+		/// era, or a forged signature).
+		BadSignature,
+		/// Fewer members signed than the quorum.
+		TooFewSigners,
+		/// Only the creator may do this.
+		NotCreator,
+		/// The witness is below the content's segments × `n`.
+		BadWitness,
+		/// No open audit has this id (answered, expired or never issued).
+		UnknownAudit,
+		/// The audit is for another masternode.
+		NotAuditee,
+		/// The chunk or its proof does not match the shard hash.
+		InvalidProof,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let expired = Self::expire_audits(now);
+			let mut weight = T::WeightInfo::expire_audits(expired);
+			if Self::is_audit_block(now) {
+				weight.saturating_accrue(T::WeightInfo::issue_audits(Self::issue_audits(now)));
+			}
+			let moved = Self::reassign_some(T::MaxReassignPerBlock::get());
+			weight.saturating_accrue(T::WeightInfo::reassign(moved));
+			weight
+		}
+
+		fn integrity_test() {
+			assert!(T::AuditsPerPeriod::get() > 0, "audits must be drawn");
+			assert!(T::MaxReassignPerBlock::get() > 0, "departures must be handled");
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Register content by its `manifest`, priced by `pricing`: hold the deposit, place every
+		/// shard on a masternode in service. The content is pending until a certificate decides.
+		/// Emits [`Event::ContentRegistered`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register(
+			manifest.segments.len() as u32 * u32::from(manifest.n),
+		))]
+		pub fn register(
+			origin: OriginFor<T>,
+			manifest: Manifest,
+			pricing: Pricing,
+		) -> DispatchResult {
+			let creator = ensure_signed(origin)?;
+			ensure!(!Halted::<T>::get(), Error::<T>::Halted);
+			manifest.check().map_err(Error::<T>::from)?;
+			let id = manifest.content_id();
+			ensure!(!Contents::<T>::contains_key(id), Error::<T>::AlreadyRegistered);
+			let nodes = Self::placement_candidates();
+			ensure!(nodes.len() >= usize::from(manifest.n), Error::<T>::NotEnoughMasternodes);
+			let shards = manifest.segments.len() as u32 * u32::from(manifest.n);
+			let deposit = T::DepositBase::get()
+				.saturating_add(T::DepositPerShard::get().saturating_mul(shards.into()));
+			T::Currency::hold(&HoldReason::ContentDeposit.into(), &creator, deposit)
+				.map_err(|_| Error::<T>::InsufficientDeposit)?;
+			for (index, segment) in manifest.segments.iter().enumerate() {
+				let index = index as u32;
+				let holders = pop_primitives::placement::place_segment(
+					&id,
+					index,
+					usize::from(manifest.n),
+					&nodes,
+				)
+				.ok_or(Error::<T>::NotEnoughMasternodes)?;
+				for (shard, holder) in holders.iter().enumerate() {
+					Holdings::<T>::insert(holder, (id, index), shard as u8);
+				}
+				Segments::<T>::insert(
+					id,
+					index,
+					SegmentInfo {
+						shard_len: segment.shard_len,
+						shards: segment.shards.clone(),
+						holders: BoundedVec::truncate_from(holders),
+					},
+				);
+			}
+			let segments = manifest.segments.len() as u32;
+			Contents::<T>::insert(
+				id,
+				ContentInfo {
+					creator: creator.clone(),
+					k: manifest.k,
+					n: manifest.n,
+					segments,
+					segment_size: manifest.segment_size,
+					total_size: manifest.total_size,
+					media_type: manifest.media_type,
+					metadata_hash: manifest.metadata_hash,
+					pricing,
+					status: Status::Pending,
+					decision: None,
+					registered_at: frame_system::Pallet::<T>::block_number(),
+					deposit,
+				},
+			);
+			Self::deposit_event(Event::ContentRegistered {
+				content: id,
+				creator,
+				segments,
+				k: manifest.k,
+				n: manifest.n,
+				deposit,
+			});
+			Ok(())
+		}
+
+		/// Record the moderation set's `verdict` on `content`, reached with `model_hash` in
+		/// `era`, certified by `signatures` of at least a quorum of the current set's members.
+		/// Anyone may submit it. Emits [`Event::VerdictRecorded`], and
+		/// [`Event::ContentPublished`] on approval.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::submit_verdict(signatures.len() as u32))]
+		pub fn submit_verdict(
+			origin: OriginFor<T>,
+			content: ContentId,
+			verdict: Verdict,
+			model_hash: ModelHash,
+			era: u32,
+			signatures: Signatures,
+		) -> DispatchResult {
+			ensure_signed(origin)?;
+			let mut info = Contents::<T>::get(content).ok_or(Error::<T>::UnknownContent)?;
+			ensure!(
+				matches!(info.status, Status::Pending | Status::NeedsReview),
+				Error::<T>::AlreadyDecided
+			);
+			let statement = VerdictStatement { content, verdict, model_hash, era };
+			let signers = certificate::check::<T>(&statement, &signatures)?;
+			let count = signers.len() as u32;
+			info.status = match verdict {
+				Verdict::Approve => Status::Approved,
+				Verdict::Reject => Status::Rejected,
+				Verdict::NeedsReview => Status::NeedsReview,
+			};
+			info.decision = Some(Decision { verdict, model_hash, era, signers: count });
+			Contents::<T>::insert(content, info);
+			for who in &signers {
+				T::Rewards::moderated(who);
+			}
+			Self::deposit_event(Event::VerdictRecorded {
+				content,
+				verdict,
+				model_hash,
+				era,
+				signers: count,
+			});
+			if verdict == Verdict::Approve {
+				audit::publish::<T>(content);
+				Self::deposit_event(Event::ContentPublished { content });
+			}
+			Ok(())
+		}
+
+		/// Remove `content` (creator only): forget its shards and placement and release the
+		/// deposit. `shards` is a witness: at least the content's segments × `n`. Emits
+		/// [`Event::ContentRemoved`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::remove(*shards))]
+		pub fn remove(
+			origin: OriginFor<T>,
+			content: ContentId,
+			shards: u32,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			let info = Contents::<T>::get(content).ok_or(Error::<T>::UnknownContent)?;
+			ensure!(info.creator == who, Error::<T>::NotCreator);
+			let actual = info.segments * u32::from(info.n);
+			ensure!(shards >= actual && shards <= MAX_TOTAL_SHARDS, Error::<T>::BadWitness);
+			for segment in 0..info.segments {
+				if let Some(s) = Segments::<T>::take(content, segment) {
+					for holder in s.holders {
+						Holdings::<T>::remove(holder, (content, segment));
+					}
+				}
+			}
+			audit::unpublish::<T>(content);
+			Contents::<T>::remove(content);
+			let deposit = T::Currency::release(
+				&HoldReason::ContentDeposit.into(),
+				&who,
+				info.deposit,
+				Precision::BestEffort,
+			)?;
+			Self::deposit_event(Event::ContentRemoved { content, deposit });
+			Ok(Some(T::WeightInfo::remove(actual)).into())
+		}
+
+		/// Answer audit `audit` with chunk `data` of the shard and its BLAKE3 `proof` (sibling
+		/// chaining values, root first). Only the masternode audited, before the deadline.
+		/// Emits [`Event::AuditPassed`]; a wrong proof fails and changes nothing.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::prove())]
+		pub fn prove(
+			origin: OriginFor<T>,
+			audit: u64,
+			data: BoundedVec<u8, MaxChunkLen>,
+			proof: BoundedVec<[u8; 32], MaxProofLen>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			audit::prove::<T>(who, audit, &data, &proof)
+		}
+
+		/// Halt (`true`) or resume (`false`) new registrations. Emergency origin. Emits
+		/// [`Event::HaltSet`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::set_halted())]
+		pub fn set_halted(origin: OriginFor<T>, halted: bool) -> DispatchResult {
+			T::HaltOrigin::ensure_origin(origin)?;
+			Halted::<T>::put(halted);
+			Self::deposit_event(Event::HaltSet { halted });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> From<ManifestError> for Error<T> {
+		fn from(e: ManifestError) -> Self {
+			match e {
+				ManifestError::UnknownVersion => Error::UnknownManifestVersion,
+				ManifestError::BadMediaType => Error::BadMediaType,
+				ManifestError::KTooSmall => Error::KTooSmall,
+				ManifestError::KGreaterThanN => Error::KGreaterThanN,
+				ManifestError::TooManyShards => Error::TooManyShards,
+				ManifestError::Empty => Error::EmptyContent,
+				ManifestError::SegmentCountMismatch => Error::SegmentCountMismatch,
+				ManifestError::ShardCountMismatch => Error::ShardCountMismatch,
+				ManifestError::BadShardLength => Error::BadShardLength,
+				ManifestError::TooManyShardsInTotal => Error::TooManyShardsInTotal,
+			}
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// The masternodes shards may go to: those in service, with their regions.
+		pub fn placement_candidates() -> Vec<(T::AccountId, pallet_masternodes::Region)> {
+			T::Masternodes::active()
+		}
+
+		/// Whether challenges are drawn at `now`.
+		pub(crate) fn is_audit_block(now: BlockNumberFor<T>) -> bool {
+			let period = T::AuditPeriod::get();
+			!period.is_zero() && (now % period).is_zero()
+		}
+	}
+}

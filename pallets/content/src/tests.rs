@@ -1,0 +1,445 @@
+use crate::{mock::*, pallet::*, types::*, Error, Event};
+use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
+use pop_primitives::content::{
+	chunk_data, chunk_proof, shard_hash, Manifest, SegmentManifest, Verdict, VerdictStatement,
+	MANIFEST_VERSION,
+};
+use sp_core::Pair;
+
+/// Shard `shard` of segment `segment`: `len` bytes that differ from every other shard's.
+fn shard_bytes(segment: u32, shard: u8, len: u32) -> Vec<u8> {
+	(0..len).map(|i| (i as u64 * 7 + segment as u64 * 13 + shard as u64 * 29) as u8).collect()
+}
+
+/// A manifest of `segments` segments of `n` shards of 3,000 bytes.
+fn manifest(segments: u32, k: u8, n: u8) -> Manifest {
+	let segs = (0..segments)
+		.map(|s| SegmentManifest {
+			shard_len: 3_000,
+			shards: BoundedVec::truncate_from(
+				(0..n).map(|i| shard_hash(&shard_bytes(s, i, 3_000))).collect(),
+			),
+		})
+		.collect();
+	Manifest {
+		version: MANIFEST_VERSION,
+		media_type: BoundedVec::truncate_from(b"video/mp4".to_vec()),
+		metadata_hash: [9; 32],
+		total_size: u64::from(segments) * 10_000,
+		segment_size: 10_000,
+		k,
+		n,
+		segments: BoundedVec::truncate_from(segs),
+	}
+}
+
+/// Six masternodes, 1..=6, over three regions.
+fn six_masternodes() {
+	for (who, region) in [(1, b"DE"), (2, b"DE"), (3, b"US"), (4, b"US"), (5, b"JP"), (6, b"JP")] {
+		masternode(who, region);
+	}
+}
+
+fn register(m: &Manifest) -> frame_support::dispatch::DispatchResult {
+	Content::register(RuntimeOrigin::signed(50), m.clone(), Pricing::Free)
+}
+
+/// Signatures of members `signers` over `verdict` on `content` in `era`.
+fn sign(content: [u8; 32], verdict: Verdict, era: u32, signers: &[u8]) -> Signatures {
+	let payload = VerdictStatement { content, verdict, model_hash: [5; 32], era }.signing_payload();
+	BoundedVec::truncate_from(
+		signers
+			.iter()
+			.map(|i| (moderator(*i).public().0, moderator(*i).sign(&payload).0))
+			.collect(),
+	)
+}
+
+fn submit(content: [u8; 32], verdict: Verdict, sigs: Signatures) -> frame_support::dispatch::DispatchResult {
+	Content::submit_verdict(RuntimeOrigin::signed(7), content, verdict, [5; 32], 3, sigs)
+}
+
+/// Checks the placement invariants of every segment of `id` and that `Holdings` mirrors it.
+fn check_placement(id: [u8; 32]) {
+	let info = Contents::<Test>::get(id).unwrap();
+	let regions = Content::placement_candidates();
+	let mut all_regions: Vec<_> = regions.iter().map(|r| r.1).collect();
+	all_regions.sort();
+	all_regions.dedup();
+	for s in 0..info.segments {
+		let seg = Segments::<Test>::get(id, s).unwrap();
+		let mut holders = seg.holders.to_vec();
+		for (shard, h) in holders.iter().enumerate() {
+			assert_eq!(Holdings::<Test>::get(h, (id, s)), Some(shard as u8));
+		}
+		holders.sort();
+		holders.dedup();
+		assert_eq!(holders.len(), usize::from(info.n), "distinct holders in segment {s}");
+		let mut covered: Vec<_> = seg
+			.holders
+			.iter()
+			.map(|h| regions.iter().find(|r| r.0 == *h).expect("holder in service").1)
+			.collect();
+		covered.sort();
+		covered.dedup();
+		assert_eq!(covered.len(), usize::from(info.n).min(all_regions.len()));
+	}
+}
+
+#[test]
+fn registering_places_every_shard_and_holds_the_deposit() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let m = manifest(3, 2, 3);
+		let id = m.content_id();
+		assert_ok!(register(&m));
+		let info = Contents::<Test>::get(id).unwrap();
+		assert_eq!((info.status, info.segments, info.k, info.n), (Status::Pending, 3, 2, 3));
+		assert_eq!(info.deposit, 10 + 9);
+		assert_eq!(Balances::balance_on_hold(&HoldReason::ContentDeposit.into(), &50), 19);
+		assert!(events().contains(&Event::ContentRegistered {
+			content: id,
+			creator: 50,
+			segments: 3,
+			k: 2,
+			n: 3,
+			deposit: 19
+		}));
+		check_placement(id);
+		assert_eq!(Content::pending(), vec![id]);
+		// What each node is told to hold adds up to every shard, with the manifest's hashes.
+		let assigned: usize = (1..=6).map(|n| Content::assignments(&n).len()).sum();
+		assert_eq!(assigned, 9);
+		for a in Content::assignments(&1) {
+			assert_eq!(a.shard_hash, m.segments[a.segment as usize].shards[a.shard as usize]);
+		}
+		let view = Content::content_view(id).unwrap();
+		assert_eq!(view.segments.len(), 3);
+		assert_noop!(register(&m), Error::<Test>::AlreadyRegistered);
+	});
+}
+
+#[test]
+fn bad_manifests_fail_with_clear_errors_and_take_nothing() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		assert_noop!(register(&manifest(2, 5, 4)), Error::<Test>::KGreaterThanN);
+		assert_noop!(register(&manifest(2, 1, 4)), Error::<Test>::KTooSmall);
+		assert_noop!(register(&manifest(2, 4, 7)), Error::<Test>::NotEnoughMasternodes);
+		assert_noop!(register(&manifest(2, 4, 33)), Error::<Test>::TooManyShards);
+		let mut m = manifest(2, 2, 4);
+		m.total_size = 30_000;
+		assert_noop!(register(&m), Error::<Test>::SegmentCountMismatch);
+		let mut m = manifest(2, 2, 4);
+		m.segments[0].shards.pop();
+		assert_noop!(register(&m), Error::<Test>::ShardCountMismatch);
+		let mut m = manifest(2, 2, 4);
+		m.segments[1].shard_len = 17 * 1024 * 1024;
+		assert_noop!(register(&m), Error::<Test>::BadShardLength);
+		let mut m = manifest(2, 2, 4);
+		m.media_type = BoundedVec::new();
+		assert_noop!(register(&m), Error::<Test>::BadMediaType);
+		let mut m = manifest(2, 2, 4);
+		m.version = 9;
+		assert_noop!(register(&m), Error::<Test>::UnknownManifestVersion);
+		// 1,024 segments of 9 shards is more than the chain writes for one content.
+		let mut m = manifest(1, 2, 9);
+		m.segments = BoundedVec::truncate_from(vec![m.segments[0].clone(); 1024]);
+		m.total_size = 1024 * 10_000;
+		assert_noop!(register(&m), Error::<Test>::TooManyShardsInTotal);
+		// An account that cannot hold the deposit.
+		assert_noop!(
+			Content::register(RuntimeOrigin::signed(60), manifest(2, 2, 4), Pricing::Free),
+			Error::<Test>::InsufficientDeposit
+		);
+		// An oversized media type does not even decode.
+		use codec::{Decode, Encode};
+		let mut m = manifest(1, 2, 4);
+		let long: Vec<u8> = vec![b'a'; 65];
+		let mut bytes = m.version.encode();
+		bytes.extend(long.encode());
+		m.media_type = BoundedVec::new();
+		bytes.extend(m.encode()[2..].to_vec());
+		assert!(Manifest::decode(&mut &bytes[..]).is_err());
+		// Halted by the emergency origin: no registrations, until resumed.
+		assert_noop!(Content::set_halted(RuntimeOrigin::signed(1), true), sp_runtime::DispatchError::BadOrigin);
+		assert_ok!(Content::set_halted(RuntimeOrigin::root(), true));
+		assert_noop!(register(&manifest(2, 2, 4)), Error::<Test>::Halted);
+		assert_ok!(Content::set_halted(RuntimeOrigin::root(), false));
+		assert!(events().contains(&Event::HaltSet { halted: true }));
+		assert_ok!(register(&manifest(2, 2, 4)));
+	});
+}
+
+#[test]
+fn certificates_are_checked_before_anything_changes() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let m = manifest(1, 2, 4);
+		let id = m.content_id();
+		assert_ok!(register(&m));
+		// Four members: the quorum is three.
+		assert_noop!(submit(id, Verdict::Approve, sign(id, Verdict::Approve, 3, &[0, 1])), Error::<Test>::TooFewSigners);
+		assert_noop!(
+			submit(id, Verdict::Approve, sign(id, Verdict::Approve, 3, &[0, 1, 1])),
+			Error::<Test>::DuplicateSigner
+		);
+		assert_noop!(
+			submit(id, Verdict::Approve, sign(id, Verdict::Approve, 3, &[0, 1, 9])),
+			Error::<Test>::NotInModerationSet
+		);
+		// Signed for era 2, submitted as era 2: stale.
+		assert_noop!(
+			Content::submit_verdict(RuntimeOrigin::signed(7), id, Verdict::Approve, [5; 32], 2, sign(id, Verdict::Approve, 2, &[0, 1, 2])),
+			Error::<Test>::WrongEra
+		);
+		// Signed for era 2, claimed as era 3: the signatures do not verify.
+		assert_noop!(
+			submit(id, Verdict::Approve, sign(id, Verdict::Approve, 2, &[0, 1, 2])),
+			Error::<Test>::BadSignature
+		);
+		// Signatures over other content, or another verdict.
+		assert_noop!(
+			submit(id, Verdict::Approve, sign([1; 32], Verdict::Approve, 3, &[0, 1, 2])),
+			Error::<Test>::BadSignature
+		);
+		assert_noop!(
+			submit(id, Verdict::Approve, sign(id, Verdict::Reject, 3, &[0, 1, 2])),
+			Error::<Test>::BadSignature
+		);
+		assert_noop!(
+			submit([1; 32], Verdict::Approve, sign([1; 32], Verdict::Approve, 3, &[0, 1, 2])),
+			Error::<Test>::UnknownContent
+		);
+		assert_eq!(Contents::<Test>::get(id).unwrap().status, Status::Pending);
+		assert!(Points::get().is_empty());
+
+		// Needs review, then approved by a later certificate of all four.
+		assert_ok!(submit(id, Verdict::NeedsReview, sign(id, Verdict::NeedsReview, 3, &[0, 1, 2])));
+		assert_eq!(Contents::<Test>::get(id).unwrap().status, Status::NeedsReview);
+		assert_eq!(Content::pending(), vec![id]);
+		assert_ok!(submit(id, Verdict::Approve, sign(id, Verdict::Approve, 3, &[3, 2, 1, 0])));
+		let info = Contents::<Test>::get(id).unwrap();
+		assert_eq!(info.status, Status::Approved);
+		assert_eq!(
+			info.decision,
+			Some(Decision { verdict: Verdict::Approve, model_hash: [5; 32], era: 3, signers: 4 })
+		);
+		assert!(events().contains(&Event::ContentPublished { content: id }));
+		assert_eq!(PublishedCount::<Test>::get(), 1);
+		assert!(Content::pending().is_empty());
+		// Signers earned points: three, then four.
+		let moderated: Vec<u64> = Points::get().iter().filter(|p| p.1).map(|p| p.0).collect();
+		assert_eq!(moderated, vec![101, 102, 103, 104, 103, 102, 101]);
+		// Decided for good.
+		assert_noop!(
+			submit(id, Verdict::Reject, sign(id, Verdict::Reject, 3, &[0, 1, 2])),
+			Error::<Test>::AlreadyDecided
+		);
+
+		// A rejection: never published.
+		let m = manifest(2, 2, 4);
+		let other = m.content_id();
+		assert_ok!(register(&m));
+		assert_ok!(submit(other, Verdict::Reject, sign(other, Verdict::Reject, 3, &[1, 2, 3])));
+		assert_eq!(Contents::<Test>::get(other).unwrap().status, Status::Rejected);
+		assert_eq!(PublishedCount::<Test>::get(), 1);
+	});
+}
+
+/// Registers and approves content of `segments` segments of 4 shards; returns its id.
+fn published(segments: u32) -> [u8; 32] {
+	let m = manifest(segments, 2, 4);
+	let id = m.content_id();
+	assert_ok!(register(&m));
+	assert_ok!(submit(id, Verdict::Approve, sign(id, Verdict::Approve, 3, &[0, 1, 2])));
+	id
+}
+
+fn open_audit() -> (u64, Audit<u64, u64>) {
+	let mut open: Vec<_> = Audits::<Test>::iter().collect();
+	assert_eq!(open.len(), 1, "one audit open");
+	open.pop().unwrap()
+}
+
+type Answer = (
+	BoundedVec<u8, pop_primitives::content::MaxChunkLen>,
+	BoundedVec<[u8; 32], pop_primitives::content::MaxProofLen>,
+);
+
+/// The honest answer to `audit`: the chunk of the real shard and its proof.
+fn answer(audit: &Audit<u64, u64>) -> Answer {
+	let data = shard_bytes(audit.segment, audit.shard, 3_000);
+	(
+		BoundedVec::truncate_from(chunk_data(&data, audit.chunk).unwrap().to_vec()),
+		BoundedVec::truncate_from(chunk_proof(&data, audit.chunk).unwrap()),
+	)
+}
+
+#[test]
+fn audits_pass_with_a_proof_and_fail_without_one() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		// Nothing published, nothing drawn.
+		run_to(5);
+		assert!(Audits::<Test>::iter().next().is_none());
+		let id = published(3);
+		run_to(10);
+		let (audit_id, audit) = open_audit();
+		assert_eq!(audit.content, id);
+		assert_eq!(audit.deadline, 13);
+		let holder = Segments::<Test>::get(id, audit.segment).unwrap().holders[audit.shard as usize];
+		assert_eq!(audit.node, holder);
+		assert!(events().iter().any(|e| matches!(e, Event::AuditIssued { audit: a, .. } if *a == audit_id)));
+		let (data, proof) = answer(&audit);
+		// Someone else cannot answer; a flipped byte or a truncated proof does not verify.
+		let other = if audit.node == 1 { 2 } else { 1 };
+		assert_noop!(
+			Content::prove(RuntimeOrigin::signed(other), audit_id, data.clone(), proof.clone()),
+			Error::<Test>::NotAuditee
+		);
+		let mut bad = data.clone();
+		bad[0] ^= 0xff;
+		assert_noop!(
+			Content::prove(RuntimeOrigin::signed(audit.node), audit_id, bad, proof.clone()),
+			Error::<Test>::InvalidProof
+		);
+		let short = BoundedVec::truncate_from(proof[1..].to_vec());
+		assert_noop!(
+			Content::prove(RuntimeOrigin::signed(audit.node), audit_id, data.clone(), short),
+			Error::<Test>::InvalidProof
+		);
+		assert_noop!(
+			Content::prove(RuntimeOrigin::signed(audit.node), 99, data.clone(), proof.clone()),
+			Error::<Test>::UnknownAudit
+		);
+		// The real answer passes, before the deadline, and earns a point.
+		run_to(13);
+		assert_ok!(Content::prove(RuntimeOrigin::signed(audit.node), audit_id, data, proof));
+		assert!(events().contains(&Event::AuditPassed { audit: audit_id, node: audit.node }));
+		assert!(Points::get().contains(&(audit.node, false)));
+		assert!(Audits::<Test>::get(audit_id).is_none());
+		run_to(14);
+		assert!(!events().iter().any(|e| matches!(e, Event::AuditMissed { .. })));
+	});
+}
+
+#[test]
+fn repeated_misses_retire_the_node_and_its_shards_move() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		masternode(7, b"BR");
+		let id = published(8);
+		// Audits are drawn every five blocks and left unanswered.
+		let mut missed: Vec<u64> = Vec::new();
+		let mut retired = None;
+		for block in (10..=200).step_by(5) {
+			run_to(block);
+			for e in events() {
+				if let Event::AuditMissed { node, misses, .. } = e {
+					missed.push(node);
+					if misses == 2 {
+						retired = Some(node);
+					}
+				}
+			}
+			if let Some(node) = retired.or_else(|| {
+				// Retirement resets the count: a node that is no longer in service was retired.
+				(1..=7).find(|n| !pallet_masternodes::Pallet::<Test>::is_active(n))
+			}) {
+				retired = Some(node);
+				break;
+			}
+		}
+		let node = retired.expect("some masternode missed twice in a row");
+		assert!(!pallet_masternodes::Pallet::<Test>::is_active(&node));
+		// 10 % of its 1,000 bond burned.
+		let mn = pallet_masternodes::Masternodes::<Test>::get(node).unwrap();
+		assert_eq!(mn.bond, 900);
+		// Its shards move within a few blocks (4 per block), before the next audits expire
+		// (blocks 5m + 4) and retire anyone else.
+		let now = System::block_number();
+		run_to(now + 3);
+		assert!(Content::assignments(&node).is_empty());
+		assert!(Departing::<Test>::get().is_empty());
+		check_placement(id);
+		assert!(events().iter().any(|e| matches!(e, Event::ShardReassigned { from, .. } if *from == node)));
+	});
+}
+
+#[test]
+fn an_unregistered_node_hands_its_shards_over() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		masternode(7, b"BR");
+		masternode(8, b"DE");
+		let id = published(6);
+		let before = Content::assignments(&3);
+		assert!(!before.is_empty());
+		assert_ok!(pallet_masternodes::Pallet::<Test>::unregister(RuntimeOrigin::signed(3)));
+		assert_eq!(Departing::<Test>::get().to_vec(), vec![3]);
+		// Four shards per block.
+		run_to(2);
+		let moved = events().iter().filter(|e| matches!(e, Event::ShardReassigned { .. })).count();
+		assert_eq!(moved, before.len().min(4));
+		run_to(5);
+		assert!(Content::assignments(&3).is_empty());
+		check_placement(id);
+		for a in before {
+			let seg = Segments::<Test>::get(id, a.segment).unwrap();
+			let to = seg.holders[a.shard as usize];
+			assert_ne!(to, 3);
+			assert!(events().contains(&Event::ShardReassigned {
+				content: id,
+				segment: a.segment,
+				shard: a.shard,
+				from: 3,
+				to
+			}));
+			// The new holder is told what to rebuild.
+			assert!(Content::assignments(&to).contains(&a));
+		}
+	});
+}
+
+#[test]
+fn when_no_node_is_free_a_shard_stays_unplaced() {
+	new_test_ext().execute_with(|| {
+		for who in 1..=4 {
+			masternode(who, b"DE");
+		}
+		let id = published(1);
+		assert_ok!(pallet_masternodes::Pallet::<Test>::unregister(RuntimeOrigin::signed(2)));
+		run_to(2);
+		assert!(events().contains(&Event::ShardUnplaced {
+			content: id,
+			segment: 0,
+			shard: Segments::<Test>::get(id, 0).unwrap().holders.iter().position(|h| *h == 2).unwrap() as u8,
+			from: 2
+		}));
+		assert!(Departing::<Test>::get().is_empty());
+	});
+}
+
+#[test]
+fn the_creator_removes_content_and_gets_the_deposit_back() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let id = published(2);
+		let other = manifest(1, 2, 3);
+		assert_ok!(register(&other));
+		assert_noop!(Content::remove(RuntimeOrigin::signed(1), id, 8), Error::<Test>::NotCreator);
+		assert_noop!(Content::remove(RuntimeOrigin::signed(50), id, 7), Error::<Test>::BadWitness);
+		assert_noop!(Content::remove(RuntimeOrigin::signed(50), [0; 32], 8), Error::<Test>::UnknownContent);
+		assert_ok!(Content::remove(RuntimeOrigin::signed(50), id, 8));
+		assert!(events().contains(&Event::ContentRemoved { content: id, deposit: 18 }));
+		assert_eq!(Balances::balance_on_hold(&HoldReason::ContentDeposit.into(), &50), 13);
+		assert!(Contents::<Test>::get(id).is_none());
+		assert_eq!(Segments::<Test>::iter_prefix(id).count(), 0);
+		assert!((1..=6).all(|n| Content::assignments(&n).iter().all(|a| a.content != id)));
+		assert_eq!(PublishedCount::<Test>::get(), 0);
+		// No audits are drawn for removed content.
+		run_to(20);
+		assert!(Audits::<Test>::iter().next().is_none());
+	});
+}

@@ -1,0 +1,155 @@
+//! What the chain records about content, its shards and its audits.
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::ConstU32, BoundedVec};
+use pop_primitives::{
+	content::{ContentId, MaxMediaTypeLen, MaxShards, ModelHash, ShardHash, Verdict},
+	Balance,
+};
+use scale_info::TypeInfo;
+
+/// Most signatures a certificate carries (the moderation set has at most 31 members).
+pub type MaxSignatures = ConstU32<64>;
+/// An ed25519 moderation key.
+pub type ModerationKey = [u8; 32];
+/// An ed25519 signature.
+pub type Signature = [u8; 64];
+/// The signatures of a verdict certificate: each member's key and its signature over the
+/// [`pop_primitives::content::VerdictStatement`].
+pub type Signatures = BoundedVec<(ModerationKey, Signature), MaxSignatures>;
+
+/// How viewers pay for the content.
+#[derive(
+	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum Pricing {
+	/// Free to watch.
+	Free,
+	/// This many LIT base units per segment, paid to the creator in nanopayments.
+	PerSegment(Balance),
+	/// The terms of a contract template instance (its id).
+	Template(u32),
+}
+
+/// Where content stands.
+#[derive(
+	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum Status {
+	/// Registered, waiting for the moderation set's verdict: not public.
+	Pending,
+	/// Approved by a certificate: published.
+	Approved,
+	/// Rejected by a certificate: never public.
+	Rejected,
+	/// The moderation set could not decide: people must look at it; a later certificate
+	/// decides.
+	NeedsReview,
+}
+
+/// The verdict a certificate recorded.
+#[derive(
+	Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Decision {
+	/// The verdict.
+	pub verdict: Verdict,
+	/// The model (and preprocessing) it was reached with.
+	pub model_hash: ModelHash,
+	/// The era of the moderation set that signed it.
+	pub era: u32,
+	/// How many members signed.
+	pub signers: u32,
+}
+
+/// A registered piece of content: its manifest without the shard list, and its state.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct ContentInfo<AccountId, BlockNumber> {
+	/// Who registered it.
+	pub creator: AccountId,
+	/// Any `k` shards of a segment rebuild it.
+	pub k: u8,
+	/// Shards per segment.
+	pub n: u8,
+	/// Segments.
+	pub segments: u32,
+	/// Plaintext bytes per segment (the last may be shorter).
+	pub segment_size: u32,
+	/// Plaintext bytes in all.
+	pub total_size: u64,
+	/// The media type.
+	pub media_type: BoundedVec<u8, MaxMediaTypeLen>,
+	/// The hash of the creator's metadata.
+	pub metadata_hash: [u8; 32],
+	/// How viewers pay.
+	pub pricing: Pricing,
+	/// Pending, approved, rejected or waiting for review.
+	pub status: Status,
+	/// The last certificate's verdict.
+	pub decision: Option<Decision>,
+	/// When it was registered.
+	pub registered_at: BlockNumber,
+	/// The POP held from the creator for the storage it takes.
+	pub deposit: Balance,
+}
+
+/// One segment: the hash and the holder of each shard.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct SegmentInfo<AccountId> {
+	/// The length of every shard.
+	pub shard_len: u32,
+	/// The BLAKE3 hash of each shard, in shard order.
+	pub shards: BoundedVec<ShardHash, MaxShards>,
+	/// The masternode (owner account) holding each shard, in shard order.
+	pub holders: BoundedVec<AccountId, MaxShards>,
+}
+
+/// A storage challenge: `node` must prove it holds chunk `chunk` of shard `shard` of segment
+/// `segment` of `content` before `deadline`.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Audit<AccountId, BlockNumber> {
+	/// The masternode challenged.
+	pub node: AccountId,
+	/// The content.
+	pub content: ContentId,
+	/// The segment.
+	pub segment: u32,
+	/// The shard.
+	pub shard: u8,
+	/// The 1 KiB chunk of the shard asked for.
+	pub chunk: u32,
+	/// The last block at which the answer counts.
+	pub deadline: BlockNumber,
+}
+
+/// A shard a masternode must hold: what the runtime API tells `pop-masternode`.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct Assignment {
+	/// The content.
+	pub content: ContentId,
+	/// The segment.
+	pub segment: u32,
+	/// The shard.
+	pub shard: u8,
+	/// Its hash.
+	pub shard_hash: ShardHash,
+	/// Its length.
+	pub shard_len: u32,
+}
+
+/// A piece of content with its shards and their holders: what the runtime API returns.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct ContentView<AccountId, BlockNumber> {
+	/// The content id.
+	pub id: ContentId,
+	/// What the chain records about it.
+	pub info: ContentInfo<AccountId, BlockNumber>,
+	/// Its segments, in order.
+	pub segments: alloc::vec::Vec<SegmentInfo<AccountId>>,
+}
