@@ -1,16 +1,19 @@
 //! Where the shards of a segment go: deterministic, so anyone can recompute and check what the
 //! chain decided, and spread, so that no masternode can rebuild any content.
 //!
-//! Each candidate node gets a score per segment: the BLAKE3 hash of (content id, segment, shard
-//! slot salt, node id) — rendezvous hashing, so a node joining or leaving moves only the shards
-//! it takes or held. The `n` shards of a segment go to the best-scored nodes, first one per
-//! region, then the best of the rest. Hence the invariants the property tests check:
+//! The nodes in service are ranked once per content by the BLAKE3 hash of (content id, node id)
+//! — rendezvous hashing: the ranking is unpredictable before the manifest is fixed, and a creator
+//! cannot pick its holders. Segment `s` walks that ranking from position `s·n` (so the load
+//! spreads over all nodes) and takes one node per region first, then the next nodes. Hence the
+//! invariants the property tests check:
 //!
 //! 1. every shard of a segment is on a different node, so with `k ≥ 2` no node holds `k` or more
 //!    shards of a segment;
 //! 2. a segment's shards cover `min(n, regions)` regions;
 //! 3. [`replacement`] keeps both when a holder leaves: it picks a node that holds nothing of the
 //!    segment, from a region the segment lacks when there is one.
+//!
+//! Cost: one hash per node per content, then `O(nodes)` comparisons per segment at worst.
 
 extern crate alloc;
 
@@ -19,62 +22,70 @@ use codec::Encode;
 
 use crate::content::ContentId;
 
-fn score<Id: Encode>(content: &ContentId, segment: u32, salt: u32, id: &Id) -> [u8; 32] {
-	*blake3::hash(&(b"pop-network/placement/v1", content, segment, salt, id).encode()).as_bytes()
+fn score<Id: Encode>(content: &ContentId, salt: (u32, u32), id: &Id) -> [u8; 32] {
+	*blake3::hash(&(b"pop-network/placement/v1", content, salt, id).encode()).as_bytes()
 }
 
-/// Candidates ranked for (content, segment, salt), best first; ties (none in practice) by id.
+/// Nodes ranked for (content, salt), best first; ties (none in practice) by id.
 fn ranked<'a, Id: Encode + Ord, R>(
 	content: &ContentId,
-	segment: u32,
-	salt: u32,
+	salt: (u32, u32),
 	nodes: impl Iterator<Item = &'a (Id, R)>,
 ) -> Vec<&'a (Id, R)>
 where
 	Id: 'a,
 	R: 'a,
 {
-	let mut scored: Vec<_> = nodes.map(|n| (score(content, segment, salt, &n.0), n)).collect();
+	let mut scored: Vec<_> = nodes.map(|n| (score(content, salt, &n.0), n)).collect();
 	scored.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1 .0.cmp(&b.1 .0)));
 	scored.into_iter().map(|(_, n)| n).collect()
 }
 
-/// The holders of the `n` shards of `segment`, shard order, from `nodes` (distinct ids, each with
-/// its region). `None` if there are fewer than `n` nodes.
-pub fn place_segment<Id, R>(
+/// The holders of every shard of `segments` segments of `n` shards (segment order, then shard
+/// order), from `nodes` (distinct ids, each with its region). `None` if there are fewer than `n`
+/// nodes.
+pub fn place<Id, R>(
 	content: &ContentId,
-	segment: u32,
+	segments: u32,
 	n: usize,
 	nodes: &[(Id, R)],
-) -> Option<Vec<Id>>
+) -> Option<Vec<Vec<Id>>>
 where
 	Id: Encode + Ord + Clone,
 	R: PartialEq,
 {
-	if nodes.len() < n {
+	if nodes.len() < n || n == 0 {
 		return None;
 	}
-	let order = ranked(content, segment, 0, nodes.iter());
-	let mut picked: Vec<&(Id, R)> = Vec::with_capacity(n);
-	// One node per region first, best-scored first …
-	for node in &order {
-		if picked.len() == n {
-			break;
-		}
-		if !picked.iter().any(|p| p.1 == node.1) {
-			picked.push(node);
-		}
-	}
-	// … then the best of the others.
-	for node in &order {
-		if picked.len() == n {
-			break;
-		}
-		if !picked.iter().any(|p| p.0 == node.0) {
-			picked.push(node);
-		}
-	}
-	Some(picked.into_iter().map(|p| p.0.clone()).collect())
+	let order = ranked(content, (0, 0), nodes.iter());
+	let m = order.len();
+	let placed = (0..segments as usize)
+		.map(|segment| {
+			let start = segment.wrapping_mul(n) % m;
+			let walk = || order[start..].iter().chain(order[..start].iter());
+			let mut picked: Vec<&(Id, R)> = Vec::with_capacity(n);
+			// One node per region first …
+			for node in walk() {
+				if picked.len() == n {
+					break;
+				}
+				if !picked.iter().any(|p| p.1 == node.1) {
+					picked.push(node);
+				}
+			}
+			// … then the next nodes.
+			for node in walk() {
+				if picked.len() == n {
+					break;
+				}
+				if !picked.iter().any(|p| p.0 == node.0) {
+					picked.push(node);
+				}
+			}
+			picked.into_iter().map(|p| p.0.clone()).collect()
+		})
+		.collect();
+	Some(placed)
 }
 
 /// A new holder for shard `shard` of `segment`, whose holders are `holders` (shard order; the
@@ -99,8 +110,8 @@ where
 		.filter_map(|(_, h)| nodes.iter().find(|n| &n.0 == h).map(|n| &n.1))
 		.collect();
 	let free = nodes.iter().filter(|n| !holders.contains(&n.0));
-	// Salted by the shard, so that two shards of one leaving node spread out.
-	let order = ranked(content, segment, shard.saturating_add(1), free);
+	// Salted by segment and shard, so that the shards of one leaving node spread out.
+	let order = ranked(content, (segment, shard.saturating_add(1)), free);
 	order
 		.iter()
 		.find(|n| !covered.contains(&&n.1))
@@ -150,23 +161,26 @@ mod tests {
 		fn placement_spreads_and_reassignment_keeps_it(
 			nodes in node_set(),
 			content in any::<[u8; 32]>(),
-			segments in 1u32..6,
+			segments in 1u32..8,
 			n in 2usize..16,
 			k_seed in any::<u8>(),
 			leave_seed in any::<u64>(),
 			leaves in 1usize..6,
 		) {
 			let k = 2 + (k_seed as usize) % (n - 1); // 2 ≤ k ≤ n
-			for segment in 0..segments {
-				let placed = place_segment(&content, segment, n, &nodes);
-				if nodes.len() < n {
-					prop_assert!(placed.is_none());
-					continue;
-				}
-				let mut holders = placed.unwrap();
+			let placed = place(&content, segments, n, &nodes);
+			if nodes.len() < n {
+				prop_assert!(placed.is_none());
+				return Ok(());
+			}
+			let placed = placed.unwrap();
+			prop_assert_eq!(placed.len(), segments as usize);
+			// Deterministic.
+			prop_assert_eq!(Some(placed.clone()), place(&content, segments, n, &nodes));
+			for (segment, holders) in placed.into_iter().enumerate() {
+				let segment = segment as u32;
+				let mut holders = holders;
 				prop_assert_eq!(holders.len(), n);
-				// Deterministic.
-				prop_assert_eq!(Some(holders.clone()), place_segment(&content, segment, n, &nodes));
 				prop_assert!(distinct(&holders));
 				let most = holders.iter().map(|h| holders.iter().filter(|x| *x == h).count()).max();
 				prop_assert!(most.unwrap() < k);
@@ -203,7 +217,19 @@ mod tests {
 	#[test]
 	fn too_few_nodes_is_refused() {
 		let nodes: Vec<Node> = (0..5).map(|i| (i, 0)).collect();
-		assert!(place_segment(&[0; 32], 0, 6, &nodes).is_none());
-		assert_eq!(place_segment(&[0; 32], 0, 5, &nodes).unwrap().len(), 5);
+		assert!(place(&[0; 32], 1, 6, &nodes).is_none());
+		assert_eq!(place(&[0; 32], 1, 5, &nodes).unwrap()[0].len(), 5);
+	}
+
+	#[test]
+	fn segments_spread_the_load_over_every_node() {
+		let nodes: Vec<Node> = (0..12).map(|i| (i, (i % 3) as u8)).collect();
+		let placed = place(&[3; 32], 12, 4, &nodes).unwrap();
+		let mut load = [0usize; 12];
+		for h in placed.iter().flatten() {
+			load[*h as usize] += 1;
+		}
+		// 48 shards over 12 nodes: every node gets some, none more than twice its share.
+		assert!(load.iter().all(|l| *l >= 1 && *l <= 8), "{load:?}");
 	}
 }

@@ -68,8 +68,9 @@ pub(crate) fn prove<T: Config>(
 }
 
 impl<T: Config> Pallet<T> {
-	/// Draws this period's challenges. Returns how many were issued.
-	pub(crate) fn issue_audits(now: BlockNumberFor<T>) -> u32 {
+	/// Draws `draws` challenges. Returns how many were issued (a draw that lands on a shard of
+	/// a node out of service issues none).
+	pub(crate) fn issue_audits(now: BlockNumberFor<T>, draws: u32) -> u32 {
 		let published = PublishedCount::<T>::get();
 		if published == 0 {
 			return 0;
@@ -77,7 +78,7 @@ impl<T: Config> Pallet<T> {
 		let deadline = now.saturating_add(T::AuditDeadline::get());
 		let seed = frame_system::Pallet::<T>::parent_hash();
 		let mut issued = 0;
-		for draw in 0..T::AuditsPerPeriod::get() {
+		for draw in 0..draws {
 			let random = sp_io::hashing::blake2_256(&(b"pop/audit", seed, now, draw).encode());
 			let word = |i: usize| u32::from_le_bytes(random[i * 4..i * 4 + 4].try_into().unwrap());
 			let Some(content) = Published::<T>::get(word(0) % published) else { continue };

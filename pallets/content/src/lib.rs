@@ -127,7 +127,7 @@ pub mod pallet {
 	use frame_support::{
 		pallet_prelude::*,
 		traits::{
-			fungible::{Inspect, InspectHold, MutateHold},
+			fungible::{Inspect, InspectHold, Mutate, MutateHold},
 			tokens::Precision,
 		},
 	};
@@ -159,6 +159,7 @@ pub mod pallet {
 
 		/// POP, with holds for the deposits.
 		type Currency: Inspect<Self::AccountId, Balance = Balance>
+			+ Mutate<Self::AccountId>
 			+ MutateHold<Self::AccountId, Reason = <Self as Config>::RuntimeHoldReason>
 			+ InspectHold<Self::AccountId>;
 
@@ -420,10 +421,11 @@ pub mod pallet {
 			let expired = Self::expire_audits(now);
 			let mut weight = T::WeightInfo::expire_audits(expired);
 			if Self::is_audit_block(now) {
-				weight.saturating_accrue(T::WeightInfo::issue_audits(Self::issue_audits(now)));
+				let drawn = Self::issue_audits(now, T::AuditsPerPeriod::get());
+				weight.saturating_accrue(T::WeightInfo::issue_audits(drawn));
 			}
-			let moved = Self::reassign_some(T::MaxReassignPerBlock::get());
-			weight.saturating_accrue(T::WeightInfo::reassign(moved));
+			let (moved, nodes) = Self::reassign_some(T::MaxReassignPerBlock::get());
+			weight.saturating_accrue(T::WeightInfo::reassign(moved, nodes));
 			weight
 		}
 
@@ -440,16 +442,18 @@ pub mod pallet {
 		/// Emits [`Event::ContentRegistered`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register(
-			manifest.segments.len() as u32 * u32::from(manifest.n),
+			Pallet::<T>::charged_shards(manifest),
+			T::MaxDeparting::get(),
 		))]
 		pub fn register(
 			origin: OriginFor<T>,
 			manifest: Manifest,
 			pricing: Pricing,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let creator = ensure_signed(origin)?;
 			ensure!(!Halted::<T>::get(), Error::<T>::Halted);
 			manifest.check().map_err(Error::<T>::from)?;
+			let charged = Self::charged_shards(&manifest);
 			let id = manifest.content_id();
 			ensure!(!Contents::<T>::contains_key(id), Error::<T>::AlreadyRegistered);
 			let nodes = Self::placement_candidates();
@@ -459,15 +463,18 @@ pub mod pallet {
 				.saturating_add(T::DepositPerShard::get().saturating_mul(shards.into()));
 			T::Currency::hold(&HoldReason::ContentDeposit.into(), &creator, deposit)
 				.map_err(|_| Error::<T>::InsufficientDeposit)?;
-			for (index, segment) in manifest.segments.iter().enumerate() {
+			let segments = manifest.segments.len() as u32;
+			let placement = pop_primitives::placement::place(
+				&id,
+				segments,
+				usize::from(manifest.n),
+				&nodes,
+			)
+			.ok_or(Error::<T>::NotEnoughMasternodes)?;
+			for (index, (segment, holders)) in
+				manifest.segments.iter().zip(placement).enumerate()
+			{
 				let index = index as u32;
-				let holders = pop_primitives::placement::place_segment(
-					&id,
-					index,
-					usize::from(manifest.n),
-					&nodes,
-				)
-				.ok_or(Error::<T>::NotEnoughMasternodes)?;
 				for (shard, holder) in holders.iter().enumerate() {
 					Holdings::<T>::insert(holder, (id, index), shard as u8);
 				}
@@ -481,7 +488,6 @@ pub mod pallet {
 					},
 				);
 			}
-			let segments = manifest.segments.len() as u32;
 			Contents::<T>::insert(
 				id,
 				ContentInfo {
@@ -508,7 +514,7 @@ pub mod pallet {
 				n: manifest.n,
 				deposit,
 			});
-			Ok(())
+			Ok(Some(T::WeightInfo::register(charged, nodes.len() as u32)).into())
 		}
 
 		/// Record the moderation set's `verdict` on `content`, reached with `model_hash` in
@@ -559,7 +565,8 @@ pub mod pallet {
 		}
 
 		/// Remove `content` (creator only): forget its shards and placement and release the
-		/// deposit. `shards` is a witness: at least the content's segments × `n`. Emits
+		/// deposit. `shards` is a witness: at least the content's segments × `n` (at most
+		/// 8,192; segments × 8 covers any content). Emits
 		/// [`Event::ContentRemoved`].
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::remove(*shards))]
@@ -573,6 +580,7 @@ pub mod pallet {
 			ensure!(info.creator == who, Error::<T>::NotCreator);
 			let actual = info.segments * u32::from(info.n);
 			ensure!(shards >= actual && shards <= MAX_TOTAL_SHARDS, Error::<T>::BadWitness);
+			let charged = info.segments.saturating_mul(u32::from(info.n).max(8)).min(shards);
 			for segment in 0..info.segments {
 				if let Some(s) = Segments::<T>::take(content, segment) {
 					for holder in s.holders {
@@ -589,7 +597,7 @@ pub mod pallet {
 				Precision::BestEffort,
 			)?;
 			Self::deposit_event(Event::ContentRemoved { content, deposit });
-			Ok(Some(T::WeightInfo::remove(actual)).into())
+			Ok(Some(T::WeightInfo::remove(charged)).into())
 		}
 
 		/// Answer audit `audit` with chunk `data` of the shard and its BLAKE3 `proof` (sibling
@@ -640,6 +648,12 @@ pub mod pallet {
 		/// The masternodes shards may go to: those in service, with their regions.
 		pub fn placement_candidates() -> Vec<(T::AccountId, pallet_masternodes::Region)> {
 			T::Masternodes::active()
+		}
+
+		/// The shards a registration is charged for: segments × `n`, counting `n` as at least 8
+		/// (the benchmark's `n`), so that segments with few shards are not undercharged.
+		pub(crate) fn charged_shards(manifest: &Manifest) -> u32 {
+			(manifest.segments.len() as u32).saturating_mul(u32::from(manifest.n).max(8))
 		}
 
 		/// Whether challenges are drawn at `now`.

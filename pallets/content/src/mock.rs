@@ -45,7 +45,7 @@ impl pallet_masternodes::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type MinBond = ConstU128<1_000>;
 	type UnbondingPeriod = ConstU64<10>;
-	type MaxMasternodes = ConstU32<32>;
+	type MaxMasternodes = ConstU32<1_000>;
 	type OnLeave = Content;
 	type WeightInfo = ();
 }
@@ -93,7 +93,7 @@ impl pallet_content::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Masternodes = Masternodes;
-	type MaxDeparting = ConstU32<32>;
+	type MaxDeparting = ConstU32<1_000>;
 	type Moderators = MockModerators;
 	type Rewards = MockRewards;
 	type HaltOrigin = EnsureRoot<u64>;
@@ -124,6 +124,10 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	.build_storage()
 	.expect("the genesis builds");
 	let mut ext = sp_io::TestExternalities::new(storage);
+	// Benchmarks sign certificates with keys from a keystore.
+	ext.register_extension(sp_keystore::KeystoreExt::new(
+		sp_keystore::testing::MemoryKeystore::new(),
+	));
 	ext.execute_with(|| System::set_block_number(1));
 	ext
 }

@@ -22,11 +22,12 @@ impl<T: Config> OnMasternodeLeave<T::AccountId> for Pallet<T> {
 }
 
 impl<T: Config> Pallet<T> {
-	/// Moves up to `budget` shards off departing masternodes. Returns how many it handled.
-	pub(crate) fn reassign_some(budget: u32) -> u32 {
+	/// Moves up to `budget` shards off departing masternodes. Returns how many it handled and
+	/// among how many nodes in service.
+	pub(crate) fn reassign_some(budget: u32) -> (u32, u32) {
 		let mut departing = Departing::<T>::get();
 		if departing.is_empty() {
-			return 0;
+			return (0, 0);
 		}
 		let nodes = Self::placement_candidates();
 		let mut done = 0;
@@ -74,6 +75,6 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		Departing::<T>::put(departing);
-		done
+		(done, nodes.len() as u32)
 	}
 }

@@ -13,19 +13,20 @@ use frame_support::{
 
 /// The weight of each call and hook.
 pub trait WeightInfo {
-	fn register(s: u32, ) -> Weight;
+	fn register(s: u32, m: u32, ) -> Weight;
 	fn submit_verdict(m: u32, ) -> Weight;
 	fn remove(s: u32, ) -> Weight;
 	fn prove() -> Weight;
 	fn set_halted() -> Weight;
 	fn expire_audits(a: u32, ) -> Weight;
 	fn issue_audits(a: u32, ) -> Weight;
-	fn reassign(r: u32, ) -> Weight;
+	fn reassign(r: u32, m: u32, ) -> Weight;
 }
 
 impl WeightInfo for () {
-	fn register(s: u32, ) -> Weight {
+	fn register(s: u32, m: u32, ) -> Weight {
 		Weight::from_parts(100_000_000, 10_000)
+			.saturating_add(Weight::from_parts(2_000_000, 0).saturating_mul(m.into()))
 			.saturating_add(Weight::from_parts(1_000_000, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_add(s.into())))
 	}
@@ -51,8 +52,9 @@ impl WeightInfo for () {
 		Weight::from_parts(5_000_000, 0)
 			.saturating_add(Weight::from_parts(50_000_000, 5_000).saturating_mul(a.into()))
 	}
-	fn reassign(r: u32, ) -> Weight {
+	fn reassign(r: u32, m: u32, ) -> Weight {
 		Weight::from_parts(5_000_000, 0)
+			.saturating_add(Weight::from_parts(2_000_000, 0).saturating_mul(m.into()))
 			.saturating_add(Weight::from_parts(50_000_000, 5_000).saturating_mul(r.into()))
 	}
 }
