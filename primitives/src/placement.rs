@@ -112,11 +112,7 @@ where
 	let free = nodes.iter().filter(|n| !holders.contains(&n.0));
 	// Salted by segment and shard, so that the shards of one leaving node spread out.
 	let order = ranked(content, (segment, shard.saturating_add(1)), free);
-	order
-		.iter()
-		.find(|n| !covered.contains(&&n.1))
-		.or_else(|| order.first())
-		.map(|n| n.0.clone())
+	order.iter().find(|n| !covered.contains(&&n.1)).or_else(|| order.first()).map(|n| n.0.clone())
 }
 
 #[cfg(test)]

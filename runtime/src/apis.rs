@@ -17,9 +17,9 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	genesis_config_presets, AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt,
-	Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
-	VERSION,
+	genesis_config_presets, AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa,
+	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System,
+	TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
@@ -194,6 +194,40 @@ impl_runtime_apis! {
 
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl pallet_content::api::ContentApi<
+		Block,
+		AccountId,
+		BlockNumber,
+		pallet_masternodes::MasternodeInfo<BlockNumber>,
+		(AccountId, pallet_sdpos::SuperdelegateInfo),
+	> for Runtime {
+		fn content(
+			id: pallet_content::ContentId,
+		) -> Option<pallet_content::ContentView<AccountId, BlockNumber>> {
+			super::Content::content_view(id)
+		}
+
+		fn pending() -> Vec<pallet_content::ContentId> {
+			super::Content::pending()
+		}
+
+		fn assignments(node: AccountId) -> Vec<pallet_content::Assignment> {
+			super::Content::assignments(&node)
+		}
+
+		fn audits(node: AccountId) -> Vec<(u64, pallet_content::Audit<AccountId, BlockNumber>)> {
+			super::Content::open_audits(&node)
+		}
+
+		fn masternodes() -> Vec<(AccountId, pallet_masternodes::MasternodeInfo<BlockNumber>)> {
+			pallet_masternodes::Masternodes::<Runtime>::iter().collect()
+		}
+
+		fn superdelegates() -> (u32, Vec<(AccountId, pallet_sdpos::SuperdelegateInfo)>) {
+			(pallet_sdpos::CurrentEra::<Runtime>::get(), super::Sdpos::moderation_set())
 		}
 	}
 

@@ -200,4 +200,7 @@ mod runtime {
 	// The content network.
 	#[runtime::pallet_index(20)]
 	pub type Masternodes = pallet_masternodes;
+
+	#[runtime::pallet_index(21)]
+	pub type Content = pallet_content;
 }

@@ -248,3 +248,35 @@ pub fn wait_event<T>(
 		None
 	})
 }
+
+/// Waits (up to `timeout`) for a finalized block, after block `from`, in which an extrinsic
+/// failed with `error`; returns the block's number.
+pub fn wait_failure(
+	node: &Node,
+	from: u32,
+	timeout: std::time::Duration,
+	error: sp_runtime::DispatchError,
+	what: &str,
+) -> u32 {
+	wait_event(node, from, timeout, what, |e| match e {
+		pop_runtime::RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+			dispatch_error,
+			..
+		}) if *dispatch_error == error => Some(()),
+		_ => None,
+	})
+	.1
+}
+
+/// Calls the runtime API function `method` (`Api_function`) with SCALE-encoded `args` at block
+/// `at` (best if `None`) and decodes its answer.
+pub fn runtime_call<T: Decode>(
+	node: &Node,
+	method: &str,
+	args: &impl Encode,
+	at: Option<&str>,
+) -> T {
+	let result = node.call("state_call", json!([method, to_hex(&args.encode()), at]));
+	let bytes = crate::rpc::from_hex(result.as_str().expect("state_call answers hex"));
+	T::decode(&mut &bytes[..]).unwrap_or_else(|e| panic!("{method} answer decodes: {e}"))
+}

@@ -116,15 +116,7 @@ fn outcome(node: &Node, from: u32, index: u32) -> (bool, u32) {
 
 /// Waits for a failed extrinsic whose error is `error`.
 fn wait_failure(node: &Node, from: u32, error: DispatchError, what: &str) -> u32 {
-	wait_event(node, from, TIMEOUT, what, |e| match e {
-		RuntimeEvent::System(frame_system::Event::ExtrinsicFailed { dispatch_error, .. })
-			if *dispatch_error == error =>
-		{
-			Some(())
-		}
-		_ => None,
-	})
-	.1
+	pop_e2e::chain::wait_failure(node, from, TIMEOUT, error, what)
 }
 
 #[test]

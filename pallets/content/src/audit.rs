@@ -133,15 +133,10 @@ impl<T: Config> Pallet<T> {
 				m.saturating_inc();
 				*m
 			});
-			Self::deposit_event(Event::AuditMissed {
-				audit: id,
-				node: audit.node.clone(),
-				misses,
-			});
+			Self::deposit_event(Event::AuditMissed { audit: id, node: audit.node.clone(), misses });
 			if misses >= T::MaxMisses::get() {
 				Misses::<T>::remove(&audit.node);
-				let slashed =
-					T::Masternodes::retire(&audit.node, T::MissSlash::get());
+				let slashed = T::Masternodes::retire(&audit.node, T::MissSlash::get());
 				log::info!(
 					target: crate::LOG_TARGET,
 					"masternode {:?} retired after {misses} missed audits; {slashed} slashed",

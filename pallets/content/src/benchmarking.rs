@@ -92,8 +92,9 @@ fn publish<T: Config>(id: ContentId, keys: &[sp_core::ed25519::Public]) {
 }
 
 fn sign(id: ContentId, era: u32, keys: &[sp_core::ed25519::Public]) -> Signatures {
-	let payload = VerdictStatement { content: id, verdict: Verdict::Approve, model_hash: [0; 32], era }
-		.signing_payload();
+	let payload =
+		VerdictStatement { content: id, verdict: Verdict::Approve, model_hash: [0; 32], era }
+			.signing_payload();
 	BoundedVec::truncate_from(
 		keys.iter()
 			.map(|k| {
@@ -155,7 +156,10 @@ mod benchmarks {
 		// The last chunk: the deepest path of the tree.
 		let chunk = pop_primitives::content::chunk_count(MAX_SHARD_LEN) - 1;
 		let deadline = frame_system::Pallet::<T>::block_number() + 10u32.into();
-		Audits::<T>::insert(0, Audit { node: node.clone(), content: id, segment: 0, shard: 0, chunk, deadline });
+		Audits::<T>::insert(
+			0,
+			Audit { node: node.clone(), content: id, segment: 0, shard: 0, chunk, deadline },
+		);
 		let bytes = BoundedVec::truncate_from(chunk_data(&data, chunk).expect("chunk").to_vec());
 		let proof = BoundedVec::truncate_from(chunk_proof(&data, chunk).expect("proof"));
 		#[extrinsic_call]
@@ -183,7 +187,14 @@ mod benchmarks {
 			Misses::<T>::insert(node, T::MaxMisses::get().saturating_sub(1));
 			Audits::<T>::insert(
 				i as u64,
-				Audit { node: node.clone(), content: [0; 32], segment: 0, shard: 0, chunk: 0, deadline: due },
+				Audit {
+					node: node.clone(),
+					content: [0; 32],
+					segment: 0,
+					shard: 0,
+					chunk: 0,
+					deadline: due,
+				},
 			);
 			AuditsDue::<T>::try_append(due, i as u64).expect("within the bound");
 		}

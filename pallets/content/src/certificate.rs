@@ -22,8 +22,7 @@ pub(crate) fn check<T: Config>(
 	for (key, signature) in signatures {
 		ensure!(!seen.contains(key), Error::<T>::DuplicateSigner);
 		seen.push(*key);
-		let (who, _) =
-			set.iter().find(|(_, k)| k == key).ok_or(Error::<T>::NotInModerationSet)?;
+		let (who, _) = set.iter().find(|(_, k)| k == key).ok_or(Error::<T>::NotInModerationSet)?;
 		ensure!(
 			sp_io::crypto::ed25519_verify(
 				&ed25519::Signature::from_raw(*signature),

@@ -42,10 +42,10 @@ mod tests;
 pub mod types;
 pub mod weights;
 
+pub use pallet_masternodes::Region;
 pub use pop_primitives::content::{
 	quorum, ContentId, Manifest, ManifestError, ModelHash, ShardHash, Verdict, VerdictStatement,
 };
-pub use pallet_masternodes::Region;
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -77,9 +77,14 @@ pub trait MasternodeRegistry<AccountId> {
 	fn add(who: &AccountId, index: u32, region: Region);
 }
 
-impl<T: pallet_masternodes::Config> MasternodeRegistry<T::AccountId> for pallet_masternodes::Pallet<T> {
+impl<T: pallet_masternodes::Config> MasternodeRegistry<T::AccountId>
+	for pallet_masternodes::Pallet<T>
+{
 	fn active() -> alloc::vec::Vec<(T::AccountId, Region)> {
-		pallet_masternodes::Pallet::<T>::active().into_iter().map(|(who, n)| (who, n.region)).collect()
+		pallet_masternodes::Pallet::<T>::active()
+			.into_iter()
+			.map(|(who, n)| (who, n.region))
+			.collect()
 	}
 	fn is_active(who: &T::AccountId) -> bool {
 		pallet_masternodes::Pallet::<T>::is_active(who)
@@ -136,10 +141,7 @@ pub mod pallet {
 		content::{MaxChunkLen, MaxProofLen, MAX_TOTAL_SHARDS},
 		Balance,
 	};
-	use sp_runtime::{
-		traits::Zero,
-		Perbill,
-	};
+	use sp_runtime::{traits::Zero, Perbill};
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -464,16 +466,10 @@ pub mod pallet {
 			T::Currency::hold(&HoldReason::ContentDeposit.into(), &creator, deposit)
 				.map_err(|_| Error::<T>::InsufficientDeposit)?;
 			let segments = manifest.segments.len() as u32;
-			let placement = pop_primitives::placement::place(
-				&id,
-				segments,
-				usize::from(manifest.n),
-				&nodes,
-			)
-			.ok_or(Error::<T>::NotEnoughMasternodes)?;
-			for (index, (segment, holders)) in
-				manifest.segments.iter().zip(placement).enumerate()
-			{
+			let placement =
+				pop_primitives::placement::place(&id, segments, usize::from(manifest.n), &nodes)
+					.ok_or(Error::<T>::NotEnoughMasternodes)?;
+			for (index, (segment, holders)) in manifest.segments.iter().zip(placement).enumerate() {
 				let index = index as u32;
 				for (shard, holder) in holders.iter().enumerate() {
 					Holdings::<T>::insert(holder, (id, index), shard as u8);

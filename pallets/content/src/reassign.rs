@@ -64,7 +64,7 @@ impl<T: Config> Pallet<T> {
 							from: from.clone(),
 							to,
 						});
-					},
+					}
 					None => Self::deposit_event(Event::ShardUnplaced {
 						content,
 						segment,

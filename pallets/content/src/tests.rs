@@ -57,7 +57,11 @@ fn sign(content: [u8; 32], verdict: Verdict, era: u32, signers: &[u8]) -> Signat
 	)
 }
 
-fn submit(content: [u8; 32], verdict: Verdict, sigs: Signatures) -> frame_support::dispatch::DispatchResult {
+fn submit(
+	content: [u8; 32],
+	verdict: Verdict,
+	sigs: Signatures,
+) -> frame_support::dispatch::DispatchResult {
 	Content::submit_verdict(RuntimeOrigin::signed(7), content, verdict, [5; 32], 3, sigs)
 }
 
@@ -165,7 +169,10 @@ fn bad_manifests_fail_with_clear_errors_and_take_nothing() {
 		bytes.extend(m.encode()[2..].to_vec());
 		assert!(Manifest::decode(&mut &bytes[..]).is_err());
 		// Halted by the emergency origin: no registrations, until resumed.
-		assert_noop!(Content::set_halted(RuntimeOrigin::signed(1), true), sp_runtime::DispatchError::BadOrigin);
+		assert_noop!(
+			Content::set_halted(RuntimeOrigin::signed(1), true),
+			sp_runtime::DispatchError::BadOrigin
+		);
 		assert_ok!(Content::set_halted(RuntimeOrigin::root(), true));
 		assert_noop!(register(&manifest(2, 2, 4)), Error::<Test>::Halted);
 		assert_ok!(Content::set_halted(RuntimeOrigin::root(), false));
@@ -182,7 +189,10 @@ fn certificates_are_checked_before_anything_changes() {
 		let id = m.content_id();
 		assert_ok!(register(&m));
 		// Four members: the quorum is three.
-		assert_noop!(submit(id, Verdict::Approve, sign(id, Verdict::Approve, 3, &[0, 1])), Error::<Test>::TooFewSigners);
+		assert_noop!(
+			submit(id, Verdict::Approve, sign(id, Verdict::Approve, 3, &[0, 1])),
+			Error::<Test>::TooFewSigners
+		);
 		assert_noop!(
 			submit(id, Verdict::Approve, sign(id, Verdict::Approve, 3, &[0, 1, 1])),
 			Error::<Test>::DuplicateSigner
@@ -193,7 +203,14 @@ fn certificates_are_checked_before_anything_changes() {
 		);
 		// Signed for era 2, submitted as era 2: stale.
 		assert_noop!(
-			Content::submit_verdict(RuntimeOrigin::signed(7), id, Verdict::Approve, [5; 32], 2, sign(id, Verdict::Approve, 2, &[0, 1, 2])),
+			Content::submit_verdict(
+				RuntimeOrigin::signed(7),
+				id,
+				Verdict::Approve,
+				[5; 32],
+				2,
+				sign(id, Verdict::Approve, 2, &[0, 1, 2])
+			),
 			Error::<Test>::WrongEra
 		);
 		// Signed for era 2, claimed as era 3: the signatures do not verify.
@@ -291,9 +308,12 @@ fn audits_pass_with_a_proof_and_fail_without_one() {
 		let (audit_id, audit) = open_audit();
 		assert_eq!(audit.content, id);
 		assert_eq!(audit.deadline, 13);
-		let holder = Segments::<Test>::get(id, audit.segment).unwrap().holders[audit.shard as usize];
+		let holder =
+			Segments::<Test>::get(id, audit.segment).unwrap().holders[audit.shard as usize];
 		assert_eq!(audit.node, holder);
-		assert!(events().iter().any(|e| matches!(e, Event::AuditIssued { audit: a, .. } if *a == audit_id)));
+		assert!(events()
+			.iter()
+			.any(|e| matches!(e, Event::AuditIssued { audit: a, .. } if *a == audit_id)));
 		let (data, proof) = answer(&audit);
 		// Someone else cannot answer; a flipped byte or a truncated proof does not verify.
 		let other = if audit.node == 1 { 2 } else { 1 };
@@ -366,7 +386,9 @@ fn repeated_misses_retire_the_node_and_its_shards_move() {
 		assert!(Content::assignments(&node).is_empty());
 		assert!(Departing::<Test>::get().is_empty());
 		check_placement(id);
-		assert!(events().iter().any(|e| matches!(e, Event::ShardReassigned { from, .. } if *from == node)));
+		assert!(events()
+			.iter()
+			.any(|e| matches!(e, Event::ShardReassigned { from, .. } if *from == node)));
 	});
 }
 
@@ -419,7 +441,12 @@ fn when_no_node_is_free_a_shard_stays_unplaced() {
 		assert!(events().contains(&Event::ShardUnplaced {
 			content: id,
 			segment: 0,
-			shard: Segments::<Test>::get(id, 0).unwrap().holders.iter().position(|h| *h == 2).unwrap() as u8,
+			shard: Segments::<Test>::get(id, 0)
+				.unwrap()
+				.holders
+				.iter()
+				.position(|h| *h == 2)
+				.unwrap() as u8,
 			from: 2
 		}));
 		assert!(Departing::<Test>::get().is_empty());
@@ -435,7 +462,10 @@ fn the_creator_removes_content_and_gets_the_deposit_back() {
 		assert_ok!(register(&other));
 		assert_noop!(Content::remove(RuntimeOrigin::signed(1), id, 8), Error::<Test>::NotCreator);
 		assert_noop!(Content::remove(RuntimeOrigin::signed(50), id, 7), Error::<Test>::BadWitness);
-		assert_noop!(Content::remove(RuntimeOrigin::signed(50), [0; 32], 8), Error::<Test>::UnknownContent);
+		assert_noop!(
+			Content::remove(RuntimeOrigin::signed(50), [0; 32], 8),
+			Error::<Test>::UnknownContent
+		);
 		assert_ok!(Content::remove(RuntimeOrigin::signed(50), id, 8));
 		assert!(events().contains(&Event::ContentRemoved { content: id, deposit: 18 }));
 		assert_eq!(Balances::balance_on_hold(&HoldReason::ContentDeposit.into(), &50), 13);

@@ -11,6 +11,7 @@
 //! - [`masternodes`]: the masternode registry, and the bonded POP behind the fee quota.
 
 pub mod consensus;
+pub mod content;
 pub mod governance;
 pub mod lit;
 pub mod masternodes;

@@ -1,0 +1,304 @@
+//! Content on a real node: six masternodes register with their bonds, a creator registers a
+//! manifest, the placement read through the runtime API keeps every shard of a segment on a
+//! different masternode across regions, and a certificate signed with the moderation set's
+//! ed25519 key publishes it. Bad input — a bond below the minimum, an unaffordable bond, `k > n`,
+//! `n` above the masternodes in service, a stale era, a forged certificate — fails with the
+//! pallet's error and changes nothing.
+
+use frame_support::BoundedVec;
+use pallet_content::{ContentView, Pricing, Status};
+use pallet_masternodes::{MasternodeInfo, Region};
+use pop_e2e::{
+	chain::{
+		fresh_pair, runtime_call, signed_by, signed_extrinsic, submit, transfer_call, wait_event,
+		wait_failure, ChainContext,
+	},
+	wait_for, Node, NodeConfig,
+};
+use pop_primitives::{
+	content::{shard_hash, ContentId, Manifest, SegmentManifest, Verdict, VerdictStatement},
+	currency::POP,
+	AccountId, BlockNumber,
+};
+use pop_runtime::{Runtime, RuntimeCall, RuntimeEvent};
+use serde_json::json;
+use sp_core::Pair;
+use sp_keyring::{
+	Ed25519Keyring,
+	Sr25519Keyring::{self, *},
+};
+use std::time::Duration;
+
+const TIMEOUT: Duration = Duration::from_secs(120);
+const BOND: u128 = 50_000 * POP;
+
+fn nonce(node: &Node, who: &AccountId) -> u32 {
+	node.call("system_accountNextIndex", json!([who.to_string()])).as_u64().expect("a nonce") as u32
+}
+
+fn send(node: &Node, ctx: &ChainContext, who: Sr25519Keyring, call: RuntimeCall) {
+	let xt = signed_extrinsic(ctx, call, who, nonce(node, &who.to_account_id()));
+	submit(node, &xt).unwrap_or_else(|e| panic!("the pool accepts {who:?}'s transaction: {e}"));
+}
+
+fn register_masternode(i: u8, region: &[u8; 2], bond: u128) -> RuntimeCall {
+	let address = format!("/ip4/127.0.0.1/tcp/{}", 41_000 + u32::from(i)).into_bytes();
+	RuntimeCall::Masternodes(pallet_masternodes::Call::register {
+		peer_id: BoundedVec::truncate_from(vec![i; 38]),
+		addresses: BoundedVec::truncate_from(vec![BoundedVec::truncate_from(address)]),
+		region: Region(*region),
+		capacity: 1 << 40,
+		bond,
+	})
+}
+
+/// A manifest of three segments of `n` shards of 64 KiB (the hashes of real bytes).
+fn manifest(k: u8, n: u8) -> Manifest {
+	let segments = (0..3u8)
+		.map(|s| SegmentManifest {
+			shard_len: 65_536,
+			shards: BoundedVec::truncate_from(
+				(0..n).map(|i| shard_hash(&vec![s ^ (i << 4); 65_536])).collect(),
+			),
+		})
+		.collect();
+	Manifest {
+		version: pop_primitives::content::MANIFEST_VERSION,
+		media_type: BoundedVec::truncate_from(b"video/mp4".to_vec()),
+		metadata_hash: [42; 32],
+		total_size: 600_000,
+		segment_size: 262_144,
+		k,
+		n,
+		segments: BoundedVec::truncate_from(segments),
+	}
+}
+
+fn register_content(m: Manifest) -> RuntimeCall {
+	RuntimeCall::Content(pallet_content::Call::register { manifest: m, pricing: Pricing::Free })
+}
+
+fn verdict(content: ContentId, era: u32, key: Ed25519Keyring, signed_era: u32) -> RuntimeCall {
+	let model_hash = [7; 32];
+	let statement =
+		VerdictStatement { content, verdict: Verdict::Approve, model_hash, era: signed_era };
+	let signature = key.pair().sign(&statement.signing_payload());
+	RuntimeCall::Content(pallet_content::Call::submit_verdict {
+		content,
+		verdict: Verdict::Approve,
+		model_hash,
+		era,
+		signatures: BoundedVec::truncate_from(vec![(key.public().0, signature.0)]),
+	})
+}
+
+type View = Option<ContentView<AccountId, BlockNumber>>;
+type Error = pallet_content::Error<Runtime>;
+
+/// Submits the certificate `make(era)` for the current era and waits for it to fail with
+/// `expected` (or, with `None`, to publish the content). Eras are ten blocks on the dev chain: a
+/// certificate that lands after the era turned fails with `WrongEra` and is signed again for the
+/// new era. Returns the block where the outcome was seen.
+fn certify(
+	node: &Node,
+	ctx: &ChainContext,
+	mut from: u32,
+	current_era: &dyn Fn() -> u32,
+	make: impl Fn(u32) -> RuntimeCall,
+	expected: Option<Error>,
+) -> u32 {
+	let expected: Option<sp_runtime::DispatchError> = expected.map(Into::into);
+	let wrong_era: sp_runtime::DispatchError = Error::WrongEra.into();
+	for _ in 0..3 {
+		send(node, ctx, Ferdie, make(current_era()));
+		let (outcome, at) =
+			wait_event(node, from, TIMEOUT, "the certificate's outcome", |e| match e {
+				RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+					dispatch_error,
+					..
+				}) => Some(Some(*dispatch_error)),
+				RuntimeEvent::Content(pallet_content::Event::ContentPublished { .. }) => Some(None),
+				_ => None,
+			});
+		from = at;
+		if outcome == Some(wrong_era) && expected != Some(wrong_era) {
+			continue;
+		}
+		assert_eq!(outcome, expected, "the certificate's outcome");
+		return at;
+	}
+	panic!("three certificates in a row landed in the next era");
+}
+
+#[test]
+fn six_masternodes_hold_content_that_a_certificate_publishes() {
+	let node = Node::start(NodeConfig::dev());
+	node.wait_best(1, TIMEOUT);
+	let ctx = ChainContext::of(&node);
+	let start = node.finalized_number();
+
+	// Six masternodes over four regions.
+	let regions = [b"DE", b"DE", b"US", b"US", b"JP", b"BR"];
+	let owners = [Alice, Bob, Charlie, Dave, Eve, Ferdie];
+	for (i, (who, region)) in owners.iter().zip(regions).enumerate() {
+		send(&node, &ctx, *who, register_masternode(i as u8, region, BOND));
+	}
+	// A poorer account: below the minimum bond, then more than it has.
+	let poor = fresh_pair();
+	let poor_id: AccountId = poor.public().into();
+	send(&node, &ctx, AliceStash, transfer_call(&poor_id, 10_000 * POP));
+	wait_for(TIMEOUT, "six masternodes", || {
+		let all: Vec<(AccountId, MasternodeInfo<BlockNumber>)> =
+			runtime_call(&node, "ContentApi_masternodes", &(), None);
+		(all.len() == 6).then_some(())
+	});
+	submit(&node, &signed_by(&ctx, register_masternode(9, b"FR", BOND - POP), &poor, &poor, 0))
+		.expect("the pool accepts it");
+	wait_failure(
+		&node,
+		start,
+		TIMEOUT,
+		pallet_masternodes::Error::<Runtime>::BondTooLow.into(),
+		"a bond below 50,000 POP to fail",
+	);
+	submit(&node, &signed_by(&ctx, register_masternode(9, b"FR", BOND), &poor, &poor, 1))
+		.expect("the pool accepts it");
+	wait_failure(
+		&node,
+		start,
+		TIMEOUT,
+		pallet_masternodes::Error::<Runtime>::InsufficientBalance.into(),
+		"an unaffordable bond to fail",
+	);
+	let all: Vec<(AccountId, MasternodeInfo<BlockNumber>)> =
+		runtime_call(&node, "ContentApi_masternodes", &(), None);
+	assert_eq!(all.len(), 6, "no masternode for the poor account");
+
+	// Bad manifests: k > n, and n above the six masternodes in service.
+	let creator = BobStash;
+	send(&node, &ctx, creator, register_content(manifest(5, 4)));
+	wait_failure(
+		&node,
+		start,
+		TIMEOUT,
+		pallet_content::Error::<Runtime>::KGreaterThanN.into(),
+		"k > n to fail",
+	);
+	send(&node, &ctx, creator, register_content(manifest(4, 7)));
+	wait_failure(
+		&node,
+		start,
+		TIMEOUT,
+		pallet_content::Error::<Runtime>::NotEnoughMasternodes.into(),
+		"n = 7 over six masternodes to fail",
+	);
+
+	// The real one: k = 4, n = 6.
+	let m = manifest(4, 6);
+	let id = m.content_id();
+	send(&node, &ctx, creator, register_content(m.clone()));
+	let (_, registered_at) = wait_event(&node, start, TIMEOUT, "the content registered", |e| {
+		matches!(
+			e,
+			RuntimeEvent::Content(pallet_content::Event::ContentRegistered { content, .. })
+				if *content == id
+		)
+		.then_some(())
+	});
+	let at = node.block_hash(registered_at).expect("the block");
+	let pending: Vec<ContentId> = runtime_call(&node, "ContentApi_pending", &(), Some(&at));
+	assert_eq!(pending, vec![id]);
+
+	// The placement, from the runtime API: each segment on six different masternodes covering
+	// all four regions, with the manifest's shard hashes; assignments agree.
+	let view: View = runtime_call(&node, "ContentApi_content", &id, Some(&at));
+	let view = view.expect("the content");
+	assert_eq!(view.info.status, Status::Pending);
+	assert_eq!((view.info.k, view.info.n, view.info.segments), (4, 6, 3));
+	let region_of =
+		|who: &AccountId| all.iter().find(|(a, _)| a == who).expect("a masternode").1.region;
+	for (s, segment) in view.segments.iter().enumerate() {
+		assert_eq!(segment.shards.to_vec(), m.segments[s].shards.to_vec());
+		let mut holders = segment.holders.to_vec();
+		holders.sort();
+		holders.dedup();
+		assert_eq!(holders.len(), 6, "segment {s}: every shard on a different masternode");
+		let mut covered: Vec<Region> = segment.holders.iter().map(region_of).collect();
+		covered.sort();
+		covered.dedup();
+		assert_eq!(covered.len(), 4, "segment {s}: all four regions");
+	}
+	let assigned: usize = owners
+		.iter()
+		.map(|o| {
+			let a: Vec<pallet_content::Assignment> =
+				runtime_call(&node, "ContentApi_assignments", &o.to_account_id(), Some(&at));
+			assert!(a.iter().all(|a| a.content == id && a.shard_len == 65_536));
+			a.len()
+		})
+		.sum();
+	assert_eq!(assigned, 18);
+
+	// The moderation set of the dev chain: Alice, with her ed25519 key.
+	let (era, set): (u32, Vec<(AccountId, pallet_sdpos::SuperdelegateInfo)>) =
+		runtime_call(&node, "ContentApi_superdelegates", &(), Some(&at));
+	assert_eq!(set.len(), 1);
+	assert_eq!(set[0].1.moderation_key, Ed25519Keyring::Alice.public().0);
+
+	// Certificates for a future era, signed over the wrong era, or by a key outside the set:
+	// all refused, and the content stays pending.
+	let current_era = || -> u32 {
+		runtime_call::<(u32, Vec<(AccountId, pallet_sdpos::SuperdelegateInfo)>)>(
+			&node,
+			"ContentApi_superdelegates",
+			&(),
+			None,
+		)
+		.0
+	};
+	let mut from = start;
+	send(&node, &ctx, Ferdie, verdict(id, era + 5, Ed25519Keyring::Alice, era + 5));
+	from =
+		wait_failure(&node, from, TIMEOUT, Error::WrongEra.into(), "a certificate of a future era");
+	from = certify(
+		&node,
+		&ctx,
+		from,
+		&current_era,
+		|era| verdict(id, era, Ed25519Keyring::Alice, era + 1),
+		Some(Error::BadSignature),
+	);
+	from = certify(
+		&node,
+		&ctx,
+		from,
+		&current_era,
+		|era| verdict(id, era, Ed25519Keyring::Bob, era),
+		Some(Error::NotInModerationSet),
+	);
+	let view: View = runtime_call(&node, "ContentApi_content", &id, None);
+	assert_eq!(view.expect("the content").info.status, Status::Pending, "still pending");
+
+	// The real certificate publishes it.
+	let published_at = certify(
+		&node,
+		&ctx,
+		from,
+		&current_era,
+		|era| verdict(id, era, Ed25519Keyring::Alice, era),
+		None,
+	);
+	let at = node.block_hash(published_at).expect("the block");
+	let view: View = runtime_call(&node, "ContentApi_content", &id, Some(&at));
+	let info = view.expect("the content").info;
+	assert_eq!(info.status, Status::Approved);
+	// Signed by the set of the era in which it was accepted.
+	let (era_then, _): (u32, Vec<(AccountId, pallet_sdpos::SuperdelegateInfo)>) =
+		runtime_call(&node, "ContentApi_superdelegates", &(), Some(&at));
+	assert_eq!(
+		info.decision.map(|d| (d.verdict, d.signers, d.era)),
+		Some((Verdict::Approve, 1, era_then))
+	);
+	let pending: Vec<ContentId> = runtime_call(&node, "ContentApi_pending", &(), Some(&at));
+	assert!(pending.is_empty());
+}
