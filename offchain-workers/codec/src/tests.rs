@@ -1,0 +1,181 @@
+use super::*;
+use proptest::prelude::*;
+
+fn media(len: usize, seed: u8) -> Vec<u8> {
+	(0..len).map(|i| (i as u32).wrapping_mul(2_654_435_761).to_le_bytes()[1] ^ seed).collect()
+}
+
+fn params(segment_size: u32, k: u8, n: u8) -> Params {
+	Params { segment_size, k, n, media_type: "video/mp4".into(), metadata_hash: [1; 32] }
+}
+
+const KEY: ContentKey = ContentKey([7; 32]);
+
+/// Decodes every segment from the shards `pick` chooses.
+fn decode_all(
+	manifest: &Manifest,
+	encoded: &[EncodedSegment],
+	key: &ContentKey,
+	pick: impl Fn(u32) -> Vec<u8>,
+) -> Result<Vec<u8>, CodecError> {
+	let mut out = Vec::new();
+	for (s, seg) in encoded.iter().enumerate() {
+		let shards: Vec<(u8, &[u8])> = pick(s as u32)
+			.into_iter()
+			.map(|i| (i, seg.shards[usize::from(i)].as_slice()))
+			.collect();
+		out.extend(decode_segment(key, manifest, s as u32, &shards)?);
+	}
+	Ok(out)
+}
+
+proptest! {
+	#![proptest_config(ProptestConfig::with_cases(64))]
+
+	/// Any `k` shards of every segment give back the media, byte for byte.
+	#[test]
+	fn any_k_shards_rebuild_the_media(
+		len in 1usize..200_000,
+		segment_size in 1u32..70_000,
+		n in 2u8..12,
+		k_seed in any::<u8>(),
+		pick_seed in any::<u64>(),
+	) {
+		let k = 2 + k_seed % (n - 1);
+		let data = media(len, 3);
+		let (manifest, encoded) = encode(&KEY, &params(segment_size, k, n), &data).unwrap();
+		prop_assert_eq!(manifest.check(), Ok(()));
+		prop_assert_eq!(encoded.len(), manifest.segments.len());
+		let pick = |s: u32| {
+			// A pseudo-random k-subset per segment, in a scrambled order.
+			let mut idx: Vec<u8> = (0..n).collect();
+			let mut x = pick_seed ^ u64::from(s).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+			for i in (1..idx.len()).rev() {
+				x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+				idx.swap(i, (x >> 33) as usize % (i + 1));
+			}
+			idx.truncate(usize::from(k));
+			idx
+		};
+		prop_assert_eq!(decode_all(&manifest, &encoded, &KEY, pick).unwrap(), data);
+	}
+}
+
+#[test]
+fn corrupted_truncated_and_foreign_shards_are_skipped() {
+	let data = media(300_000, 9);
+	let (manifest, encoded) = encode(&KEY, &params(100_000, 4, 6), &data).unwrap();
+	let seg = &encoded[1].shards;
+	let mut corrupted = seg[0].clone();
+	corrupted[17] ^= 1;
+	let truncated = &seg[1][..seg[1].len() - 1];
+	let foreign = &encoded[0].shards[2];
+	// Three bad shards then four good ones: the bad are skipped.
+	let shards: Vec<(u8, &[u8])> = vec![
+		(0, &corrupted),
+		(1, truncated),
+		(2, foreign),
+		(3, &seg[3]),
+		(4, &seg[4]),
+		(5, &seg[5]),
+		(2, &seg[2]),
+	];
+	let plain = decode_segment(&KEY, &manifest, 1, &shards).unwrap();
+	assert_eq!(plain, data[100_000..200_000]);
+	// Only three good ones: not enough, and it says so.
+	assert_eq!(
+		decode_segment(&KEY, &manifest, 1, &shards[..6]),
+		Err(CodecError::NotEnoughShards { segment: 1, valid: 3, needed: 4 })
+	);
+	// A shard given twice counts once.
+	let twice: Vec<(u8, &[u8])> = vec![(3, &seg[3]), (3, &seg[3]), (4, &seg[4]), (5, &seg[5])];
+	assert!(matches!(
+		decode_segment(&KEY, &manifest, 1, &twice),
+		Err(CodecError::NotEnoughShards { valid: 3, .. })
+	));
+	assert_eq!(
+		decode_segment(&KEY, &manifest, 3, &shards),
+		Err(CodecError::UnknownSegment { segment: 3 })
+	);
+}
+
+#[test]
+fn a_wrong_key_does_not_decrypt() {
+	let data = media(50_000, 1);
+	let (manifest, encoded) = encode(&KEY, &params(20_000, 2, 3), &data).unwrap();
+	let shards: Vec<(u8, &[u8])> = vec![(1, &encoded[0].shards[1]), (2, &encoded[0].shards[2])];
+	assert_eq!(
+		decode_segment(&ContentKey([8; 32]), &manifest, 0, &shards),
+		Err(CodecError::Decryption { segment: 0 })
+	);
+	assert_eq!(decode_segment(&KEY, &manifest, 0, &shards).unwrap(), data[..20_000]);
+}
+
+#[test]
+fn a_forged_manifest_does_not_decrypt_another_segment() {
+	// A manifest that lists segment 0's shards as segment 1 (shards pass the hash check, but the
+	// segment index is authenticated): decryption fails.
+	let data = media(40_000, 2);
+	let (mut manifest, encoded) = encode(&KEY, &params(20_000, 2, 3), &data).unwrap();
+	let mut segments = manifest.segments.to_vec();
+	segments.swap(0, 1);
+	manifest.segments = BoundedVec::truncate_from(segments);
+	let shards: Vec<(u8, &[u8])> = vec![(0, &encoded[0].shards[0]), (1, &encoded[0].shards[1])];
+	assert_eq!(
+		decode_segment(&KEY, &manifest, 1, &shards),
+		Err(CodecError::Decryption { segment: 1 })
+	);
+}
+
+#[test]
+fn bad_parameters_are_refused_with_the_reason() {
+	let data = media(1_000, 0);
+	assert_eq!(encode(&KEY, &params(100, 2, 3), &[]).err(), Some(CodecError::EmptyMedia));
+	assert_eq!(
+		encode(&KEY, &params(100, 5, 4), &data).err(),
+		Some(CodecError::BadCode { k: 5, n: 4 })
+	);
+	assert_eq!(
+		encode(&KEY, &params(100, 1, 4), &data).err(),
+		Some(CodecError::BadCode { k: 1, n: 4 })
+	);
+	assert_eq!(
+		encode(&KEY, &params(100, 2, 33), &data).err(),
+		Some(CodecError::BadCode { k: 2, n: 33 })
+	);
+	assert_eq!(encode(&KEY, &params(0, 2, 3), &data).err(), Some(CodecError::BadSegmentSize));
+	let long = media(2_000, 0);
+	assert_eq!(
+		encode(&KEY, &params(1, 2, 3), &long).err(),
+		Some(CodecError::TooManySegments { segments: 2_000 })
+	);
+	// 1,000 segments of 9 shards: more shards than the chain takes for one content.
+	assert_eq!(
+		encode(&KEY, &params(1, 2, 9), &data).err(),
+		Some(CodecError::TooManySegments { segments: 1_000 })
+	);
+	let mut p = params(100, 2, 3);
+	p.media_type = "video mp4".into();
+	assert_eq!(encode(&KEY, &p, &data).err(), Some(CodecError::BadMediaType));
+	let e = encode(&KEY, &params(1, 2, 3), &long).err().unwrap();
+	assert!(e.to_string().contains("use larger segments"), "{e}");
+}
+
+#[test]
+fn k_equal_to_n_works_without_recovery_shards() {
+	let data = media(10_001, 5);
+	let (manifest, encoded) = encode(&KEY, &params(4_000, 3, 3), &data).unwrap();
+	let out = decode_all(&manifest, &encoded, &KEY, |_| vec![2, 0, 1]).unwrap();
+	assert_eq!(out, data);
+}
+
+#[test]
+fn the_content_id_is_the_manifest_hash_and_keys_are_not_in_it() {
+	let data = media(10_000, 4);
+	let (m1, _) = encode(&KEY, &params(4_000, 2, 3), &data).unwrap();
+	let (m2, _) = encode(&ContentKey([9; 32]), &params(4_000, 2, 3), &data).unwrap();
+	assert_eq!(content_id(&m1), *blake3::hash(&codec::Encode::encode(&m1)).as_bytes());
+	// Another key gives other ciphertext, hence other shards and another id.
+	assert_ne!(content_id(&m1), content_id(&m2));
+	assert!(!format!("{KEY:?}").contains('7'));
+}
