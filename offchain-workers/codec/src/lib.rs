@@ -22,7 +22,7 @@
 //! wasm and on CPUs without them, and constant-time everywhere.
 
 use chacha20poly1305::{
-	aead::{Aead, KeyInit, Payload},
+	aead::{Aead, AeadInPlace, KeyInit, Payload},
 	ChaCha20Poly1305, Nonce,
 };
 use pop_primitives::content::{
@@ -205,11 +205,15 @@ pub fn encode_segment(
 	let (k, n) = (usize::from(k), usize::from(n));
 	let cipher = ChaCha20Poly1305::new((&key.0).into());
 	let aad = aad(index, segments);
-	let mut sealed = cipher
-		.encrypt(&nonce(index), Payload { msg: plain, aad: &aad })
-		.map_err(|_| CodecError::Decryption { segment: index })?;
+	// Encrypted in place in a buffer already the size of the k shards (ciphertext, tag, zero
+	// padding): no second copy.
 	let len = shard_len(plain.len(), k);
-	sealed.resize(len * k, 0);
+	let mut sealed = vec![0u8; len * k];
+	sealed[..plain.len()].copy_from_slice(plain);
+	let tag = cipher
+		.encrypt_in_place_detached(&nonce(index), &aad, &mut sealed[..plain.len()])
+		.map_err(|_| CodecError::Decryption { segment: index })?;
+	sealed[plain.len()..plain.len() + TAG_LEN].copy_from_slice(&tag);
 	let originals: Vec<&[u8]> = sealed.chunks(len).collect();
 	let recovery = if n > k {
 		reed_solomon_simd::encode(k, n - k, &originals)
@@ -222,8 +226,8 @@ pub fn encode_segment(
 	Ok(EncodedSegment { shards })
 }
 
-/// Encodes `media` whole: the manifest (whose hash is the content id) and every segment's
-/// shards. For long media, [`encode_segment`] encodes one segment at a time.
+/// Encodes `media` whole, segments in parallel on every core: the manifest (whose hash is the
+/// content id) and every segment's shards. [`encode_segment`] encodes one segment at a time.
 pub fn encode(
 	key: &ContentKey,
 	params: &Params,
