@@ -3,8 +3,8 @@
 //!
 //! The nodes in service are ranked once per content by the BLAKE3 hash of (content id, node id)
 //! — rendezvous hashing: the ranking is unpredictable before the manifest is fixed, and a creator
-//! cannot pick its holders. Segment `s` walks that ranking from position `s·n` (so the load
-//! spreads over all nodes) and takes one node per region first, then the next nodes. Hence the
+//! cannot pick its holders. Segment `s` walks that ranking from position `s·n` plus one per full
+//! turn (so the load spreads over all nodes) and takes one node per region first, then the next nodes. Hence the
 //! invariants the property tests check:
 //!
 //! 1. every shard of a segment is on a different node, so with `k ≥ 2` no node holds `k` or more
@@ -61,7 +61,10 @@ where
 	let m = order.len();
 	let placed = (0..segments as usize)
 		.map(|segment| {
-			let start = segment.wrapping_mul(n) % m;
+			// Segment s starts s·n places further, plus one place per full turn of the
+			// ranking, so that the starts visit every position even when n divides m.
+			let step = segment.saturating_mul(n);
+			let start = (step + step / m) % m;
 			let walk = || order[start..].iter().chain(order[..start].iter());
 			let mut picked: Vec<&(Id, R)> = Vec::with_capacity(n);
 			// One node per region first …
