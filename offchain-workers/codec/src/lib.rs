@@ -26,8 +26,8 @@ use chacha20poly1305::{
 	ChaCha20Poly1305, Nonce,
 };
 use pop_primitives::content::{
-	shard_hash, ContentId, Manifest, SegmentManifest, MANIFEST_VERSION, MAX_MEDIA_TYPE_LEN,
-	MAX_SEGMENTS, MAX_SHARDS, MAX_SHARD_LEN, MAX_TOTAL_SHARDS,
+	shard_hash, Manifest, SegmentManifest, MANIFEST_VERSION, MAX_MEDIA_TYPE_LEN, MAX_SEGMENTS,
+	MAX_SHARDS, MAX_SHARD_LEN, MAX_TOTAL_SHARDS,
 };
 use sp_runtime::BoundedVec;
 use std::fmt;
@@ -324,11 +324,6 @@ pub fn decode_segment(
 	cipher
 		.decrypt(&nonce(segment), Payload { msg: &sealed, aad: &aad })
 		.map_err(|_| CodecError::Decryption { segment })
-}
-
-/// The content id of `manifest`.
-pub fn content_id(manifest: &Manifest) -> ContentId {
-	manifest.content_id()
 }
 
 #[cfg(test)]

@@ -174,8 +174,8 @@ fn the_content_id_is_the_manifest_hash_and_keys_are_not_in_it() {
 	let data = media(10_000, 4);
 	let (m1, _) = encode(&KEY, &params(4_000, 2, 3), &data).unwrap();
 	let (m2, _) = encode(&ContentKey([9; 32]), &params(4_000, 2, 3), &data).unwrap();
-	assert_eq!(content_id(&m1), *blake3::hash(&codec::Encode::encode(&m1)).as_bytes());
+	assert_eq!(m1.content_id(), *blake3::hash(&codec::Encode::encode(&m1)).as_bytes());
 	// Another key gives other ciphertext, hence other shards and another id.
-	assert_ne!(content_id(&m1), content_id(&m2));
+	assert_ne!(m1.content_id(), m2.content_id());
 	assert!(!format!("{KEY:?}").contains('7'));
 }
