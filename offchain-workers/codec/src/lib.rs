@@ -88,6 +88,10 @@ pub enum CodecError {
 	ErasureCode(String),
 	/// The segment did not authenticate: wrong key, or shards not of this content.
 	Decryption { segment: u32 },
+	/// The manifest's segments have no shard `index`.
+	UnknownShard { segment: u32, index: u8 },
+	/// A rebuilt shard does not match the manifest's hash (the inputs were not of this content).
+	RebuiltShardMismatch { segment: u32, index: u8 },
 }
 
 impl fmt::Display for CodecError {
@@ -122,6 +126,13 @@ impl fmt::Display for CodecError {
 			Self::Decryption { segment } => write!(
 				f,
 				"segment {segment} does not authenticate: wrong key, or shards of other content"
+			),
+			Self::UnknownShard { segment, index } => {
+				write!(f, "segment {segment} has no shard {index}")
+			}
+			Self::RebuiltShardMismatch { segment, index } => write!(
+				f,
+				"shard {index} of segment {segment} rebuilt to bytes that do not match the manifest"
 			),
 		}
 	}
@@ -268,16 +279,15 @@ pub fn verify_shard(manifest: &Manifest, segment: u32, index: u8, shard: &[u8]) 
 	})
 }
 
-/// Rebuilds and decrypts segment `segment` from `shards` ((index, bytes), any order). Shards
-/// whose length or hash does not match the manifest are skipped; any `k` valid ones suffice.
-pub fn decode_segment(
-	key: &ContentKey,
+/// The `k` original (data) shards of segment `segment`, restored from any `k` valid ones of
+/// `shards` ((index, bytes), any order); shards whose length or hash does not match the manifest
+/// are skipped.
+fn originals(
 	manifest: &Manifest,
 	segment: u32,
 	shards: &[(u8, &[u8])],
-) -> Result<Vec<u8>, CodecError> {
-	let seg =
-		manifest.segments.get(segment as usize).ok_or(CodecError::UnknownSegment { segment })?;
+) -> Result<Vec<Vec<u8>>, CodecError> {
+	manifest.segments.get(segment as usize).ok_or(CodecError::UnknownSegment { segment })?;
 	let (k, n) = (usize::from(manifest.k), usize::from(manifest.n));
 	let mut valid: Vec<(usize, &[u8])> = Vec::with_capacity(k);
 	for (index, bytes) in shards {
@@ -292,10 +302,10 @@ pub fn decode_segment(
 			}
 		}
 	}
+	let missing = CodecError::NotEnoughShards { segment, valid: valid.len(), needed: k };
 	if valid.len() < k {
-		return Err(CodecError::NotEnoughShards { segment, valid: valid.len(), needed: k });
+		return Err(missing);
 	}
-	let len = seg.shard_len as usize;
 	let mut originals: Vec<Option<Vec<u8>>> = vec![None; k];
 	for (i, bytes) in valid.iter().filter(|(i, _)| *i < k) {
 		originals[*i] = Some(bytes.to_vec());
@@ -309,14 +319,18 @@ pub fn decode_segment(
 			originals[i] = Some(bytes);
 		}
 	}
-	let mut sealed = Vec::with_capacity(len * k);
-	for o in originals {
-		sealed.extend(o.ok_or(CodecError::NotEnoughShards {
-			segment,
-			valid: valid.len(),
-			needed: k,
-		})?);
-	}
+	originals.into_iter().map(|o| o.ok_or(missing.clone())).collect()
+}
+
+/// Rebuilds and decrypts segment `segment` from `shards` ((index, bytes), any order). Shards
+/// whose length or hash does not match the manifest are skipped; any `k` valid ones suffice.
+pub fn decode_segment(
+	key: &ContentKey,
+	manifest: &Manifest,
+	segment: u32,
+	shards: &[(u8, &[u8])],
+) -> Result<Vec<u8>, CodecError> {
+	let mut sealed = originals(manifest, segment, shards)?.concat();
 	let plain_len = segment_plain_len(manifest, segment);
 	sealed.truncate(plain_len + TAG_LEN);
 	let cipher = ChaCha20Poly1305::new((&key.0).into());
@@ -324,6 +338,34 @@ pub fn decode_segment(
 	cipher
 		.decrypt(&nonce(segment), Payload { msg: &sealed, aad: &aad })
 		.map_err(|_| CodecError::Decryption { segment })
+}
+
+/// Rebuilds shard `index` of segment `segment` from any `k` valid ones of `shards`, without the
+/// content key: a masternode restoring a shard assigned to it. The result is checked against
+/// the manifest's hash.
+pub fn rebuild_shard(
+	manifest: &Manifest,
+	segment: u32,
+	index: u8,
+	shards: &[(u8, &[u8])],
+) -> Result<Vec<u8>, CodecError> {
+	let (k, n) = (usize::from(manifest.k), usize::from(manifest.n));
+	let i = usize::from(index);
+	if i >= n {
+		return Err(CodecError::UnknownShard { segment, index });
+	}
+	let mut originals = originals(manifest, segment, shards)?;
+	let shard = if i < k {
+		originals.swap_remove(i)
+	} else {
+		reed_solomon_simd::encode(k, n - k, &originals)
+			.map_err(|e| CodecError::ErasureCode(e.to_string()))?
+			.swap_remove(i - k)
+	};
+	if !verify_shard(manifest, segment, index, &shard) {
+		return Err(CodecError::RebuiltShardMismatch { segment, index });
+	}
+	Ok(shard)
 }
 
 #[cfg(test)]

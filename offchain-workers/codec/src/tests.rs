@@ -179,3 +179,55 @@ fn the_content_id_is_the_manifest_hash_and_keys_are_not_in_it() {
 	assert_ne!(m1.content_id(), m2.content_id());
 	assert!(!format!("{KEY:?}").contains('7'));
 }
+
+proptest! {
+	#![proptest_config(ProptestConfig::with_cases(32))]
+
+	/// Any shard is rebuilt byte for byte, without the key, from any `k` others.
+	#[test]
+	fn any_shard_is_rebuilt_from_k_others(
+		len in 1usize..100_000,
+		n in 3u8..10,
+		k_seed in any::<u8>(),
+		lost_seed in any::<u8>(),
+	) {
+		let k = 2 + k_seed % (n - 2);
+		let (manifest, encoded) = encode(&KEY, &params(40_000, k, n), &media(len, 9)).unwrap();
+		let lost = lost_seed % n;
+		for (s, seg) in encoded.iter().enumerate() {
+			// The k shards after the lost one, wrapping: data and recovery shards mixed.
+			let others: Vec<(u8, &[u8])> = (1..=k)
+				.map(|d| (lost + d) % n)
+				.map(|i| (i, seg.shards[usize::from(i)].as_slice()))
+				.collect();
+			let rebuilt = rebuild_shard(&manifest, s as u32, lost, &others).unwrap();
+			prop_assert_eq!(&rebuilt, &seg.shards[usize::from(lost)]);
+		}
+	}
+}
+
+#[test]
+fn rebuilding_refuses_too_few_shards_and_unknown_indices() {
+	let (manifest, encoded) = encode(&KEY, &params(10_000, 3, 5), &media(25_000, 2)).unwrap();
+	let seg = &encoded[1];
+	let two: Vec<(u8, &[u8])> = vec![(0, &seg.shards[0]), (4, &seg.shards[4])];
+	assert_eq!(
+		rebuild_shard(&manifest, 1, 2, &two),
+		Err(CodecError::NotEnoughShards { segment: 1, valid: 2, needed: 3 })
+	);
+	// A corrupted shard does not count.
+	let mut bad = seg.shards[1].clone();
+	bad[0] ^= 1;
+	let with_bad: Vec<(u8, &[u8])> = vec![(0, &seg.shards[0]), (1, &bad), (4, &seg.shards[4])];
+	assert_eq!(
+		rebuild_shard(&manifest, 1, 2, &with_bad),
+		Err(CodecError::NotEnoughShards { segment: 1, valid: 2, needed: 3 })
+	);
+	let three: Vec<(u8, &[u8])> =
+		vec![(0, &seg.shards[0]), (1, &seg.shards[1]), (4, &seg.shards[4])];
+	assert_eq!(
+		rebuild_shard(&manifest, 1, 5, &three),
+		Err(CodecError::UnknownShard { segment: 1, index: 5 })
+	);
+	assert_eq!(rebuild_shard(&manifest, 1, 3, &three).unwrap(), seg.shards[3]);
+}
