@@ -4,49 +4,17 @@
 use crate::{rpc::to_hex, Node};
 use codec::{Decode, Encode};
 use pop_primitives::{AccountId, Balance, Nonce};
-use pop_runtime::{RuntimeCall, SignedPayload, TxExtension, UncheckedExtrinsic};
+use pop_runtime::RuntimeCall;
 use serde_json::json;
 use sp_core::{sr25519, Pair};
 use sp_io::hashing::{blake2_128, twox_128};
 use sp_keyring::Sr25519Keyring;
-use sp_runtime::generic::Era;
 
-/// What a signature commits to besides the call: the chain and the runtime version.
-#[derive(Clone, Debug)]
-pub struct ChainContext {
-	pub genesis_hash: sp_core::H256,
-	pub spec_version: u32,
-	pub transaction_version: u32,
-}
+pub use pop_chain_client::{extrinsic::signed_by, ChainContext};
 
-impl ChainContext {
-	/// Reads the genesis hash and the runtime version from a node.
-	pub fn of(node: &Node) -> Self {
-		let genesis = node.call("chain_getBlockHash", json!([0]));
-		let genesis_hash = sp_core::H256::from_slice(&crate::rpc::from_hex(
-			genesis.as_str().expect("genesis hash"),
-		));
-		let version = node.call("state_getRuntimeVersion", json!([]));
-		Self {
-			genesis_hash,
-			spec_version: version["specVersion"].as_u64().expect("specVersion") as u32,
-			transaction_version: version["transactionVersion"].as_u64().expect("txVersion") as u32,
-		}
-	}
-}
-
-/// The standard transaction extensions with `nonce` and no tip, immortal.
-fn extensions(nonce: Nonce) -> TxExtension {
-	(
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckMortality::from(Era::Immortal),
-		frame_system::CheckNonce::from(nonce),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::from(0),
-	)
+/// Reads the genesis hash and the runtime version from `node`.
+pub fn context(node: &Node) -> ChainContext {
+	ChainContext::fetch(node.rpc_client()).unwrap_or_else(|e| panic!("the chain context: {e}"))
 }
 
 /// Signs `call` as `signer` with `nonce`.
@@ -57,32 +25,6 @@ pub fn signed_extrinsic(
 	nonce: Nonce,
 ) -> Vec<u8> {
 	signed_by(ctx, call, &signer.pair(), &signer.pair(), nonce)
-}
-
-/// Signs `call` for the account of `signer` with `nonce`; the signature is made by `sign_with`,
-/// which is the signer itself except when a test forges one.
-pub fn signed_by(
-	ctx: &ChainContext,
-	call: RuntimeCall,
-	signer: &sr25519::Pair,
-	sign_with: &sr25519::Pair,
-	nonce: Nonce,
-) -> Vec<u8> {
-	let ext = extensions(nonce);
-	let implicit = (
-		(),
-		ctx.spec_version,
-		ctx.transaction_version,
-		ctx.genesis_hash,
-		ctx.genesis_hash,
-		(),
-		(),
-		(),
-	);
-	let payload = SignedPayload::from_raw(call.clone(), ext.clone(), implicit);
-	let signature = payload.using_encoded(|bytes| sign_with.sign(bytes));
-	let account: AccountId = signer.public().into();
-	UncheckedExtrinsic::new_signed(call, account.into(), signature.into(), ext).encode()
 }
 
 /// A fresh account no one has used: its key pair.

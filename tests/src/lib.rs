@@ -2,7 +2,8 @@
 //!
 //! [`Node`] starts a real `pop-node` on loopback with free ports and its own base path, waits
 //! until its JSON-RPC answers, and kills it when dropped (printing the end of its log if the test
-//! is failing). [`rpc`] speaks JSON-RPC over HTTP; [`chain`] builds and signs extrinsics with the
+//! is failing). [`swarm::Masternode`] does the same for a `pop-masternode` daemon and
+//! [`swarm::pop`] runs the `pop` CLI. [`rpc`] speaks JSON-RPC over HTTP; [`chain`] builds and signs extrinsics with the
 //! runtime's own types and reads balances from storage.
 //!
 //! The binary comes from `POP_NODE_BIN`, or else from the cargo target directory
@@ -10,8 +11,10 @@
 //! first.
 
 pub mod chain;
+pub mod content;
 pub mod node;
 pub mod rpc;
+pub mod swarm;
 
 pub use node::{next_runtime_wasm, Node, NodeConfig};
 pub use rpc::RpcError;

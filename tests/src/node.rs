@@ -22,13 +22,19 @@ pub fn pop_node_bin() -> PathBuf {
 	if let Some(p) = std::env::var_os("POP_NODE_BIN") {
 		return PathBuf::from(p);
 	}
+	release_bin("pop-node")
+}
+
+/// The release binary `name` of the workspace, from the cargo target directory
+/// (`CARGO_TARGET_DIR`, or `target/` in the workspace).
+pub fn release_bin(name: &str) -> PathBuf {
 	let target = std::env::var_os("CARGO_TARGET_DIR")
 		.map(PathBuf::from)
 		.unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-	let bin = target.join("release/pop-node");
+	let bin = target.join("release").join(name);
 	assert!(
 		bin.exists(),
-		"{} does not exist: build it with `cargo build --release -p pop-node` or set POP_NODE_BIN",
+		"{} does not exist: build it with `cargo build --release --workspace --bins`",
 		bin.display()
 	);
 	bin
@@ -124,7 +130,7 @@ impl Node {
 			node_key,
 			rpc_port,
 			p2p_port,
-			rpc: RpcClient::new(rpc_port),
+			rpc: RpcClient::local(rpc_port),
 		};
 		node.spawn();
 		node
@@ -188,6 +194,16 @@ impl Node {
 	/// Calls a JSON-RPC method of this node.
 	pub fn rpc(&self, method: &str, params: Value) -> Result<Value, RpcError> {
 		self.rpc.call(method, params)
+	}
+
+	/// The JSON-RPC client of this node.
+	pub fn rpc_client(&self) -> &RpcClient {
+		&self.rpc
+	}
+
+	/// Its HTTP JSON-RPC endpoint, for the sidecars and the CLI.
+	pub fn rpc_url(&self) -> String {
+		self.rpc.url().to_string()
 	}
 
 	/// Calls a JSON-RPC method that must succeed.

@@ -9,37 +9,22 @@ use frame_support::BoundedVec;
 use pallet_content::{ContentView, Pricing, Status};
 use pallet_masternodes::{MasternodeInfo, Region};
 use pop_e2e::{
-	chain::{
-		fresh_pair, runtime_call, signed_by, signed_extrinsic, submit, transfer_call, wait_event,
-		wait_failure, ChainContext,
-	},
+	chain::{fresh_pair, runtime_call, signed_by, submit, transfer_call, wait_event, wait_failure},
+	content::{approval, certify, send},
 	wait_for, Node, NodeConfig,
 };
 use pop_primitives::{
-	content::{shard_hash, ContentId, Manifest, SegmentManifest, Verdict, VerdictStatement},
+	content::{shard_hash, ContentId, Manifest, SegmentManifest, Verdict},
 	currency::POP,
 	AccountId, BlockNumber,
 };
 use pop_runtime::{Runtime, RuntimeCall, RuntimeEvent};
-use serde_json::json;
 use sp_core::Pair;
-use sp_keyring::{
-	Ed25519Keyring,
-	Sr25519Keyring::{self, *},
-};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring::*};
 use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(120);
 const BOND: u128 = 50_000 * POP;
-
-fn nonce(node: &Node, who: &AccountId) -> u32 {
-	node.call("system_accountNextIndex", json!([who.to_string()])).as_u64().expect("a nonce") as u32
-}
-
-fn send(node: &Node, ctx: &ChainContext, who: Sr25519Keyring, call: RuntimeCall) {
-	let xt = signed_extrinsic(ctx, call, who, nonce(node, &who.to_account_id()));
-	submit(node, &xt).unwrap_or_else(|e| panic!("the pool accepts {who:?}'s transaction: {e}"));
-}
 
 fn register_masternode(i: u8, region: &[u8; 2], bond: u128) -> RuntimeCall {
 	let address = format!("/ip4/127.0.0.1/tcp/{}", 41_000 + u32::from(i)).into_bytes();
@@ -78,63 +63,14 @@ fn register_content(m: Manifest) -> RuntimeCall {
 	RuntimeCall::Content(pallet_content::Call::register { manifest: m, pricing: Pricing::Free })
 }
 
-fn verdict(content: ContentId, era: u32, key: Ed25519Keyring, signed_era: u32) -> RuntimeCall {
-	let model_hash = [7; 32];
-	let statement =
-		VerdictStatement { content, verdict: Verdict::Approve, model_hash, era: signed_era };
-	let signature = key.pair().sign(&statement.signing_payload());
-	RuntimeCall::Content(pallet_content::Call::submit_verdict {
-		content,
-		verdict: Verdict::Approve,
-		model_hash,
-		era,
-		signatures: BoundedVec::truncate_from(vec![(key.public().0, signature.0)]),
-	})
-}
-
 type View = Option<ContentView<AccountId, BlockNumber>>;
 type Error = pallet_content::Error<Runtime>;
-
-/// Submits the certificate `make(era)` for the current era and waits for it to fail with
-/// `expected` (or, with `None`, to publish the content). Eras are ten blocks on the dev chain: a
-/// certificate that lands after the era turned fails with `WrongEra` and is signed again for the
-/// new era. Returns the block where the outcome was seen.
-fn certify(
-	node: &Node,
-	ctx: &ChainContext,
-	mut from: u32,
-	current_era: &dyn Fn() -> u32,
-	make: impl Fn(u32) -> RuntimeCall,
-	expected: Option<Error>,
-) -> u32 {
-	let expected: Option<sp_runtime::DispatchError> = expected.map(Into::into);
-	let wrong_era: sp_runtime::DispatchError = Error::WrongEra.into();
-	for _ in 0..3 {
-		send(node, ctx, Ferdie, make(current_era()));
-		let (outcome, at) =
-			wait_event(node, from, TIMEOUT, "the certificate's outcome", |e| match e {
-				RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
-					dispatch_error,
-					..
-				}) => Some(Some(*dispatch_error)),
-				RuntimeEvent::Content(pallet_content::Event::ContentPublished { .. }) => Some(None),
-				_ => None,
-			});
-		from = at;
-		if outcome == Some(wrong_era) && expected != Some(wrong_era) {
-			continue;
-		}
-		assert_eq!(outcome, expected, "the certificate's outcome");
-		return at;
-	}
-	panic!("three certificates in a row landed in the next era");
-}
 
 #[test]
 fn six_masternodes_hold_content_that_a_certificate_publishes() {
 	let node = Node::start(NodeConfig::dev());
 	node.wait_best(1, TIMEOUT);
-	let ctx = ChainContext::of(&node);
+	let ctx = pop_e2e::chain::context(&node);
 	let start = node.finalized_number();
 
 	// Six masternodes over four regions.
@@ -247,47 +183,30 @@ fn six_masternodes_hold_content_that_a_certificate_publishes() {
 
 	// Certificates for a future era, signed over the wrong era, or by a key outside the set:
 	// all refused, and the content stays pending.
-	let current_era = || -> u32 {
-		runtime_call::<(u32, Vec<(AccountId, pallet_sdpos::SuperdelegateInfo)>)>(
-			&node,
-			"ContentApi_superdelegates",
-			&(),
-			None,
-		)
-		.0
-	};
 	let mut from = start;
-	send(&node, &ctx, Ferdie, verdict(id, era + 5, Ed25519Keyring::Alice, era + 5));
+	send(&node, &ctx, Ferdie, approval(id, era + 5, Ed25519Keyring::Alice, era + 5));
 	from =
 		wait_failure(&node, from, TIMEOUT, Error::WrongEra.into(), "a certificate of a future era");
 	from = certify(
 		&node,
 		&ctx,
 		from,
-		&current_era,
-		|era| verdict(id, era, Ed25519Keyring::Alice, era + 1),
+		|era| approval(id, era, Ed25519Keyring::Alice, era + 1),
 		Some(Error::BadSignature),
 	);
 	from = certify(
 		&node,
 		&ctx,
 		from,
-		&current_era,
-		|era| verdict(id, era, Ed25519Keyring::Bob, era),
+		|era| approval(id, era, Ed25519Keyring::Bob, era),
 		Some(Error::NotInModerationSet),
 	);
 	let view: View = runtime_call(&node, "ContentApi_content", &id, None);
 	assert_eq!(view.expect("the content").info.status, Status::Pending, "still pending");
 
 	// The real certificate publishes it.
-	let published_at = certify(
-		&node,
-		&ctx,
-		from,
-		&current_era,
-		|era| verdict(id, era, Ed25519Keyring::Alice, era),
-		None,
-	);
+	let published_at =
+		certify(&node, &ctx, from, |era| approval(id, era, Ed25519Keyring::Alice, era), None);
 	let at = node.block_hash(published_at).expect("the block");
 	let view: View = runtime_call(&node, "ContentApi_content", &id, Some(&at));
 	let info = view.expect("the content").info;

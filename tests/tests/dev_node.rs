@@ -2,9 +2,7 @@
 //! includes a signed POP transfer, and turns bad input away with clear errors.
 
 use pop_e2e::{
-	chain::{
-		free_balance, free_lit, signed_by, signed_extrinsic, submit, transfer_call, ChainContext,
-	},
+	chain::{free_balance, free_lit, signed_by, signed_extrinsic, submit, transfer_call},
 	wait_for, Node, NodeConfig,
 };
 use pop_primitives::currency::{LIT, POP};
@@ -39,7 +37,7 @@ fn wallets_see_pop_and_lit_with_their_decimals() {
 fn signed_pop_transfer_is_included_finalized_and_visible() {
 	let node = Node::start(NodeConfig::dev());
 	node.wait_best(1, BLOCKS);
-	let ctx = ChainContext::of(&node);
+	let ctx = pop_e2e::chain::context(&node);
 	let (from, to) = (Charlie.to_account_id(), Ferdie.to_account_id());
 	let from_before = free_balance(&node, &from, None);
 	let from_lit_before = free_lit(&node, &from, None);
@@ -68,7 +66,7 @@ fn signed_pop_transfer_is_included_finalized_and_visible() {
 fn bad_extrinsics_get_clear_errors_and_the_chain_goes_on() {
 	let node = Node::start(NodeConfig::dev());
 	node.wait_best(1, BLOCKS);
-	let ctx = ChainContext::of(&node);
+	let ctx = pop_e2e::chain::context(&node);
 
 	// Bytes that are no extrinsic at all.
 	let err = submit(&node, &[0xde, 0xad, 0xbe, 0xef]).expect_err("garbage is refused");

@@ -5,7 +5,7 @@
 use pop_e2e::{
 	chain::{
 		blake2_map_key, free_balance, fresh_pair, read, signed_by, signed_extrinsic, submit,
-		transfer_call, twox64_map_key, wait_finalized_until, ChainContext,
+		transfer_call, twox64_map_key, wait_finalized_until,
 	},
 	Node, NodeConfig,
 };
@@ -19,7 +19,7 @@ use std::time::Duration;
 fn a_bonded_account_transacts_for_free_while_its_quota_lasts() {
 	let node = Node::start(NodeConfig::dev());
 	node.wait_best(1, Duration::from_secs(90));
-	let ctx = ChainContext::of(&node);
+	let ctx = pop_e2e::chain::context(&node);
 	let voter = fresh_pair();
 	let id: AccountId = voter.public().into();
 	let ferdie = Ferdie.to_account_id();

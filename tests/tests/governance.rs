@@ -132,7 +132,7 @@ fn pop_holders_change_a_parameter_and_upgrade_the_runtime() {
 		wait_for(TIMEOUT, "three peers", || (node.peers() >= 3).then_some(()));
 	}
 	alice.wait_finalized(1, TIMEOUT);
-	let ctx = ChainContext::of(&alice);
+	let ctx = pop_e2e::chain::context(&alice);
 	let start = alice.finalized_number();
 	let rate_before = lit_rate(&alice, None);
 	let params = OriginCaller::Governance(GovernanceOrigin::Parameters);
@@ -264,7 +264,7 @@ fn pop_holders_change_a_parameter_and_upgrade_the_runtime() {
 		node.wait_finalized(upgraded_at + 5, TIMEOUT);
 	}
 	// A transaction signed for the new version is included.
-	let ctx = ChainContext::of(&alice);
+	let ctx = pop_e2e::chain::context(&alice);
 	assert_eq!(ctx.spec_version, old_version + 1);
 	let ferdie_before = free_balance(&alice, &ferdie, None);
 	send(&alice, &ctx, Ferdie, transfer_call(&Alice.to_account_id(), POP));

@@ -5,7 +5,7 @@
 use pop_e2e::{
 	chain::{
 		free_balance, free_lit, fresh_pair, lit_transfer_call, signed_by, signed_extrinsic, submit,
-		transfer_call, wait_finalized_until, ChainContext,
+		transfer_call, wait_finalized_until,
 	},
 	Node, NodeConfig,
 };
@@ -31,7 +31,7 @@ fn assert_small_lit_fee(fee: u128) {
 fn pop_is_burned_for_lit_and_lit_moves_like_pop() {
 	let node = Node::start(NodeConfig::dev());
 	node.wait_best(1, Duration::from_secs(90));
-	let ctx = ChainContext::of(&node);
+	let ctx = pop_e2e::chain::context(&node);
 	let (bob, ferdie) = (Bob.to_account_id(), Ferdie.to_account_id());
 	let pop_before = free_balance(&node, &bob, None);
 	let lit_before = free_lit(&node, &bob, None);
@@ -67,7 +67,7 @@ fn pop_is_burned_for_lit_and_lit_moves_like_pop() {
 fn an_account_holding_only_lit_transacts_and_an_empty_one_is_turned_away() {
 	let node = Node::start(NodeConfig::dev());
 	node.wait_best(1, Duration::from_secs(90));
-	let ctx = ChainContext::of(&node);
+	let ctx = pop_e2e::chain::context(&node);
 	let ferdie = Ferdie.to_account_id();
 
 	// Bob gives a new account 50 LIT and nothing else.

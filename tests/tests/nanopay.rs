@@ -5,7 +5,7 @@
 use pop_e2e::{
 	chain::{
 		free_balance, fresh_pair, lit_account, signed_by, signed_extrinsic, submit, transfer_call,
-		wait_finalized_until, ChainContext,
+		wait_finalized_until,
 	},
 	Node, NodeConfig,
 };
@@ -23,7 +23,7 @@ use std::time::Duration;
 fn ten_thousand_vouchers_one_redemption_exact_balances() {
 	let node = Node::start(NodeConfig::dev());
 	node.wait_best(1, Duration::from_secs(90));
-	let ctx = ChainContext::of(&node);
+	let ctx = pop_e2e::chain::context(&node);
 	let viewer = Dave;
 	let viewer_id = viewer.to_account_id();
 

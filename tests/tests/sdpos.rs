@@ -35,7 +35,7 @@ fn voters_elect_a_new_delegate_and_an_offline_one_is_chilled() {
 		.collect();
 	let eve = Node::start(NodeConfig::local("eve", boot.clone()));
 	alice.wait_finalized(1, ERAS);
-	let ctx = ChainContext::of(&alice);
+	let ctx = pop_e2e::chain::context(&alice);
 	let genesis_set: Vec<AccountId> =
 		[Alice, Bob, Charlie, Dave].iter().map(|k| k.to_account_id()).collect();
 	assert_eq!(sorted(delegates(&alice, None)), sorted(genesis_set.clone()));

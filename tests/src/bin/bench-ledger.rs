@@ -98,7 +98,7 @@ fn main() {
 	eprintln!("starting a development node …");
 	let node = Node::start(NodeConfig::dev());
 	node.wait_best(1, Duration::from_secs(120));
-	let ctx = ChainContext::of(&node);
+	let ctx = pop_e2e::chain::context(&node);
 
 	// A POP-only sender and a LIT-only sender.
 	let pop_sender = fresh_pair();

@@ -1,0 +1,260 @@
+//! `pop`: upload media to POP Network's masternodes, fetch and play it back.
+
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use pop_codec::{ContentKey, Params, DEFAULT_SEGMENT_SIZE};
+use pop_swarm::client::{Client, Progress};
+use std::{
+	io::Write,
+	path::{Path, PathBuf},
+	process::ExitCode,
+	sync::{Arc, Mutex},
+};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Parser)]
+#[command(name = "pop", version, about = "POP Network for creators and viewers")]
+struct Cli {
+	/// The chain node's HTTP JSON-RPC endpoint.
+	#[arg(long, global = true, default_value = "http://127.0.0.1:9944")]
+	chain_rpc: String,
+	/// No progress bars.
+	#[arg(long, global = true)]
+	quiet: bool,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Encrypt and erasure-code a file, register it on chain, and push its shards to the
+	/// masternodes. Prints the content id and the key that decrypts it.
+	Upload {
+		/// The media file.
+		file: PathBuf,
+		/// The creator's secret URI (`//Bob` on a dev chain); or set POP_SURI.
+		#[arg(long)]
+		suri: Option<String>,
+		/// Shards that rebuild a segment.
+		#[arg(long, default_value_t = 4)]
+		k: u8,
+		/// Shards per segment, each on a different masternode.
+		#[arg(long, default_value_t = 6)]
+		n: u8,
+		/// Plaintext bytes per segment.
+		#[arg(long, default_value_t = DEFAULT_SEGMENT_SIZE)]
+		segment_size: u32,
+		/// The media type; guessed from the file name when absent.
+		#[arg(long)]
+		media_type: Option<String>,
+		/// The content key (64 hex digits) to resume an upload; a fresh random one otherwise.
+		#[arg(long)]
+		key: Option<String>,
+	},
+	/// Fetch content, rebuild and decrypt it, and write it to a file (or stdout with `-o -`).
+	Fetch(Fetch),
+	/// Stream content to stdout in order, for a player: `pop play ID --key K | mpv -`.
+	Play {
+		/// The content id (0x + 64 hex digits).
+		content: String,
+		/// The content key (64 hex digits).
+		#[arg(long)]
+		key: String,
+		/// Segments fetched ahead.
+		#[arg(long, default_value_t = 4)]
+		window: usize,
+	},
+}
+
+#[derive(clap::Args)]
+struct Fetch {
+	/// The content id (0x + 64 hex digits).
+	content: String,
+	/// The content key (64 hex digits).
+	#[arg(long)]
+	key: String,
+	/// Where to write it; `-` for stdout.
+	#[arg(short, long)]
+	output: PathBuf,
+	/// Segments fetched ahead.
+	#[arg(long, default_value_t = 4)]
+	window: usize,
+}
+
+fn parse_32(what: &str, s: &str) -> Result<[u8; 32], BoxError> {
+	let bytes = hex::decode(s.trim_start_matches("0x"))
+		.map_err(|e| format!("the {what} is not hex: {e}"))?;
+	bytes
+		.try_into()
+		.map_err(|b: Vec<u8>| format!("the {what} must be 32 bytes, not {}", b.len()).into())
+}
+
+fn media_type(path: &Path) -> &'static str {
+	match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+		Some("mp4" | "m4v") => "video/mp4",
+		Some("webm") => "video/webm",
+		Some("mkv") => "video/x-matroska",
+		Some("mp3") => "audio/mpeg",
+		Some("ogg" | "opus") => "audio/ogg",
+		Some("flac") => "audio/flac",
+		Some("png") => "image/png",
+		Some("jpg" | "jpeg") => "image/jpeg",
+		Some("gif") => "image/gif",
+		Some("txt" | "md") => "text/plain",
+		_ => "application/octet-stream",
+	}
+}
+
+/// Progress bars on stderr, one per phase.
+struct Bars {
+	bar: Mutex<Option<ProgressBar>>,
+	quiet: bool,
+}
+
+impl Progress for Bars {
+	fn start(&self, phase: &str, total: u64) {
+		let mut bar = self.bar.lock().expect("not poisoned");
+		if let Some(old) = bar.take() {
+			old.finish();
+		}
+		if self.quiet {
+			return;
+		}
+		let b = ProgressBar::new(total);
+		b.set_style(
+			ProgressStyle::with_template(
+				"{msg:>22} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+			)
+			.expect("a valid template")
+			.progress_chars("=> "),
+		);
+		b.set_message(phase.to_string());
+		*bar = Some(b);
+	}
+
+	fn advance(&self, n: u64) {
+		if let Some(b) = self.bar.lock().expect("not poisoned").as_ref() {
+			b.inc(n);
+		}
+	}
+}
+
+impl Bars {
+	fn done(&self) {
+		if let Some(b) = self.bar.lock().expect("not poisoned").take() {
+			b.finish();
+		}
+	}
+}
+
+async fn fetch_to(
+	client: &Client,
+	content: [u8; 32],
+	key: ContentKey,
+	window: usize,
+	output: &Path,
+	bars: &Bars,
+) -> Result<pop_swarm::client::FetchReport, BoxError> {
+	if output == Path::new("-") {
+		let mut out = std::io::stdout().lock();
+		let report = client.fetch(content, key, window, |b| out.write_all(b), bars).await?;
+		out.flush()?;
+		return Ok(report);
+	}
+	// Into a temporary file beside the output, renamed only when whole: a failed fetch leaves
+	// nothing behind and never clobbers an existing file with half of one.
+	let dir = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+	let name = output.file_name().ok_or("the output must name a file")?.to_string_lossy();
+	let tmp = dir.join(format!(".{name}.part-{}", std::process::id()));
+	let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+	let result = client.fetch(content, key, window, |b| file.write_all(b), bars).await;
+	let finished = result.map_err(BoxError::from).and_then(|report| {
+		file.flush()?;
+		file.get_ref().sync_all()?;
+		Ok(report)
+	});
+	drop(file);
+	match finished {
+		Ok(report) => {
+			std::fs::rename(&tmp, output)?;
+			Ok(report)
+		}
+		Err(e) => {
+			let _ = std::fs::remove_file(&tmp);
+			Err(e)
+		}
+	}
+}
+
+async fn run(cli: Cli) -> Result<(), BoxError> {
+	let bars = Bars { bar: Mutex::new(None), quiet: cli.quiet };
+	match cli.command {
+		Command::Upload { file, suri, k, n, segment_size, media_type: mt, key } => {
+			let signer = pop_swarm::signer(suri.as_deref())?;
+			let media = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+			let key = match key {
+				Some(k) => ContentKey(parse_32("key", &k)?),
+				None => ContentKey(rand::random()),
+			};
+			let params = Params {
+				segment_size,
+				k,
+				n,
+				media_type: mt.unwrap_or_else(|| media_type(&file).to_string()),
+				metadata_hash: metadata_hash(&file),
+			};
+			let client = Client::connect(&cli.chain_rpc).await?;
+			let id = client.upload(&signer, Arc::new(media), params, key.clone(), &bars).await?;
+			bars.done();
+			println!("content 0x{}", hex::encode(id));
+			println!("key {}", hex::encode(key.0));
+			Ok(())
+		}
+		Command::Fetch(Fetch { content, key, output, window }) => {
+			let content = parse_32("content id", &content)?;
+			let key = ContentKey(parse_32("key", &key)?);
+			let client = Client::connect(&cli.chain_rpc).await?;
+			let report = fetch_to(&client, content, key, window, &output, &bars).await?;
+			bars.done();
+			eprintln!(
+				"{} bytes in {} segments, {:.2} s (first segment after {} ms); {} shards used, {} rejected, {} requests failed",
+				report.bytes,
+				report.segments,
+				report.total.as_secs_f64(),
+				report.first_segment.as_millis(),
+				report.shards,
+				report.rejected,
+				report.failed_requests
+			);
+			Ok(())
+		}
+		Command::Play { content, key, window } => {
+			let content = parse_32("content id", &content)?;
+			let key = ContentKey(parse_32("key", &key)?);
+			let client = Client::connect(&cli.chain_rpc).await?;
+			let quiet = Bars { bar: Mutex::new(None), quiet: true };
+			fetch_to(&client, content, key, window, Path::new("-"), &quiet).await?;
+			Ok(())
+		}
+	}
+}
+
+/// The metadata hash registered with an upload: BLAKE3 of the file's name (richer
+/// metadata — title, description — comes with the web app).
+fn metadata_hash(file: &Path) -> [u8; 32] {
+	let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+	*blake3::hash(name.as_bytes()).as_bytes()
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+	pop_swarm::init_logging();
+	match run(Cli::parse()).await {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(e) => {
+			eprintln!("error: {e}");
+			ExitCode::FAILURE
+		}
+	}
+}

@@ -1,0 +1,130 @@
+//! `pop-masternode`: stores and serves shards of POP Network content.
+
+use clap::{Parser, Subcommand};
+use libp2p::Multiaddr;
+use pop_chain_client::Chain;
+use pop_primitives::currency::POP;
+use pop_runtime::RuntimeCall;
+use pop_swarm::masternode::{self, BoxError};
+use sp_core::sr25519;
+use std::{path::PathBuf, process::ExitCode, time::Duration};
+
+#[derive(Parser)]
+#[command(
+	name = "pop-masternode",
+	version,
+	about = "Stores and serves shards of POP Network content"
+)]
+struct Cli {
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+	/// Register on chain (if needed) and serve shards until stopped.
+	Run(Run),
+	/// Unregister: the chain moves this masternode's shards to others and unbonds it.
+	Unregister(Account),
+	/// Print the libp2p peer id of the identity under a base path (creating it).
+	PeerId {
+		/// Where the identity key lives.
+		#[arg(long)]
+		base_path: PathBuf,
+	},
+}
+
+#[derive(clap::Args)]
+struct Account {
+	/// The chain node's HTTP JSON-RPC endpoint.
+	#[arg(long, default_value = "http://127.0.0.1:9944")]
+	chain_rpc: String,
+	/// The masternode account's secret URI (`//Alice` on a dev chain); or set POP_SURI.
+	#[arg(long)]
+	suri: Option<String>,
+}
+
+#[derive(clap::Args)]
+struct Run {
+	#[command(flatten)]
+	account: Account,
+	/// Where the identity key and the shards live.
+	#[arg(long)]
+	base_path: PathBuf,
+	/// A multiaddr to listen on (repeat for TCP, WebSocket and QUIC).
+	#[arg(long = "listen", required = true)]
+	listen: Vec<Multiaddr>,
+	/// A multiaddr to register on chain instead of the listening ones (repeat).
+	#[arg(long = "public-address")]
+	public: Vec<Multiaddr>,
+	/// The region, as an ISO 3166 alpha-2 code (`DE`, `US`, …).
+	#[arg(long, default_value = "ZZ")]
+	region: String,
+	/// Storage offered for shards, in GiB.
+	#[arg(long, default_value_t = 100)]
+	capacity_gib: u64,
+	/// The bond to hold when registering, in POP.
+	#[arg(long, default_value_t = 50_000)]
+	bond: u64,
+	/// Seconds an assigned shard may be missing before it is rebuilt from other holders.
+	#[arg(long, default_value_t = 30)]
+	repair_delay: u64,
+}
+
+fn signer(suri: &Option<String>) -> Result<sr25519::Pair, BoxError> {
+	Ok(pop_swarm::signer(suri.as_deref())?)
+}
+
+async fn main_inner(cli: Cli) -> Result<(), BoxError> {
+	match cli.command {
+		Command::Run(run) => {
+			let region: [u8; 2] = run
+				.region
+				.as_bytes()
+				.try_into()
+				.ok()
+				.filter(|r: &[u8; 2]| r.iter().all(u8::is_ascii_uppercase))
+				.ok_or("the region must be two capital letters (ISO 3166 alpha-2)")?;
+			masternode::run(masternode::Config {
+				chain_rpc: run.account.chain_rpc,
+				signer: signer(&run.account.suri)?,
+				base_path: run.base_path,
+				listen: run.listen,
+				public: run.public,
+				region,
+				capacity: run.capacity_gib.checked_mul(1 << 30).ok_or("capacity too large")?,
+				bond: u128::from(run.bond) * POP,
+				repair_delay: Duration::from_secs(run.repair_delay),
+			})
+			.await
+		}
+		Command::Unregister(account) => {
+			let pair = signer(&account.suri)?;
+			let chain = Chain::new(&account.chain_rpc);
+			let call = RuntimeCall::Masternodes(pallet_masternodes::Call::unregister {});
+			let hash = tokio::task::spawn_blocking(move || chain.submit(call, &pair)).await??;
+			println!("unregistration submitted: {hash}");
+			Ok(())
+		}
+		Command::PeerId { base_path } => {
+			std::fs::create_dir_all(&base_path)?;
+			println!(
+				"{}",
+				masternode::identity(&base_path.join("node-key"))?.public().to_peer_id()
+			);
+			Ok(())
+		}
+	}
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+	pop_swarm::init_logging();
+	match main_inner(Cli::parse()).await {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(e) => {
+			eprintln!("error: {e}");
+			ExitCode::FAILURE
+		}
+	}
+}

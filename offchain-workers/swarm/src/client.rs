@@ -1,0 +1,466 @@
+//! The creators' and viewers' side of the swarm: upload media (encode, register the manifest,
+//! push every shard to the masternode the chain placed it on) and fetch it back (any `k` shards
+//! of each segment, from the fastest holders, several segments ahead, verified, decrypted, in
+//! order).
+
+use crate::{
+	directory::{self, Peer},
+	network::{NetConfig, NetError, NetHandle, Network},
+	protocol::{Refusal, Request, Response},
+};
+use futures::{stream::FuturesUnordered, StreamExt};
+use libp2p::{identity::Keypair, PeerId};
+use pallet_content::Pricing;
+use pop_chain_client::{Chain, Content, RpcError};
+use pop_codec::{CodecError, ContentKey, Params};
+use pop_primitives::{content::ContentId, AccountId};
+use pop_runtime::RuntimeCall;
+use sp_core::sr25519;
+use std::{
+	collections::HashMap,
+	fmt,
+	sync::{Arc, Mutex},
+	time::{Duration, Instant},
+};
+
+/// Shard pushes in flight during an upload.
+const PUSHES_IN_FLIGHT: usize = 16;
+/// Attempts per shard push when the masternode is not ready for it yet.
+const PUSH_ATTEMPTS: u32 = 10;
+
+/// What went wrong, in words a creator or viewer can act on.
+#[derive(Debug)]
+pub enum ClientError {
+	/// The chain node failed or refused.
+	Chain(RpcError),
+	/// Encoding or decoding failed (a wrong key shows up here).
+	Codec(CodecError),
+	/// The network failed.
+	Net(NetError),
+	/// The chain has no such content.
+	UnknownContent(ContentId),
+	/// The content is not published: pending moderation, needing review, or rejected.
+	NotPublished(ContentId, pallet_content::Status),
+	/// The chain's record does not hash to the content id.
+	ManifestMismatch(ContentId),
+	/// The registration did not show up on chain in time.
+	NotRegistered(ContentId),
+	/// Some shards could not be pushed.
+	Upload { failed: usize, total: usize, first: String },
+	/// Fewer than `k` holders of a segment answered with a valid shard: why each failed.
+	Unavailable { segment: u32, valid: usize, needed: usize, reasons: Vec<String> },
+	/// Writing the output failed.
+	Io(std::io::Error),
+}
+
+impl fmt::Display for ClientError {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		match self {
+			Self::Chain(e) => write!(f, "chain: {e}"),
+			Self::Codec(e) => write!(f, "{e}"),
+			Self::Net(e) => write!(f, "network: {e}"),
+			Self::UnknownContent(id) => write!(f, "unknown content 0x{}", hex::encode(id)),
+			Self::NotPublished(id, status) => write!(
+				f,
+				"content 0x{} is not published ({status:?}): masternodes serve it once the \
+				 moderation set approves it",
+				hex::encode(id)
+			),
+			Self::ManifestMismatch(id) => {
+				write!(f, "the chain's record of 0x{} does not match its id", hex::encode(id))
+			}
+			Self::NotRegistered(id) => write!(
+				f,
+				"content 0x{} was not registered within 60 s: see the chain node's log",
+				hex::encode(id)
+			),
+			Self::Upload { failed, total, first } => write!(
+				f,
+				"{failed} of {total} shards could not be stored (first: {first}); run the upload \
+				 again with the same key to retry them"
+			),
+			Self::Unavailable { segment, valid, needed, reasons } => write!(
+				f,
+				"segment {segment}: {valid} valid shards, {needed} needed; {}",
+				reasons.join("; ")
+			),
+			Self::Io(e) => write!(f, "output: {e}"),
+		}
+	}
+}
+
+impl std::error::Error for ClientError {}
+
+impl From<RpcError> for ClientError {
+	fn from(e: RpcError) -> Self {
+		Self::Chain(e)
+	}
+}
+impl From<CodecError> for ClientError {
+	fn from(e: CodecError) -> Self {
+		Self::Codec(e)
+	}
+}
+impl From<NetError> for ClientError {
+	fn from(e: NetError) -> Self {
+		Self::Net(e)
+	}
+}
+
+/// Where long work reports how far it got (the CLI draws progress bars).
+pub trait Progress: Send + Sync {
+	/// A new phase of `total` units.
+	fn start(&self, phase: &str, total: u64);
+	/// `n` more units done.
+	fn advance(&self, n: u64);
+}
+
+/// Reports nothing.
+pub struct Silent;
+impl Progress for Silent {
+	fn start(&self, _: &str, _: u64) {}
+	fn advance(&self, _: u64) {}
+}
+
+/// What a fetch did.
+#[derive(Clone, Debug, Default)]
+pub struct FetchReport {
+	/// Plaintext bytes written.
+	pub bytes: u64,
+	/// Segments written.
+	pub segments: u32,
+	/// Shards received and used.
+	pub shards: u32,
+	/// Shards received that did not match the manifest (skipped).
+	pub rejected: u32,
+	/// Requests that failed (peer down, refused, timed out).
+	pub failed_requests: u32,
+	/// From the start to the first segment written.
+	pub first_segment: Duration,
+	/// From the start to the end.
+	pub total: Duration,
+}
+
+#[derive(Clone, Copy, Default)]
+struct PeerScore {
+	/// Seconds per MiB, smoothed; 0 until measured.
+	secs_per_mib: f64,
+	/// Failures in a row.
+	failures: u32,
+}
+
+/// A client of the swarm and the chain.
+pub struct Client {
+	net: NetHandle,
+	chain: Chain,
+	scores: Mutex<HashMap<PeerId, PeerScore>>,
+}
+
+impl Client {
+	/// Starts a client network (a fresh identity, listening nowhere) for the chain node at
+	/// `chain_rpc`.
+	pub async fn connect(chain_rpc: &str) -> Result<Self, ClientError> {
+		let network = Network::start(NetConfig {
+			keypair: Keypair::generate_ed25519(),
+			listen: Vec::new(),
+			server: false,
+		})
+		.await?;
+		Ok(Self { net: network.handle, chain: Chain::new(chain_rpc), scores: Mutex::default() })
+	}
+
+	/// The chain client.
+	pub fn chain(&self) -> &Chain {
+		&self.chain
+	}
+
+	/// The network handle.
+	pub fn net(&self) -> &NetHandle {
+		&self.net
+	}
+
+	async fn blocking<T: Send + 'static>(
+		&self,
+		f: impl FnOnce(Chain) -> Result<T, RpcError> + Send + 'static,
+	) -> Result<T, ClientError> {
+		let chain = self.chain.clone();
+		tokio::task::spawn_blocking(move || f(chain))
+			.await
+			.map_err(|e| ClientError::Chain(RpcError::Transport(e.to_string())))?
+			.map_err(ClientError::Chain)
+	}
+
+	async fn directory(&self) -> Result<HashMap<AccountId, Peer>, ClientError> {
+		let nodes = self.blocking(|c| c.masternodes()).await?;
+		Ok(directory::peers(&nodes))
+	}
+
+	/// Encodes `media` under `key`, registers its manifest as `signer` (unless the chain has it
+	/// already: an upload run again resumes), and pushes every shard to its masternode.
+	pub async fn upload(
+		&self,
+		signer: &sr25519::Pair,
+		media: Arc<Vec<u8>>,
+		params: Params,
+		key: ContentKey,
+		progress: &dyn Progress,
+	) -> Result<ContentId, ClientError> {
+		progress.start("encoding", media.len() as u64);
+		let (manifest, encoded) =
+			tokio::task::spawn_blocking(move || pop_codec::encode(&key, &params, &media))
+				.await
+				.map_err(|e| ClientError::Net(NetError::Setup(e.to_string())))??;
+		progress.advance(manifest.total_size);
+		let id = manifest.content_id();
+
+		if self.blocking(move |c| c.content(&id)).await?.is_none() {
+			let call = RuntimeCall::Content(pallet_content::Call::register {
+				manifest: manifest.clone(),
+				pricing: Pricing::Free,
+			});
+			let signer = signer.clone();
+			self.blocking(move |c| c.submit(call, &signer)).await?;
+			progress.start("registering on chain", 1);
+			let start = Instant::now();
+			loop {
+				tokio::time::sleep(Duration::from_millis(500)).await;
+				if self.blocking(move |c| c.content(&id)).await?.is_some() {
+					break;
+				}
+				if start.elapsed() > Duration::from_secs(60) {
+					return Err(ClientError::NotRegistered(id));
+				}
+			}
+			progress.advance(1);
+		}
+		let content =
+			self.blocking(move |c| c.content(&id)).await?.ok_or(ClientError::UnknownContent(id))?;
+		let directory = self.directory().await?;
+
+		let total_bytes: u64 =
+			encoded.iter().flat_map(|s| s.shards.iter()).map(|s| s.len() as u64).sum();
+		progress.start("pushing shards", total_bytes);
+		let mut pushes = Vec::new();
+		for (segment, (enc, info)) in encoded.into_iter().zip(content.segments.iter()).enumerate() {
+			for (shard, (data, holder)) in
+				enc.shards.into_iter().zip(info.holders.iter()).enumerate()
+			{
+				pushes.push((segment as u32, shard as u8, data, directory.get(holder).cloned()));
+			}
+		}
+		let total = pushes.len();
+		let results: Vec<Result<(), String>> = futures::stream::iter(pushes)
+			.map(|(segment, shard, data, peer)| async move {
+				let len = data.len() as u64;
+				let result = self.push(id, segment, shard, data, peer).await;
+				progress.advance(len);
+				result.map_err(|e| format!("shard {shard} of segment {segment}: {e}"))
+			})
+			.buffer_unordered(PUSHES_IN_FLIGHT)
+			.collect()
+			.await;
+		let failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
+		if let Some(first) = failures.first() {
+			return Err(ClientError::Upload {
+				failed: failures.len(),
+				total,
+				first: first.clone(),
+			});
+		}
+		Ok(id)
+	}
+
+	async fn push(
+		&self,
+		content: ContentId,
+		segment: u32,
+		shard: u8,
+		data: Vec<u8>,
+		peer: Option<Peer>,
+	) -> Result<(), String> {
+		let peer = peer.ok_or("its masternode has no usable peer id or address on chain")?;
+		let mut last = String::new();
+		for attempt in 0..PUSH_ATTEMPTS {
+			if attempt > 0 {
+				tokio::time::sleep(Duration::from_millis(500 * u64::from(attempt))).await;
+			}
+			let request = Request::Put { content, segment, shard, data: data.clone() };
+			match self.net.request(peer.id, peer.addresses.clone(), request).await {
+				Ok(Response::Stored) => return Ok(()),
+				// The masternode's chain node may not have the content yet, or it is busy.
+				Ok(Response::Refused(
+					r @ (Refusal::UnknownContent | Refusal::ChainUnavailable | Refusal::Busy),
+				)) => last = r.to_string(),
+				Ok(Response::Refused(r)) => return Err(r.to_string()),
+				Ok(other) => return Err(format!("unexpected answer: {other:?}")),
+				Err(e) => last = e.to_string(),
+			}
+		}
+		Err(last)
+	}
+
+	/// Fetches content `id`, decrypts it with `key`, and hands it to `sink` segment by segment
+	/// in order, keeping up to `window` segments in flight.
+	pub async fn fetch(
+		&self,
+		id: ContentId,
+		key: ContentKey,
+		window: usize,
+		mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+		progress: &dyn Progress,
+	) -> Result<FetchReport, ClientError> {
+		let start = Instant::now();
+		let content =
+			self.blocking(move |c| c.content(&id)).await?.ok_or(ClientError::UnknownContent(id))?;
+		if content.info.status != pallet_content::Status::Approved {
+			return Err(ClientError::NotPublished(id, content.info.status));
+		}
+		let manifest = directory::manifest(&content);
+		if manifest.content_id() != id {
+			return Err(ClientError::ManifestMismatch(id));
+		}
+		let directory = self.directory().await?;
+		let (content, manifest) = (Arc::new(content), Arc::new(manifest));
+		progress.start("fetching", manifest.total_size);
+		let mut report = FetchReport::default();
+		let mut segments = futures::stream::iter(0..content.info.segments)
+			.map(|s| {
+				self.fetch_segment(content.clone(), manifest.clone(), &directory, s, key.clone())
+			})
+			.buffered(window.max(1));
+		while let Some(result) = segments.next().await {
+			let (plain, stats) = result?;
+			sink(&plain).map_err(ClientError::Io)?;
+			if report.segments == 0 {
+				report.first_segment = start.elapsed();
+			}
+			report.segments += 1;
+			report.bytes += plain.len() as u64;
+			report.shards += stats.0;
+			report.rejected += stats.1;
+			report.failed_requests += stats.2;
+			progress.advance(plain.len() as u64);
+		}
+		report.total = start.elapsed();
+		Ok(report)
+	}
+
+	/// Holders ordered fastest first; peers that just failed go last.
+	fn rank(&self, mut holders: Vec<(u8, Peer)>) -> Vec<(u8, Peer)> {
+		let scores = self.scores.lock().expect("not poisoned");
+		holders.sort_by(|(_, a), (_, b)| {
+			let (a, b) = (
+				scores.get(&a.id).copied().unwrap_or_default(),
+				scores.get(&b.id).copied().unwrap_or_default(),
+			);
+			(a.failures.min(1), a.secs_per_mib)
+				.partial_cmp(&(b.failures.min(1), b.secs_per_mib))
+				.unwrap_or(std::cmp::Ordering::Equal)
+		});
+		holders
+	}
+
+	fn score(&self, peer: PeerId, outcome: Option<(usize, Duration)>) {
+		let mut scores = self.scores.lock().expect("not poisoned");
+		let s = scores.entry(peer).or_default();
+		match outcome {
+			Some((bytes, took)) => {
+				let sample = took.as_secs_f64() / (bytes.max(1) as f64 / 1_048_576.0);
+				s.secs_per_mib = if s.secs_per_mib == 0.0 {
+					sample
+				} else {
+					0.7 * s.secs_per_mib + 0.3 * sample
+				};
+				s.failures = 0;
+			}
+			None => s.failures += 1,
+		}
+	}
+
+	/// One segment: `k` requests to the best-ranked holders, one more for each that fails or
+	/// answers bytes that do not match the manifest. Returns the plaintext and (shards used,
+	/// rejected, failed requests).
+	async fn fetch_segment(
+		&self,
+		content: Arc<Content>,
+		manifest: Arc<pop_primitives::content::Manifest>,
+		directory: &HashMap<AccountId, Peer>,
+		segment: u32,
+		key: ContentKey,
+	) -> Result<(Vec<u8>, (u32, u32, u32)), ClientError> {
+		let info = &content.segments[segment as usize];
+		let holders: Vec<(u8, Peer)> = info
+			.holders
+			.iter()
+			.enumerate()
+			.filter_map(|(i, h)| directory.get(h).map(|p| (i as u8, p.clone())))
+			.collect();
+		let mut queue = self.rank(holders).into_iter();
+		let k = usize::from(manifest.k);
+		let ask = |(i, peer): (u8, Peer)| {
+			let net = self.net.clone();
+			let request = Request::Get { content: content.id, segment, shard: i };
+			async move {
+				let started = Instant::now();
+				let answer = net.request(peer.id, peer.addresses, request).await;
+				(i, peer.id, started.elapsed(), answer)
+			}
+		};
+		let mut asks = FuturesUnordered::new();
+		for holder in queue.by_ref().take(k) {
+			asks.push(ask(holder));
+		}
+		let (mut shards, mut rejected, mut failed) = (Vec::with_capacity(k), 0, 0);
+		let mut reasons = Vec::new();
+		while let Some((i, peer, took, answer)) = asks.next().await {
+			match answer {
+				Ok(Response::Shard(data))
+					if pop_codec::verify_shard(&manifest, segment, i, &data) =>
+				{
+					self.score(peer, Some((data.len(), took)));
+					shards.push((i, data));
+					if shards.len() == k {
+						break;
+					}
+					continue;
+				}
+				Ok(Response::Shard(_)) => {
+					tracing::warn!(target: "fetch", "peer {peer} sent a shard {i} of segment {segment} that does not match the manifest; skipped");
+					reasons.push(format!("shard {i}: bytes that do not match the manifest"));
+					rejected += 1;
+				}
+				Ok(other) => {
+					tracing::debug!(target: "fetch", "peer {peer}, shard {i} of segment {segment}: {other:?}");
+					reasons.push(format!("shard {i}: {other:?}"));
+					failed += 1;
+				}
+				Err(e) => {
+					tracing::debug!(target: "fetch", "shard {i} of segment {segment}: {e}");
+					reasons.push(format!("shard {i}: {e}"));
+					failed += 1;
+				}
+			}
+			self.score(peer, None);
+			if let Some(next) = queue.next() {
+				asks.push(ask(next));
+			}
+		}
+		drop(asks);
+		if shards.len() < k {
+			return Err(ClientError::Unavailable {
+				segment,
+				valid: shards.len(),
+				needed: k,
+				reasons,
+			});
+		}
+		let used = shards.len() as u32;
+		let plain = tokio::task::spawn_blocking(move || {
+			let refs: Vec<(u8, &[u8])> = shards.iter().map(|(i, d)| (*i, d.as_slice())).collect();
+			pop_codec::decode_segment(&key, &manifest, segment, &refs)
+		})
+		.await
+		.map_err(|e| ClientError::Net(NetError::Request(e.to_string())))??;
+		Ok((plain, (used, rejected, failed)))
+	}
+}

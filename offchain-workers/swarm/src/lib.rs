@@ -1,0 +1,38 @@
+//! POP Network's content swarm.
+//!
+//! Masternodes hold encrypted, erasure-coded shards of media; creators push them and viewers
+//! stream them back over rust-libp2p. [`protocol`] is the shard protocol, [`network`] the libp2p
+//! stack, [`store`] the masternode's crash-safe shard store, [`masternode`] the daemon
+//! (`pop-masternode`), [`client`] the upload and fetch logic of the `pop` CLI, and
+//! [`directory`] maps the chain's records to peers and manifests.
+
+pub mod client;
+pub mod directory;
+pub mod masternode;
+pub mod network;
+pub mod protocol;
+pub mod store;
+
+pub use libp2p::{Multiaddr, PeerId};
+
+/// Logs to stderr, at `info` unless `RUST_LOG` says otherwise; libp2p's own chatter only at
+/// `warn`.
+pub fn init_logging() {
+	let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+		tracing_subscriber::EnvFilter::new("info,libp2p=warn,multistream_select=warn,yamux=warn")
+	});
+	let _ =
+		tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// The account key from `--suri`, or else from the `POP_SURI` environment variable (which keeps
+/// the secret out of the process list).
+pub fn signer(suri: Option<&str>) -> Result<sp_core::sr25519::Pair, String> {
+	use sp_core::Pair;
+	let suri = match suri {
+		Some(s) => s.to_string(),
+		None => std::env::var("POP_SURI")
+			.map_err(|_| "no account: pass --suri or set POP_SURI".to_string())?,
+	};
+	sp_core::sr25519::Pair::from_string(&suri, None).map_err(|e| format!("bad secret URI: {e:?}"))
+}

@@ -1,0 +1,96 @@
+//! Content helpers: transactions with the next nonce, and moderation certificates signed with
+//! the dev chain's moderation key.
+
+use crate::{
+	chain::{runtime_call, signed_extrinsic, submit, wait_event, ChainContext},
+	Node,
+};
+use frame_support::BoundedVec;
+use pop_primitives::{
+	content::{ContentId, Verdict, VerdictStatement},
+	AccountId,
+};
+use pop_runtime::{RuntimeCall, RuntimeEvent};
+use serde_json::json;
+use sp_core::Pair;
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+use std::time::Duration;
+
+const TIMEOUT: Duration = Duration::from_secs(120);
+
+/// `who`'s next nonce, counting its transactions in the pool.
+pub fn nonce(node: &Node, who: &AccountId) -> u32 {
+	node.call("system_accountNextIndex", json!([who.to_string()])).as_u64().expect("a nonce") as u32
+}
+
+/// Signs `call` as `who` with its next nonce and submits it; panics if the pool refuses it.
+pub fn send(node: &Node, ctx: &ChainContext, who: Sr25519Keyring, call: RuntimeCall) {
+	let xt = signed_extrinsic(ctx, call, who, nonce(node, &who.to_account_id()));
+	submit(node, &xt).unwrap_or_else(|e| panic!("the pool accepts {who:?}'s transaction: {e}"));
+}
+
+/// A certificate approving `content` in `era`, signed by `key` over `signed_era`.
+pub fn approval(content: ContentId, era: u32, key: Ed25519Keyring, signed_era: u32) -> RuntimeCall {
+	let model_hash = [7; 32];
+	let statement =
+		VerdictStatement { content, verdict: Verdict::Approve, model_hash, era: signed_era };
+	let signature = key.pair().sign(&statement.signing_payload());
+	RuntimeCall::Content(pallet_content::Call::submit_verdict {
+		content,
+		verdict: Verdict::Approve,
+		model_hash,
+		era,
+		signatures: BoundedVec::truncate_from(vec![(key.public().0, signature.0)]),
+	})
+}
+
+/// The current era, as the content runtime API reports it.
+pub fn current_era(node: &Node) -> u32 {
+	runtime_call::<(u32, Vec<(AccountId, pallet_sdpos::SuperdelegateInfo)>)>(
+		node,
+		"ContentApi_superdelegates",
+		&(),
+		None,
+	)
+	.0
+}
+
+/// Submits the certificate `make(era)` for the current era and waits for it to fail with
+/// `expected` (or, with `None`, to publish the content). Eras are ten blocks on the dev chain: a
+/// certificate that lands after the era turned fails with `WrongEra` and is signed again for the
+/// new era. Returns the block where the outcome was seen.
+pub fn certify(
+	node: &Node,
+	ctx: &ChainContext,
+	mut from: u32,
+	make: impl Fn(u32) -> RuntimeCall,
+	expected: Option<pallet_content::Error<pop_runtime::Runtime>>,
+) -> u32 {
+	let expected: Option<sp_runtime::DispatchError> = expected.map(Into::into);
+	let wrong_era: sp_runtime::DispatchError =
+		pallet_content::Error::<pop_runtime::Runtime>::WrongEra.into();
+	for _ in 0..3 {
+		send(node, ctx, Sr25519Keyring::Ferdie, make(current_era(node)));
+		let (outcome, at) =
+			wait_event(node, from, TIMEOUT, "the certificate's outcome", |e| match e {
+				RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+					dispatch_error,
+					..
+				}) => Some(Some(*dispatch_error)),
+				RuntimeEvent::Content(pallet_content::Event::ContentPublished { .. }) => Some(None),
+				_ => None,
+			});
+		from = at;
+		if outcome == Some(wrong_era) && expected != Some(wrong_era) {
+			continue;
+		}
+		assert_eq!(outcome, expected, "the certificate's outcome");
+		return at;
+	}
+	panic!("three certificates in a row landed in the next era");
+}
+
+/// Publishes `content` with the dev chain's moderation key (Alice's ed25519 key).
+pub fn publish(node: &Node, ctx: &ChainContext, from: u32, content: ContentId) -> u32 {
+	certify(node, ctx, from, |era| approval(content, era, Ed25519Keyring::Alice, era), None)
+}

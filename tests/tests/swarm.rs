@@ -1,0 +1,287 @@
+//! The content swarm end to end: a dev node, six real `pop-masternode` daemons on loopback
+//! (k = 4, n = 6) and the real `pop` CLI. A 20 MB file uploaded comes back byte-identical; with
+//! two masternodes killed it still does; masternodes restarted after a kill serve everything
+//! they had; a shard damaged on disk is detected, moved aside and rebuilt; no masternode ever
+//! holds `k` shards of one segment; after a masternode unregisters, the chain moves its shards
+//! to a seventh, which rebuilds them from the others, and the file is still complete. Bad input
+//! — unknown content, a wrong key, unpublished content, forged and misdirected shards, an
+//! oversized request, garbage on the wire — gets a clear error and the daemons keep serving.
+
+use pop_chain_client::Chain;
+use pop_e2e::{
+	chain::wait_event,
+	content::publish,
+	swarm::{pop, Masternode},
+	wait_for, Node, NodeConfig,
+};
+use pop_primitives::{content::ContentId, AccountId};
+use pop_runtime::RuntimeEvent;
+use pop_swarm::{
+	network::{NetConfig, Network},
+	protocol::{Refusal, Request, Response},
+	Multiaddr, PeerId,
+};
+use sp_core::{sr25519, Pair};
+use std::{collections::HashMap, io::Write, path::Path, process::Output, time::Duration};
+
+const TIMEOUT: Duration = Duration::from_secs(180);
+const SIZE: usize = 20_000_000;
+
+/// Incompressible bytes, the same every run.
+fn media(len: usize) -> Vec<u8> {
+	let mut x = 0x9e37_79b9_7f4a_7c15u64;
+	(0..len)
+		.map(|_| {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			x as u8
+		})
+		.collect()
+}
+
+fn stderr(out: &Output) -> String {
+	String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn account(suri: &str) -> AccountId {
+	sr25519::Pair::from_string(suri, None).expect("a dev URI").public().into()
+}
+
+/// Fetches `content` into `dir/name` and returns the bytes; the CLI must succeed.
+fn fetch(node: &Node, content: &str, key: &str, dir: &Path, name: &str) -> Vec<u8> {
+	let path = dir.join(name);
+	let out = pop(node, &["fetch", content, "--key", key, "-o", path.to_str().unwrap()]);
+	assert!(out.status.success(), "pop fetch failed: {}", stderr(&out));
+	eprintln!("{name}: {}", stderr(&out).trim());
+	std::fs::read(path).expect("the fetched file")
+}
+
+fn wait_serving(m: &Masternode, times: usize) {
+	wait_for(TIMEOUT, "the masternode serving", || {
+		(m.log().matches("serving shards as").count() >= times).then_some(())
+	});
+}
+
+/// Sends `request` to the masternode from a fresh client identity.
+fn ask(m: &Masternode, peer: PeerId, request: Request) -> Result<Response, String> {
+	let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+	rt.block_on(async {
+		let net = Network::start(NetConfig {
+			keypair: pop_swarm::network::fresh_identity(),
+			listen: vec![],
+			server: false,
+		})
+		.await
+		.map_err(|e| e.to_string())?;
+		let addresses: Vec<Multiaddr> = m.addresses().iter().map(|a| a.parse().unwrap()).collect();
+		net.handle.request(peer, addresses, request).await.map_err(|e| e.to_string())
+	})
+}
+
+#[test]
+fn six_masternodes_keep_content_through_kills_damage_and_departure() {
+	let node = Node::start(NodeConfig::dev());
+	node.wait_best(1, TIMEOUT);
+	let chain = Chain::new(&node.rpc_url());
+	let ctx = pop_e2e::chain::context(&node);
+	let start = node.finalized_number();
+	let work = tempfile::tempdir().unwrap();
+
+	// Six daemons register themselves: their peer ids and addresses land on chain.
+	let owners = ["//Alice", "//Bob", "//Charlie", "//Dave", "//Eve", "//Ferdie"];
+	let regions = ["DE", "DE", "US", "US", "JP", "BR"];
+	let mut nodes: Vec<Masternode> =
+		owners.iter().zip(regions).map(|(o, r)| Masternode::start(&node, o, r)).collect();
+	let peers: HashMap<AccountId, PeerId> = wait_for(TIMEOUT, "six masternodes on chain", || {
+		let list = chain.masternodes().ok()?;
+		(list.len() == 6).then(|| {
+			list.iter()
+				.map(|(who, info)| (who.clone(), PeerId::from_bytes(&info.peer_id).unwrap()))
+				.collect()
+		})
+	});
+	for m in &nodes {
+		wait_serving(m, 1);
+	}
+	let registered = chain.masternodes().unwrap();
+	for m in &nodes {
+		let (_, info) = registered.iter().find(|(who, _)| *who == account(&m.suri)).unwrap();
+		let mut addresses: Vec<String> =
+			info.addresses.iter().map(|a| String::from_utf8(a.to_vec()).unwrap()).collect();
+		let mut listening = m.addresses();
+		addresses.sort();
+		listening.sort();
+		assert_eq!(addresses, listening, "{} registered where it listens", m.suri);
+	}
+
+	// Unknown content: a clear error, no file.
+	let missing = work.path().join("missing.bin");
+	let out = pop(
+		&node,
+		&[
+			"fetch",
+			&format!("0x{}", "ab".repeat(32)),
+			"--key",
+			&"00".repeat(32),
+			"-o",
+			missing.to_str().unwrap(),
+		],
+	);
+	assert!(!out.status.success());
+	assert!(stderr(&out).contains("unknown content 0xabab"), "{}", stderr(&out));
+	assert!(!missing.exists());
+
+	// Upload 20 MB as Bob's stash: 20 segments of 6 shards.
+	let data = media(SIZE);
+	let clip = work.path().join("clip.mp4");
+	std::fs::File::create(&clip).unwrap().write_all(&data).unwrap();
+	let out = pop(
+		&node,
+		&["upload", clip.to_str().unwrap(), "--suri", "//Bob//stash", "--k", "4", "--n", "6"],
+	);
+	assert!(out.status.success(), "pop upload failed: {}", stderr(&out));
+	let stdout = String::from_utf8(out.stdout).unwrap();
+	let field = |name: &str| {
+		stdout
+			.lines()
+			.find_map(|l| l.strip_prefix(name))
+			.unwrap_or_else(|| panic!("no {name} in {stdout}"))
+			.to_string()
+	};
+	let (content, key) = (field("content "), field("key "));
+	let id: ContentId = hex::decode(content.trim_start_matches("0x")).unwrap().try_into().unwrap();
+	let view = chain.content(&id).unwrap().expect("the content on chain");
+	assert_eq!((view.info.segments, view.info.k, view.info.n), (20, 4, 6));
+	assert_eq!(nodes.iter().map(|m| m.shard_files().len()).sum::<usize>(), 120);
+
+	// No masternode holds k shards of one segment.
+	for owner in owners {
+		let mut per_segment: HashMap<u32, usize> = HashMap::new();
+		for a in chain.assignments(&account(owner)).unwrap() {
+			*per_segment.entry(a.segment).or_default() += 1;
+		}
+		assert!(per_segment.values().all(|&c| c < 4), "{owner} holds {per_segment:?}");
+	}
+
+	// Not published yet: viewers are told so, and masternodes do not serve it to them.
+	let out = pop(&node, &["fetch", &content, "--key", &key, "-o", missing.to_str().unwrap()]);
+	assert!(stderr(&out).contains("is not published (Pending)"), "{}", stderr(&out));
+	let holder0 = &view.segments[0].holders;
+	let first = nodes.iter().position(|m| account(&m.suri) == holder0[0]).unwrap();
+	let first_peer = peers[&holder0[0]];
+	let get = Request::Get { content: id, segment: 0, shard: 0 };
+	assert_eq!(
+		ask(&nodes[first], first_peer, get.clone()),
+		Ok(Response::Refused(Refusal::NotPublished))
+	);
+
+	// Forged, misdirected and oversized shards, unknown content, garbage on the wire.
+	let len = view.segments[0].shard_len as usize;
+	let forged = Request::Put { content: id, segment: 0, shard: 0, data: vec![7; len] };
+	assert_eq!(
+		ask(&nodes[first], first_peer, forged),
+		Ok(Response::Refused(Refusal::ShardMismatch))
+	);
+	let misdirected = Request::Put { content: id, segment: 0, shard: 1, data: vec![7; len] };
+	assert_eq!(
+		ask(&nodes[first], first_peer, misdirected),
+		Ok(Response::Refused(Refusal::NotAssigned))
+	);
+	let unknown = Request::Get { content: [9; 32], segment: 0, shard: 0 };
+	assert_eq!(
+		ask(&nodes[first], first_peer, unknown),
+		Ok(Response::Refused(Refusal::UnknownContent))
+	);
+	let oversized = Request::Put { content: id, segment: 0, shard: 0, data: vec![0; 17 << 20] };
+	assert!(ask(&nodes[first], first_peer, oversized).is_err(), "an oversized request fails");
+	for port in &nodes[first].ports[..2] {
+		let mut raw = std::net::TcpStream::connect(("127.0.0.1", *port)).unwrap();
+		let _ = raw.write_all(&media(70_000));
+	}
+
+	// Published: it comes back byte-identical (the daemon that got the garbage still serves).
+	publish(&node, &ctx, start, id);
+	assert!(fetch(&node, &content, &key, work.path(), "whole.mp4") == data, "byte-identical");
+	assert!(nodes[first].is_running());
+
+	// A wrong key: a clear error, and nothing written.
+	let out = pop(
+		&node,
+		&["fetch", &content, "--key", &"11".repeat(32), "-o", missing.to_str().unwrap()],
+	);
+	assert!(stderr(&out).contains("does not authenticate: wrong key"), "{}", stderr(&out));
+	assert!(!missing.exists());
+	assert!(std::fs::read_dir(work.path()).unwrap().all(|e| !e
+		.unwrap()
+		.file_name()
+		.to_string_lossy()
+		.contains(".part")));
+
+	// Two masternodes killed: still complete.
+	nodes[4].kill();
+	nodes[5].kill();
+	assert!(fetch(&node, &content, &key, work.path(), "two-down.mp4") == data, "with two down");
+
+	// Restarted, they serve everything they had: with two others down, every segment needs them.
+	nodes[4].restart();
+	nodes[5].restart();
+	wait_serving(&nodes[4], 2);
+	wait_serving(&nodes[5], 2);
+	nodes[0].kill();
+	nodes[1].kill();
+	assert!(fetch(&node, &content, &key, work.path(), "restarted.mp4") == data, "after restarts");
+	nodes[0].restart();
+	nodes[1].restart();
+	wait_serving(&nodes[0], 2);
+	wait_serving(&nodes[1], 2);
+
+	// A shard damaged on disk: found by the daemon's scrub, moved aside, rebuilt from others.
+	let victim = &nodes[2];
+	let file = victim.shard_files().into_iter().next().unwrap();
+	let original = std::fs::read(&file).unwrap();
+	let mut damaged = original.clone();
+	damaged[len / 2] ^= 0x55;
+	std::fs::write(&file, &damaged).unwrap();
+	wait_for(TIMEOUT, "the damaged shard rebuilt", || {
+		let log = victim.log();
+		(log.contains("damaged on disk") && log.contains("rebuilt shard")).then_some(())
+	});
+	assert_eq!(std::fs::read(&file).unwrap(), original, "the rebuilt shard is the original");
+	assert!(fetch(&node, &content, &key, work.path(), "repaired.mp4") == data, "after the repair");
+
+	// A seventh masternode joins; Dave unregisters: the chain moves his shards to it, it rebuilds
+	// them from k others, and with Eve and Ferdie down the file still comes back.
+	nodes.push(Masternode::start(&node, "//Alice//stash", "BR"));
+	wait_serving(&nodes[6], 1);
+	let out = std::process::Command::new(pop_e2e::node::release_bin("pop-masternode"))
+		.args(["unregister", "--chain-rpc", &node.rpc_url(), "--suri", "//Dave"])
+		.output()
+		.unwrap();
+	assert!(out.status.success(), "unregister: {}", stderr(&out));
+	wait_for(TIMEOUT, "Dave's shards moved", || {
+		chain.assignments(&account("//Dave")).ok()?.is_empty().then_some(())
+	});
+	let newcomer = account("//Alice//stash");
+	assert_eq!(chain.assignments(&newcomer).unwrap().len(), 20);
+	wait_for(TIMEOUT, "the newcomer rebuilding 20 shards", || {
+		(nodes[6].shard_files().len() == 20).then_some(())
+	});
+	for owner in owners.iter().chain(["//Alice//stash"].iter()) {
+		let mut per_segment: HashMap<u32, usize> = HashMap::new();
+		for a in chain.assignments(&account(owner)).unwrap() {
+			*per_segment.entry(a.segment).or_default() += 1;
+		}
+		assert!(per_segment.values().all(|&c| c < 4), "{owner} holds {per_segment:?}");
+	}
+	nodes[3].kill();
+	nodes[4].kill();
+	nodes[5].kill();
+	assert!(fetch(&node, &content, &key, work.path(), "moved.mp4") == data, "after the move");
+
+	// The daemons answered the chain's storage audits.
+	wait_event(&node, start, TIMEOUT, "a masternode passing an audit", |e| match e {
+		RuntimeEvent::Content(pallet_content::Event::AuditPassed { .. }) => Some(()),
+		_ => None,
+	});
+}
