@@ -15,14 +15,20 @@ pub mod store;
 
 pub use libp2p::{Multiaddr, PeerId};
 
-/// Logs to stderr, at `info` unless `RUST_LOG` says otherwise; libp2p's own chatter only at
-/// `warn`.
+/// Logs to stderr, at `info` unless `RUST_LOG` says otherwise (libp2p's own chatter only from
+/// `warn`, Kademlia's from `error`); colours only on a terminal.
 pub fn init_logging() {
+	use std::io::IsTerminal;
 	let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-		tracing_subscriber::EnvFilter::new("info,libp2p=warn,multistream_select=warn,yamux=warn")
+		tracing_subscriber::EnvFilter::new(
+			"info,libp2p=warn,libp2p_kad=error,multistream_select=warn,yamux=warn",
+		)
 	});
-	let _ =
-		tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+	let _ = tracing_subscriber::fmt()
+		.with_env_filter(filter)
+		.with_ansi(std::io::stderr().is_terminal())
+		.with_writer(std::io::stderr)
+		.try_init();
 }
 
 /// The account key from `--suri`, or else from the `POP_SURI` environment variable (which keeps

@@ -405,8 +405,14 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 	let chain = Chain::new(&config.chain_rpc);
 	for attempt in 0u64.. {
 		let c = chain.clone();
+		// Transactions are checked against block 0's hash, which the runtime records only
+		// while building block 1: wait for that block.
 		match tokio::task::spawn_blocking(move || c.best_number()).await? {
-			Ok(_) => break,
+			Ok(best) if best >= 1 => break,
+			Ok(_) if attempt % 10 == 0 => {
+				tracing::info!(target: "masternode", "waiting for the chain's first block")
+			}
+			Ok(_) => {}
 			Err(e) if attempt % 10 == 0 => tracing::info!(
 				target: "masternode",
 				"waiting for the chain node at {}: {e}",

@@ -1,0 +1,127 @@
+//! Retrieval benchmark of the content swarm on loopback (`scripts/bench-swarm` runs it).
+//!
+//! A development node, six real `pop-masternode` daemons and the real `pop` CLI. The media
+//! (`POP_BENCH_MB`, default 64 MB, k = 4, n = 6) is uploaded and published once; then, in
+//! alternating rounds (`POP_BENCH_ROUNDS`, default 3), the same bytes are
+//! - fetched with `pop fetch` from the six masternodes (rebuild, verify, decrypt, write), and
+//! - copied once over one plain TCP connection on loopback into a file (the baseline).
+//!
+//! It prints both throughputs, their ratio (median rounds), and the time to the first segment.
+
+use pop_e2e::{
+	content::publish,
+	swarm::{pop, Masternode},
+	wait_for, Node, NodeConfig,
+};
+use std::{
+	io::{Read, Write},
+	net::{TcpListener, TcpStream},
+	time::{Duration, Instant},
+};
+
+fn env_or(name: &str, default: usize) -> usize {
+	std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+	v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+	v[v.len() / 2]
+}
+
+/// One copy of `data` over a fresh loopback TCP connection into `path`; returns the seconds.
+fn tcp_copy(data: &[u8], path: &std::path::Path) -> f64 {
+	let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+	let port = listener.local_addr().unwrap().port();
+	let start = Instant::now();
+	std::thread::scope(|s| {
+		s.spawn(|| {
+			let (mut conn, _) = listener.accept().unwrap();
+			conn.write_all(data).unwrap();
+		});
+		let mut conn = TcpStream::connect(("127.0.0.1", port)).unwrap();
+		let mut file = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+		let mut buf = vec![0u8; 1 << 20];
+		loop {
+			let n = conn.read(&mut buf).unwrap();
+			if n == 0 {
+				break;
+			}
+			file.write_all(&buf[..n]).unwrap();
+		}
+		file.flush().unwrap();
+		file.get_ref().sync_all().unwrap();
+	});
+	start.elapsed().as_secs_f64()
+}
+
+fn main() {
+	let mb = env_or("POP_BENCH_MB", 64);
+	let rounds = env_or("POP_BENCH_ROUNDS", 3).max(1);
+	let node = Node::start(NodeConfig::dev());
+	node.wait_best(1, Duration::from_secs(60));
+	let ctx = pop_e2e::chain::context(&node);
+	let start_block = node.finalized_number();
+	let owners = ["//Alice", "//Bob", "//Charlie", "//Dave", "//Eve", "//Ferdie"];
+	let regions = ["DE", "DE", "US", "US", "JP", "BR"];
+	let nodes: Vec<Masternode> =
+		owners.iter().zip(regions).map(|(o, r)| Masternode::start(&node, o, r)).collect();
+	for m in &nodes {
+		wait_for(Duration::from_secs(120), "masternodes serving", || {
+			m.log().contains("serving shards as").then_some(())
+		});
+	}
+
+	let work = tempfile::tempdir().unwrap();
+	let mut x = 0x2545_f491_4f6c_dd1du64;
+	let data: Vec<u8> = (0..mb * 1_000_000)
+		.map(|_| {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			x as u8
+		})
+		.collect();
+	let media = work.path().join("media.mp4");
+	std::fs::write(&media, &data).unwrap();
+	let upload_start = Instant::now();
+	let out = pop(&node, &["upload", media.to_str().unwrap(), "--suri", "//Bob//stash"]);
+	assert!(out.status.success(), "upload: {}", String::from_utf8_lossy(&out.stderr));
+	let upload = upload_start.elapsed().as_secs_f64();
+	let stdout = String::from_utf8(out.stdout).unwrap();
+	let line = |p: &str| stdout.lines().find_map(|l| l.strip_prefix(p)).unwrap().to_string();
+	let (content, key) = (line("content "), line("key "));
+	let id: [u8; 32] = hex::decode(content.trim_start_matches("0x")).unwrap().try_into().unwrap();
+	publish(&node, &ctx, start_block, id);
+
+	let (mut swarm, mut tcp, mut first) = (Vec::new(), Vec::new(), Vec::new());
+	for round in 0..rounds {
+		let target = work.path().join("fetched.mp4");
+		let t = Instant::now();
+		let out = pop(&node, &["fetch", &content, "--key", &key, "-o", target.to_str().unwrap()]);
+		let secs = t.elapsed().as_secs_f64();
+		let report = String::from_utf8_lossy(&out.stderr).into_owned();
+		assert!(out.status.success(), "fetch: {report}");
+		assert!(std::fs::read(&target).unwrap() == data, "the fetch is byte-identical");
+		let ms: f64 = report
+			.split("first segment after ")
+			.nth(1)
+			.and_then(|r| r.split(' ').next())
+			.and_then(|n| n.parse().ok())
+			.unwrap_or(f64::NAN);
+		first.push(ms);
+		swarm.push(data.len() as f64 / secs / 1e6);
+		let secs_tcp = tcp_copy(&data, &work.path().join("copied.mp4"));
+		tcp.push(data.len() as f64 / secs_tcp / 1e6);
+		println!(
+			"round {}: swarm {:.0} MB/s ({secs:.2} s, whole `pop fetch` process), plain TCP {:.0} MB/s, first segment {ms:.0} ms",
+			round + 1,
+			swarm[round],
+			tcp[round]
+		);
+	}
+	let (s, t) = (median(swarm), median(tcp));
+	println!("upload of {mb} MB (encode, register, push 6 shards per segment): {upload:.2} s");
+	println!("retrieval, median of {rounds}: six masternodes {s:.0} MB/s, one plain TCP copy {t:.0} MB/s");
+	println!("ratio swarm / plain TCP: {:.2}", s / t);
+	println!("time to first segment, median: {:.0} ms", median(first));
+}
