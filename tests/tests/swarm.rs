@@ -4,7 +4,7 @@
 //! they had; a shard damaged on disk is detected, moved aside and rebuilt; no masternode ever
 //! holds `k` shards of one segment; after a masternode unregisters, the chain moves its shards
 //! to a seventh, which rebuilds them from the others, and the file is still complete. Bad input
-//! — unknown content, a wrong key, unpublished content, forged and misdirected shards, an
+//! — unknown content, a wrong key, unpublished content, forged, truncated and misdirected shards, an
 //! oversized request, garbage on the wire — gets a clear error and the daemons keep serving.
 
 use pop_chain_client::Chain;
@@ -176,11 +176,16 @@ fn six_masternodes_keep_content_through_kills_damage_and_departure() {
 		Ok(Response::Refused(Refusal::NotPublished))
 	);
 
-	// Forged, misdirected and oversized shards, unknown content, garbage on the wire.
+	// Forged, truncated, misdirected and oversized shards, unknown content, garbage on the wire.
 	let len = view.segments[0].shard_len as usize;
 	let forged = Request::Put { content: id, segment: 0, shard: 0, data: vec![7; len] };
 	assert_eq!(
 		ask(&nodes[first], first_peer, forged),
+		Ok(Response::Refused(Refusal::ShardMismatch))
+	);
+	let truncated = Request::Put { content: id, segment: 0, shard: 0, data: vec![7; len - 2] };
+	assert_eq!(
+		ask(&nodes[first], first_peer, truncated),
 		Ok(Response::Refused(Refusal::ShardMismatch))
 	);
 	let misdirected = Request::Put { content: id, segment: 0, shard: 1, data: vec![7; len] };

@@ -237,25 +237,57 @@ pub fn encode_segment(
 	Ok(EncodedSegment { shards })
 }
 
-/// Encodes `media` whole, segments in parallel on every core: the manifest (whose hash is the
-/// content id) and every segment's shards. [`encode_segment`] encodes one segment at a time.
+/// Encodes `media` whole: the manifest (whose hash is the content id) and every segment's
+/// shards. Segments are encoded and hashed in parallel, one thread per core (in a browser, where
+/// wasm has no threads, one after another). [`encode_segment`] encodes one segment.
 pub fn encode(
 	key: &ContentKey,
 	params: &Params,
 	media: &[u8],
 ) -> Result<(Manifest, Vec<EncodedSegment>), CodecError> {
 	let segments = check(params, media.len())?;
-	let mut manifest_segments = Vec::with_capacity(segments as usize);
-	let mut encoded = Vec::with_capacity(segments as usize);
-	for (index, plain) in media.chunks(params.segment_size as usize).enumerate() {
-		let segment = encode_segment(key, index as u32, segments, plain, params.k, params.n)?;
-		manifest_segments.push(SegmentManifest {
+	let plain: Vec<&[u8]> = media.chunks(params.segment_size as usize).collect();
+	let one = |index: usize| -> Result<(SegmentManifest, EncodedSegment), CodecError> {
+		let segment =
+			encode_segment(key, index as u32, segments, plain[index], params.k, params.n)?;
+		let manifest = SegmentManifest {
 			shard_len: segment.shards[0].len() as u32,
 			shards: BoundedVec::truncate_from(
 				segment.shards.iter().map(|s| shard_hash(s)).collect(),
 			),
+		};
+		Ok((manifest, segment))
+	};
+	let count = plain.len();
+	let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(count);
+	let results: Vec<Result<(SegmentManifest, EncodedSegment), CodecError>> = if threads <= 1 {
+		(0..count).map(one).collect()
+	} else {
+		// Thread `t` takes segments t, t + threads, …; the results are put back in order.
+		let mut slots: Vec<Option<Result<_, _>>> = (0..count).map(|_| None).collect();
+		std::thread::scope(|scope| {
+			let workers: Vec<_> = (0..threads)
+				.map(|t| {
+					let one = &one;
+					scope.spawn(move || {
+						(t..count).step_by(threads).map(|i| (i, one(i))).collect::<Vec<_>>()
+					})
+				})
+				.collect();
+			for worker in workers {
+				for (i, result) in worker.join().expect("an encoding thread panicked") {
+					slots[i] = Some(result);
+				}
+			}
 		});
-		encoded.push(segment);
+		slots.into_iter().map(|s| s.expect("every segment encoded")).collect()
+	};
+	let mut manifest_segments = Vec::with_capacity(segments as usize);
+	let mut encoded = Vec::with_capacity(segments as usize);
+	for result in results {
+		let (m, e) = result?;
+		manifest_segments.push(m);
+		encoded.push(e);
 	}
 	let manifest = Manifest {
 		version: MANIFEST_VERSION,
