@@ -63,8 +63,14 @@ fn wait_serving(m: &Masternode, times: usize) {
 	});
 }
 
-/// Sends `request` to the masternode from a fresh client identity.
+/// Sends `request` to the masternode from a fresh client identity, over every transport it
+/// listens on (whichever connects first).
 fn ask(m: &Masternode, peer: PeerId, request: Request) -> Result<Response, String> {
+	ask_at(m.addresses(), peer, request)
+}
+
+/// Sends `request` to `peer` at `addresses` from a fresh client identity.
+fn ask_at(addresses: Vec<String>, peer: PeerId, request: Request) -> Result<Response, String> {
 	let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
 	rt.block_on(async {
 		let net = Network::start(NetConfig {
@@ -74,7 +80,7 @@ fn ask(m: &Masternode, peer: PeerId, request: Request) -> Result<Response, Strin
 		})
 		.await
 		.map_err(|e| e.to_string())?;
-		let addresses: Vec<Multiaddr> = m.addresses().iter().map(|a| a.parse().unwrap()).collect();
+		let addresses: Vec<Multiaddr> = addresses.iter().map(|a| a.parse().unwrap()).collect();
 		net.handle.request(peer, addresses, request).await.map_err(|e| e.to_string())
 	})
 }
@@ -193,11 +199,15 @@ fn six_masternodes_keep_content_through_kills_damage_and_departure() {
 		ask(&nodes[first], first_peer, misdirected),
 		Ok(Response::Refused(Refusal::NotAssigned))
 	);
-	let unknown = Request::Get { content: [9; 32], segment: 0, shard: 0 };
-	assert_eq!(
-		ask(&nodes[first], first_peer, unknown),
-		Ok(Response::Refused(Refusal::UnknownContent))
-	);
+	// Unknown content, asked over TCP, WebSocket (what browsers use) and QUIC in turn.
+	for address in nodes[first].addresses() {
+		let unknown = Request::Get { content: [9; 32], segment: 0, shard: 0 };
+		assert_eq!(
+			ask_at(vec![address.clone()], first_peer, unknown),
+			Ok(Response::Refused(Refusal::UnknownContent)),
+			"over {address}"
+		);
+	}
 	let oversized = Request::Put { content: id, segment: 0, shard: 0, data: vec![0; 17 << 20] };
 	assert!(ask(&nodes[first], first_peer, oversized).is_err(), "an oversized request fails");
 	for port in &nodes[first].ports[..2] {

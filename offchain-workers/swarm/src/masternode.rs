@@ -145,7 +145,7 @@ impl State {
 			Err(StoreError::Missing | StoreError::Corrupt) => Err(Refusal::NotHeld),
 			Err(e) => {
 				tracing::error!(target: "masternode", "cannot read shard {}: {e}", hex::encode(hash));
-				Err(Refusal::NotHeld)
+				Err(Refusal::StorageFailure)
 			}
 		}
 	}
@@ -179,7 +179,7 @@ impl State {
 			Err(StoreError::Full { .. }) => Err(Refusal::Full),
 			Err(e) => {
 				tracing::error!(target: "masternode", "cannot store a shard: {e}");
-				Err(Refusal::Full)
+				Err(Refusal::StorageFailure)
 			}
 		}
 	}

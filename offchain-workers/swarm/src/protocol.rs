@@ -89,6 +89,8 @@ pub enum Refusal {
 	NotServing,
 	/// Too many requests waiting; try again.
 	Busy,
+	/// The masternode's storage failed (its log says how).
+	StorageFailure,
 }
 
 impl fmt::Display for Refusal {
@@ -104,6 +106,7 @@ impl fmt::Display for Refusal {
 			Self::ChainUnavailable => "the masternode cannot reach its chain node",
 			Self::NotServing => "this peer does not serve shards",
 			Self::Busy => "the masternode is busy",
+			Self::StorageFailure => "the masternode's storage failed",
 		})
 	}
 }
