@@ -17,8 +17,6 @@ pub struct Peer {
 	pub id: PeerId,
 	/// Where it listens.
 	pub addresses: Vec<Multiaddr>,
-	/// Whether it is leaving (unregistered; its shards are being moved).
-	pub leaving: bool,
 }
 
 /// The masternodes by owner account, with unparsable records left out (and logged).
@@ -35,7 +33,7 @@ pub fn peers(masternodes: &[(AccountId, Masternode)]) -> HashMap<AccountId, Peer
 				.iter()
 				.filter_map(|a| std::str::from_utf8(a).ok()?.parse::<Multiaddr>().ok())
 				.collect();
-			Some((who.clone(), Peer { id, addresses, leaving: info.unlock_at.is_some() }))
+			Some((who.clone(), Peer { id, addresses }))
 		})
 		.collect()
 }
