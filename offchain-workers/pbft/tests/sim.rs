@@ -1,0 +1,573 @@
+//! Deterministic simulation of the moderation set: replicas exchange messages over an
+//! in-process network with random delays (so reordering), drops and partitions, while up to
+//! `f` members are byzantine (silent, voting wrongly, or equivocating in every message they
+//! send) or crash and restart without their log. Checked on every seed: no two certificates
+//! (and no two honest executions) for one content carry different verdicts, every verdict was
+//! scored by some honest replica (or is needs review), and once the network heals every
+//! honest replica holds a certificate for every content.
+
+use pop_pbft::{
+	message::Proposal, verdict::aggregate, Certificate, Config, ContentId, Event, Keys, Message,
+	Millis, Outbound, Public, Replica, ReplicaIndex, Signature, Signed, Verdict, VerdictStatement,
+	Verifier,
+};
+use rand::{seq::SliceRandom, Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::{
+	cmp::Reverse,
+	collections::{BTreeMap, BinaryHeap, HashMap},
+	sync::Arc,
+};
+
+/// Keyed-hash "signatures": unforgeable inside the simulation (only the owner and the
+/// verifier know the secret) and a hundred times cheaper than ed25519, so that 500 seeds run
+/// in seconds. `real_ed25519` below runs the same simulation with the chain's scheme.
+struct SimKeys {
+	secret: [u8; 32],
+}
+
+impl Keys for SimKeys {
+	fn public(&self) -> Public {
+		*blake3::hash(&self.secret).as_bytes()
+	}
+	fn sign(&self, payload: &[u8]) -> Signature {
+		let mac = blake3::keyed_hash(&self.secret, payload);
+		let mut sig = [0u8; 64];
+		sig[..32].copy_from_slice(mac.as_bytes());
+		sig
+	}
+}
+
+struct SimVerifier {
+	secrets: HashMap<Public, [u8; 32]>,
+}
+
+impl Verifier for SimVerifier {
+	fn verify(&self, public: &Public, payload: &[u8], signature: &Signature) -> bool {
+		self.secrets.get(public).is_some_and(|s| SimKeys { secret: *s }.sign(payload) == *signature)
+	}
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Fault {
+	None,
+	/// Sends nothing at all.
+	Silent,
+	/// Follows the protocol but votes the opposite of what it scored.
+	WrongVotes,
+	/// Sends each member its own, often contradictory, version of every message.
+	Equivocates,
+	/// As primary, proposes to everyone the verdict its votes do not justify.
+	Lies,
+	/// Honest, but down from `.0` to `.1` and back without its log.
+	Crashes(Millis, Millis),
+}
+
+struct Member {
+	fault: Fault,
+	replica: Replica,
+	up: bool,
+	sent_view: Option<u64>,
+}
+
+struct Net {
+	rng: ChaCha8Rng,
+	queue: BinaryHeap<Reverse<(Millis, u64, ReplicaIndex)>>,
+	in_flight: HashMap<u64, Signed>,
+	counter: u64,
+	heal_at: Millis,
+	drop_rate: f64,
+	/// Partition side of each member while turbulent; `None`: no partition now.
+	sides: Option<Vec<bool>>,
+}
+
+impl Net {
+	fn send(&mut self, now: Millis, from: ReplicaIndex, to: ReplicaIndex, msg: Signed) {
+		let turbulent = now < self.heal_at;
+		if turbulent {
+			if self.rng.gen_bool(self.drop_rate) {
+				return;
+			}
+			if let Some(sides) = &self.sides {
+				if sides[from as usize] != sides[to as usize] {
+					return;
+				}
+			}
+		}
+		let delay = if turbulent { self.rng.gen_range(1..300) } else { self.rng.gen_range(1..30) };
+		self.counter += 1;
+		self.queue.push(Reverse((now + delay, self.counter, to)));
+		self.in_flight.insert(self.counter, msg);
+	}
+}
+
+const CONTENTS: usize = 6;
+
+fn content_id(i: usize) -> ContentId {
+	*blake3::hash(&(i as u64).to_le_bytes()).as_bytes()
+}
+
+fn flip(v: Verdict) -> Verdict {
+	match v {
+		Verdict::Approve => Verdict::Reject,
+		_ => Verdict::Approve,
+	}
+}
+
+fn check_certificate(cert: &Certificate, cfg: &Config, verifier: &dyn Verifier) {
+	let statement = VerdictStatement {
+		content: cert.content,
+		verdict: cert.verdict,
+		model_hash: cert.model_hash,
+		era: cert.era,
+	};
+	let mut keys: Vec<Public> = cert.signatures.iter().map(|(k, _)| *k).collect();
+	keys.sort();
+	keys.dedup();
+	assert_eq!(keys.len(), cert.signatures.len(), "duplicate signer");
+	assert!(keys.len() >= cfg.quorum(), "certificate without a quorum");
+	for (k, s) in &cert.signatures {
+		assert!(cfg.members.contains(k));
+		assert!(verifier.verify(k, &statement.signing_payload(), s), "bad certificate signature");
+	}
+}
+
+/// What a byzantine member does to one message for one recipient.
+fn corrupt(rng: &mut ChaCha8Rng, keys: &dyn Keys, era: u32, msg: &Signed) -> Option<Signed> {
+	let message = match msg.message.clone() {
+		Message::Vote { content, verdict, model_hash } => {
+			Message::Vote { content, verdict: flip(verdict), model_hash }
+		}
+		Message::PrePrepare { view, seq, proposal } => {
+			if rng.gen_bool(0.5) {
+				Message::PrePrepare {
+					view,
+					seq,
+					proposal: Proposal { verdict: flip(proposal.verdict), ..proposal },
+				}
+			} else {
+				Message::PrePrepare { view, seq: seq + 1, proposal }
+			}
+		}
+		Message::Prepare { view, seq, .. } => Message::Prepare { view, seq, digest: rng.gen() },
+		Message::Commit { view, seq, .. } => Message::Commit { view, seq, digest: rng.gen() },
+		Message::Checkpoint { seq, .. } => Message::Checkpoint { seq, state: rng.gen() },
+		Message::Share { content, verdict, .. } => {
+			let verdict = flip(verdict);
+			let statement = VerdictStatement { content, verdict, model_hash: [7; 32], era };
+			Message::Share { content, verdict, signature: keys.sign(&statement.signing_payload()) }
+		}
+		Message::ViewChange(mut vc) => {
+			vc.prepared.clear();
+			Message::ViewChange(vc)
+		}
+		Message::NewView { .. } => return None,
+		other => other,
+	};
+	let signature = keys.sign(&pop_pbft::message::signing_payload(era, msg.from, &message));
+	Some(Signed { from: msg.from, message, signature })
+}
+
+struct Outcome {
+	view_changes: u64,
+	decided_at: Millis,
+}
+
+fn simulate(seed: u64, n: usize, verifier_kind: VerifierKind) -> Outcome {
+	let mut rng = ChaCha8Rng::seed_from_u64(seed);
+	let era = 3;
+	let model_hash = [7u8; 32];
+	let secrets: Vec<[u8; 32]> = (0..n).map(|_| rng.gen()).collect();
+	let (members, verifier, make_keys): (
+		Vec<Public>,
+		Arc<dyn Verifier>,
+		Box<dyn Fn(usize) -> Box<dyn Keys>>,
+	) = match verifier_kind {
+		VerifierKind::Sim => {
+			let members = secrets.iter().map(|s| SimKeys { secret: *s }.public()).collect();
+			let table = secrets.iter().map(|s| (SimKeys { secret: *s }.public(), *s)).collect();
+			let s2 = secrets.clone();
+			(
+				members,
+				Arc::new(SimVerifier { secrets: table }),
+				Box::new(move |i| Box::new(SimKeys { secret: s2[i] }) as Box<dyn Keys>),
+			)
+		}
+		VerifierKind::Ed25519 => {
+			let pairs: Vec<sp_core::ed25519::Pair> = secrets
+				.iter()
+				.map(|s| <sp_core::ed25519::Pair as sp_core::Pair>::from_seed(s))
+				.collect();
+			let members = pairs.iter().map(|p| Keys::public(p)).collect();
+			(
+				members,
+				Arc::new(pop_pbft::Ed25519),
+				Box::new(move |i| Box::new(pairs[i].clone()) as Box<dyn Keys>),
+			)
+		}
+	};
+	let mut cfg = Config::new(era, members, model_hash);
+	cfg.checkpoint_interval = 4;
+	cfg.window = 8;
+	cfg.view_timeout = 1_500;
+	cfg.retransmit = 400;
+	let f = cfg.f();
+	let heal_at: Millis = rng.gen_range(2_000..12_000);
+
+	// Up to f faulty members, of any kind.
+	let mut faults = vec![Fault::None; n];
+	let faulty = rng.gen_range(0..=f);
+	let mut order: Vec<usize> = (0..n).collect();
+	order.shuffle(&mut rng);
+	for &i in order.iter().take(faulty) {
+		faults[i] = match rng.gen_range(0..5) {
+			0 => Fault::Silent,
+			1 => Fault::WrongVotes,
+			2 => Fault::Equivocates,
+			3 => Fault::Lies,
+			_ => {
+				let down = rng.gen_range(0..heal_at.max(1));
+				Fault::Crashes(down, down + rng.gen_range(500..6_000))
+			}
+		};
+	}
+
+	// What each honest member scores: most content unanimously, some split between two
+	// verdicts (scores near a threshold's band).
+	let mut scores = vec![vec![Verdict::Approve; CONTENTS]; n];
+	for c in 0..CONTENTS {
+		let all = [Verdict::Approve, Verdict::Reject, Verdict::NeedsReview];
+		let main = *all.choose(&mut rng).unwrap();
+		let split = rng.gen_bool(0.25);
+		let other = *all.choose(&mut rng).unwrap();
+		for r in scores.iter_mut() {
+			r[c] = if split && rng.gen_bool(0.5) { other } else { main };
+		}
+	}
+	let score_at: Vec<Vec<Millis>> =
+		(0..n).map(|_| (0..CONTENTS).map(|_| rng.gen_range(0..3_000)).collect()).collect();
+
+	let mut members: Vec<Member> = (0..n)
+		.map(|i| {
+			let mut replica =
+				Replica::new(cfg.clone(), i as ReplicaIndex, make_keys(i), verifier.clone(), 0);
+			for c in 0..CONTENTS {
+				replica.watch(content_id(c));
+			}
+			Member { fault: faults[i], replica, up: true, sent_view: None }
+		})
+		.collect();
+	let byz_keys: Vec<Box<dyn Keys>> = (0..n).map(|i| make_keys(i)).collect();
+
+	let mut net = Net {
+		rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5eed),
+		queue: BinaryHeap::new(),
+		in_flight: HashMap::new(),
+		counter: 0,
+		heal_at,
+		drop_rate: rng.gen_range(0.0..0.3),
+		sides: None,
+	};
+
+	let honest = |f: Fault| matches!(f, Fault::None | Fault::Crashes(..));
+	let mut certified: BTreeMap<ContentId, Verdict> = BTreeMap::new();
+	let mut executed: BTreeMap<ContentId, Verdict> = BTreeMap::new();
+	let mut view_changes = 0u64;
+	let step = 10;
+	let limit = heal_at + 180_000;
+	let mut now: Millis = 0;
+	let mut scored = vec![vec![false; CONTENTS]; n];
+	loop {
+		// Partitions come and go while turbulent.
+		if now < heal_at && now % 1_000 == 0 {
+			net.sides = rng.gen_bool(0.4).then(|| (0..n).map(|_| rng.gen_bool(0.5)).collect());
+		}
+		if now >= heal_at {
+			net.sides = None;
+		}
+		// Crashes and restarts.
+		for (i, m) in members.iter_mut().enumerate() {
+			if let Fault::Crashes(down, up) = m.fault {
+				if m.up && now >= down && now < up {
+					m.up = false;
+				} else if !m.up && now >= up {
+					m.up = true;
+					m.replica = Replica::recover(
+						cfg.clone(),
+						i as ReplicaIndex,
+						make_keys(i),
+						verifier.clone(),
+						now,
+						m.sent_view,
+					);
+					for c in 0..CONTENTS {
+						m.replica.watch(content_id(c));
+					}
+					scored[i] = vec![false; CONTENTS];
+				}
+			}
+		}
+		// Scoring.
+		for i in 0..n {
+			if !members[i].up || members[i].fault == Fault::Silent {
+				continue;
+			}
+			for c in 0..CONTENTS {
+				if !scored[i][c] && now >= score_at[i][c] {
+					scored[i][c] = true;
+					let mut v = scores[i][c];
+					if members[i].fault == Fault::WrongVotes {
+						v = flip(v);
+					}
+					members[i].replica.score(now, content_id(c), v);
+				}
+			}
+		}
+		// Delivery.
+		while net.queue.peek().is_some_and(|Reverse((t, ..))| *t <= now) {
+			let Reverse((_, id, to)) = net.queue.pop().unwrap();
+			let msg = net.in_flight.remove(&id).unwrap();
+			let m = &mut members[to as usize];
+			if m.up && m.fault != Fault::Silent {
+				let _ = m.replica.handle(now, msg);
+			}
+		}
+		for m in members.iter_mut() {
+			if m.up && m.fault != Fault::Silent {
+				m.replica.tick(now);
+			}
+		}
+		// Outputs.
+		for i in 0..n {
+			let (out, events) = members[i].replica.drain();
+			let fault = members[i].fault;
+			if !members[i].up || fault == Fault::Silent {
+				continue;
+			}
+			for e in events {
+				match e {
+					Event::SendingInView(v) => members[i].sent_view = Some(v),
+					Event::ViewChangeStarted(_) if honest(fault) => view_changes += 1,
+					Event::Certified(cert) if honest(fault) => {
+						check_certificate(&cert, &cfg, &*verifier);
+						let prior = *certified.entry(cert.content).or_insert(cert.verdict);
+						assert_eq!(prior, cert.verdict, "seed {seed}: two certified verdicts");
+					}
+					Event::Executed { content, verdict, .. } if honest(fault) => {
+						let prior = *executed.entry(content).or_insert(verdict);
+						assert_eq!(prior, verdict, "seed {seed}: two executed verdicts");
+					}
+					_ => {}
+				}
+			}
+			for o in out {
+				let o = match o {
+					Outbound::Broadcast(m) if fault == Fault::Lies => {
+						let m = match m.message.clone() {
+							Message::PrePrepare { view, seq, proposal } => {
+								let message = Message::PrePrepare {
+									view,
+									seq,
+									proposal: Proposal {
+										verdict: flip(proposal.verdict),
+										..proposal
+									},
+								};
+								let payload =
+									pop_pbft::message::signing_payload(era, m.from, &message);
+								Signed {
+									from: m.from,
+									message,
+									signature: byz_keys[i].sign(&payload),
+								}
+							}
+							_ => m,
+						};
+						Outbound::Broadcast(m)
+					}
+					o => o,
+				};
+				let (targets, msg): (Vec<ReplicaIndex>, Signed) = match o {
+					Outbound::Broadcast(m) => {
+						((0..n as ReplicaIndex).filter(|t| *t as usize != i).collect(), m)
+					}
+					Outbound::Send(t, m) => (vec![t], m),
+				};
+				for t in targets {
+					let msg = if fault == Fault::Equivocates && net.rng.gen_bool(0.5) {
+						match corrupt(&mut net.rng, &*byz_keys[i], era, &msg) {
+							Some(m) => m,
+							None => continue,
+						}
+					} else {
+						msg.clone()
+					};
+					net.send(now, i as ReplicaIndex, t, msg);
+				}
+			}
+		}
+		// Done when every always-honest member holds a certificate for every content.
+		let done = members
+			.iter()
+			.filter(|m| m.fault == Fault::None)
+			.all(|m| (0..CONTENTS).all(|c| m.replica.certificate(&content_id(c)).is_some()));
+		if done && now >= heal_at {
+			break;
+		}
+		now += step;
+		if now >= limit {
+			for m in &members {
+				eprintln!("{:?} {}", m.fault, m.replica.summary());
+			}
+		}
+		assert!(
+			now < limit,
+			"seed {seed}: not decided {} s after the network healed (n {n}, faults {faults:?}, \
+			 certified {}/{CONTENTS}, views {:?}, statuses {:?})",
+			(limit - heal_at) / 1000,
+			certified.len(),
+			members.iter().map(|m| m.replica.view()).collect::<Vec<_>>(),
+			members.iter().map(|m| m.replica.status()).collect::<Vec<_>>(),
+		);
+	}
+
+	// Validity: every certified verdict is one some honest member scored, or needs review;
+	// when the honest members agree, it is theirs.
+	for c in 0..CONTENTS {
+		let verdict = certified[&content_id(c)];
+		let honest_scores: Vec<Verdict> =
+			(0..n).filter(|i| honest(faults[*i])).map(|i| scores[i][c]).collect();
+		let unanimous = honest_scores.iter().all(|v| *v == honest_scores[0]);
+		if unanimous {
+			assert_eq!(
+				verdict, honest_scores[0],
+				"seed {seed}: honest members agreed on another verdict"
+			);
+		} else {
+			assert!(
+				verdict == Verdict::NeedsReview || honest_scores.contains(&verdict),
+				"seed {seed}: {verdict:?} scored by no honest member"
+			);
+		}
+		// Every always-honest member executed the same verdict or learned the certificate.
+		for m in members.iter().filter(|m| m.fault == Fault::None) {
+			if let Some(v) = m.replica.decided(&content_id(c)) {
+				assert_eq!(
+					v, verdict,
+					"seed {seed}: an honest execution differs from the certificate"
+				);
+			}
+			assert!(m.replica.log_len() as u64 <= cfg.window + cfg.checkpoint_interval);
+		}
+	}
+	Outcome { view_changes, decided_at: now - heal_at.min(now) }
+}
+
+#[derive(Clone, Copy)]
+enum VerifierKind {
+	Sim,
+	Ed25519,
+}
+
+fn run_seeds(range: std::ops::Range<u64>, n: usize) {
+	let (mut vcs, mut worst) = (0, 0);
+	for seed in range.clone() {
+		let o = simulate(seed, n, VerifierKind::Sim);
+		vcs += o.view_changes;
+		worst = worst.max(o.decided_at);
+	}
+	println!(
+		"n = {n}, seeds {range:?}: all safe and decided; {vcs} view changes started by honest \
+		 members; slowest decision {worst} ms after healing"
+	);
+}
+
+#[test]
+fn four_replicas_250_seeds() {
+	run_seeds(0..250, 4);
+}
+
+#[test]
+fn seven_replicas_250_seeds() {
+	run_seeds(1_000..1_250, 7);
+}
+
+#[test]
+fn real_ed25519_signatures() {
+	for seed in 5_000..5_010 {
+		simulate(seed, 4, VerifierKind::Ed25519);
+	}
+}
+
+/// A primary that proposes a verdict its votes do not justify is refused by every backup.
+#[test]
+fn unjustified_proposal_is_refused() {
+	let secrets: Vec<[u8; 32]> = (0..4u8).map(|i| [i + 1; 32]).collect();
+	let members: Vec<Public> = secrets.iter().map(|s| SimKeys { secret: *s }.public()).collect();
+	let verifier: Arc<dyn Verifier> = Arc::new(SimVerifier {
+		secrets: secrets.iter().map(|s| (SimKeys { secret: *s }.public(), *s)).collect(),
+	});
+	let cfg = Config::new(1, members, [7; 32]);
+	let content = content_id(0);
+	let sign = |i: usize, message: Message| {
+		let signature = SimKeys { secret: secrets[i] }
+			.sign(&pop_pbft::message::signing_payload(1, i as u16, &message));
+		Signed { from: i as u16, message, signature }
+	};
+	let vote = |i: usize, verdict| sign(i, Message::Vote { content, verdict, model_hash: [7; 32] });
+	let mut backup =
+		Replica::new(cfg.clone(), 1, Box::new(SimKeys { secret: secrets[1] }), verifier, 0);
+	backup.watch(content);
+	// Three honest votes to approve, the byzantine primary proposes rejection.
+	let votes =
+		vec![vote(1, Verdict::Approve), vote(2, Verdict::Approve), vote(3, Verdict::Approve)];
+	assert_eq!(aggregate(&[Verdict::Approve; 3], cfg.f()), Verdict::Approve);
+	let forged =
+		Proposal { content, verdict: Verdict::Reject, model_hash: [7; 32], votes: votes.clone() };
+	let r = backup.handle(0, sign(0, Message::PrePrepare { view: 0, seq: 1, proposal: forged }));
+	assert!(matches!(r, Err(pop_pbft::Refused::BadProposal(_))), "{r:?}");
+	// Its own reject vote plus one approval is no quorum.
+	let thin = Proposal {
+		content,
+		verdict: Verdict::NeedsReview,
+		model_hash: [7; 32],
+		votes: vec![vote(0, Verdict::Reject), votes[0].clone()],
+	};
+	let r = backup.handle(0, sign(0, Message::PrePrepare { view: 0, seq: 1, proposal: thin }));
+	assert!(matches!(r, Err(pop_pbft::Refused::BadProposal(_))), "{r:?}");
+	// A vote signed by someone else under member 2's index.
+	let mut stolen = votes.clone();
+	stolen[1].message = Message::Vote { content, verdict: Verdict::Reject, model_hash: [7; 32] };
+	let p = Proposal { content, verdict: Verdict::Approve, model_hash: [7; 32], votes: stolen };
+	let r = backup.handle(0, sign(0, Message::PrePrepare { view: 0, seq: 1, proposal: p }));
+	assert!(matches!(r, Err(pop_pbft::Refused::BadProposal(_))), "{r:?}");
+	// The justified proposal is prepared.
+	let good = Proposal { content, verdict: Verdict::Approve, model_hash: [7; 32], votes };
+	backup.handle(0, sign(0, Message::PrePrepare { view: 0, seq: 1, proposal: good })).unwrap();
+	let (out, _) = backup.drain();
+	assert!(out.iter().any(
+		|o| matches!(o, Outbound::Broadcast(s) if matches!(s.message, Message::Prepare { seq: 1, .. }))
+	));
+	// A second, different proposal for the same slot is equivocation.
+	let other_content = content_id(1);
+	let other_votes = (1..4)
+		.map(|i| {
+			sign(
+				i,
+				Message::Vote {
+					content: other_content,
+					verdict: Verdict::Reject,
+					model_hash: [7; 32],
+				},
+			)
+		})
+		.collect();
+	let other = Proposal {
+		content: other_content,
+		verdict: Verdict::Reject,
+		model_hash: [7; 32],
+		votes: other_votes,
+	};
+	let r = backup.handle(0, sign(0, Message::PrePrepare { view: 0, seq: 1, proposal: other }));
+	assert_eq!(r, Err(pop_pbft::Refused::Equivocation));
+}
