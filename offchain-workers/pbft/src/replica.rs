@@ -146,6 +146,10 @@ pub struct Replica {
 	my_view_change: Option<Signed>,
 	new_view: Option<Signed>,
 
+	/// Content this replica voted on and holds no certificate for, with when its
+	/// clock started in the current view. The view-change timer runs for the oldest: a primary
+	/// that keeps ordering other content cannot starve one forever.
+	waiting: BTreeMap<ContentId, Millis>,
 	deadline: Option<Millis>,
 	backoff: u32,
 	next_retransmit: Millis,
@@ -195,6 +199,7 @@ impl Replica {
 			view_changes: BTreeMap::new(),
 			my_view_change: None,
 			new_view: None,
+			waiting: BTreeMap::new(),
 			deadline: None,
 			backoff: 0,
 			next_retransmit,
@@ -205,9 +210,11 @@ impl Replica {
 	}
 
 	/// A member restarted without its log, that last sent ordering messages in `sent_view`
-	/// (from [`Event::SendingInView`]; `None` if it never did). It stays passive in ordering
-	/// until a view after that one starts, so it can never contradict what it sent before:
-	/// until then it counts as one of the `f` faults the set tolerates.
+	/// (from [`Event::SendingInView`], which the sidecar must persist before it sends the
+	/// messages drained with it; `None` if it never did). It stays passive in ordering until a
+	/// view after that one starts, so it can never contradict what it sent before: until then it
+	/// counts as one of the `f` faults the set tolerates (and more than `f` such restarts stall
+	/// ordering until the era ends — persisting the whole log would remove that limit).
 	pub fn recover(
 		cfg: Config,
 		me: ReplicaIndex,
@@ -326,6 +333,7 @@ impl Replica {
 		self.shares.remove(content);
 		self.my_shares.remove(content);
 		self.certificates.remove(content);
+		self.waiting.remove(content);
 		self.reset_timer();
 	}
 
@@ -341,8 +349,9 @@ impl Replica {
 			self.broadcast(Message::Vote { content, verdict, model_hash: self.cfg.model_hash });
 		self.my_votes.insert(content, vote.clone());
 		self.votes.entry(content).or_default().insert(self.me, vote);
-		if self.deadline.is_none() && self.pending() {
-			self.deadline = Some(self.now + self.timeout());
+		if !self.certificates.contains_key(&content) {
+			self.waiting.insert(content, now);
+			self.reset_timer();
 		}
 		self.try_propose();
 	}
@@ -353,7 +362,21 @@ impl Replica {
 		if self.deadline.is_some_and(|d| now >= d) {
 			match self.status {
 				Status::Normal => self.start_view_change(self.view + 1),
-				Status::ViewChange(target) => self.start_view_change(target + 1),
+				// Only a view change that a quorum joined and whose primary then failed moves on
+				// to the next view; alone (cut off, say), a replica keeps asking for the same
+				// one, so it does not run ahead of the others and can rejoin them.
+				Status::ViewChange(target) => {
+					// Members asking for this view or a later one (one kept per member).
+					let joined: usize =
+						self.view_changes.range(target..).map(|(_, m)| m.len()).sum();
+					if joined >= self.cfg.quorum() {
+						self.start_view_change(target + 1);
+					} else {
+						self.out
+							.extend(self.my_view_change.iter().cloned().map(Outbound::Broadcast));
+						self.deadline = Some(now + self.timeout());
+					}
+				}
 				Status::Recovering => self.deadline = None,
 			}
 		}
@@ -554,13 +577,19 @@ impl Replica {
 		self.cfg.view_timeout << self.backoff.min(6)
 	}
 
-	/// Whether this replica voted on content that has no certificate yet.
-	fn pending(&self) -> bool {
-		self.my_votes.keys().any(|c| !self.certificates.contains_key(c))
+	/// In a normal view, the deadline is the oldest waiting content's start plus the timeout.
+	fn reset_timer(&mut self) {
+		if self.status == Status::Normal {
+			self.deadline = self.waiting.values().min().map(|t| t + self.timeout());
+		}
 	}
 
-	fn reset_timer(&mut self) {
-		self.deadline = self.pending().then(|| self.now + self.timeout());
+	/// `content` is settled here: its clock stops.
+	fn settled(&mut self, content: &ContentId) {
+		if self.waiting.remove(content).is_some() {
+			self.backoff = 0;
+			self.reset_timer();
+		}
 	}
 
 	// ---- votes and proposals ----
@@ -671,6 +700,9 @@ impl Replica {
 			return Err(Refused::OutsideWindow);
 		}
 		self.check_proposal(&proposal)?;
+		if self.decided.contains_key(&proposal.content) {
+			return Err(Refused::BadProposal("content already decided"));
+		}
 		let digest = proposal_digest(Some(&proposal));
 		if let Some((v, _, d)) = &self.log.get(&seq).and_then(|s| s.accepted.as_ref()) {
 			if *v == view {
@@ -714,6 +746,11 @@ impl Replica {
 		}
 		let slot = self.log.entry(seq).or_default();
 		let votes = if commit { &mut slot.commits } else { &mut slot.prepares };
+		// One prepare and one commit per member, view and slot: a second with another digest
+		// is equivocation, and is not kept.
+		if votes.iter().any(|((v, d), m)| *v == view && *d != digest && m.contains_key(&from)) {
+			return Err(Refused::Equivocation);
+		}
 		votes.entry((view, digest)).or_default().entry(from).or_insert(signed);
 		self.advance(seq);
 		Ok(())
@@ -796,8 +833,6 @@ impl Replica {
 			self.checkpoints.entry(seq).or_default().insert(self.me, signed);
 			self.check_stable(seq);
 		}
-		self.backoff = 0;
-		self.reset_timer();
 		self.try_propose();
 	}
 
@@ -857,7 +892,7 @@ impl Replica {
 				};
 				self.certificates.insert(content, cert.clone());
 				self.events.push(Event::Certified(cert));
-				self.reset_timer();
+				self.settled(&content);
 				return;
 			}
 		}
@@ -892,9 +927,10 @@ impl Replica {
 		if seen.len() < self.cfg.quorum() {
 			return Err(Refused::BadProof("certificate without a quorum"));
 		}
-		self.certificates.insert(cert.content, cert.clone());
+		let content = cert.content;
+		self.certificates.insert(content, cert.clone());
 		self.events.push(Event::Certified(cert));
-		self.reset_timer();
+		self.settled(&content);
 		Ok(())
 	}
 
@@ -1060,6 +1096,10 @@ impl Replica {
 		if vc.view <= self.view {
 			return Err(Refused::WrongView);
 		}
+		// Already holding this member's view change for this or a later view: nothing to check.
+		if self.view_changes.range(vc.view..).any(|(_, m)| m.contains_key(&from)) {
+			return Ok(());
+		}
 		self.check_view_change(&vc)?;
 		// One view change per member is kept: its highest.
 		for msgs in self.view_changes.values_mut() {
@@ -1183,7 +1223,13 @@ impl Replica {
 		self.my_view_change = None;
 		self.view_changes.retain(|v, _| *v > view);
 		self.events.push(Event::ViewEntered(view));
-		self.deadline = self.pending().then(|| self.now + self.timeout());
+		let now = self.now;
+		self.waiting.values_mut().for_each(|t| *t = now);
+		self.reset_timer();
+		for slot in self.log.values_mut() {
+			slot.prepares.retain(|(v, _), _| *v >= view);
+			slot.commits.retain(|(v, _), _| *v >= view);
+		}
 
 		if min_s > self.stable.seq {
 			if self.executed >= min_s {
