@@ -77,6 +77,7 @@ fn ask_at(addresses: Vec<String>, peer: PeerId, request: Request) -> Result<Resp
 			keypair: pop_swarm::network::fresh_identity(),
 			listen: vec![],
 			server: false,
+			pbft: false,
 		})
 		.await
 		.map_err(|e| e.to_string())?;

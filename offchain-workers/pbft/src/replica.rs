@@ -153,6 +153,7 @@ pub struct Replica {
 	deadline: Option<Millis>,
 	backoff: u32,
 	next_retransmit: Millis,
+	retransmits: u64,
 
 	verified: HashSet<Digest>,
 	out: Vec<Outbound>,
@@ -203,6 +204,7 @@ impl Replica {
 			deadline: None,
 			backoff: 0,
 			next_retransmit,
+			retransmits: 0,
 			verified: HashSet::new(),
 			out: Vec::new(),
 			events: Vec::new(),
@@ -1272,10 +1274,19 @@ impl Replica {
 				if self.is_primary() {
 					again.extend(self.new_view.iter().cloned());
 				}
-				for slot in self.log.values() {
-					again.extend(
-						slot.sent.iter().filter(|m| message_view(m) == Some(self.view)).cloned(),
-					);
+				// Slots not executed here yet, every time; executed ones (which only a member that
+				// lost messages still needs, until the next stable checkpoint) every fourth time.
+				self.retransmits += 1;
+				let all = self.retransmits % 4 == 0;
+				for (seq, slot) in &self.log {
+					if all || *seq > self.executed {
+						again.extend(
+							slot.sent
+								.iter()
+								.filter(|m| message_view(m) == Some(self.view))
+								.cloned(),
+						);
+					}
 				}
 			}
 			Status::ViewChange(_) => again.extend(self.my_view_change.iter().cloned()),

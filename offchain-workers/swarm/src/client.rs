@@ -164,6 +164,7 @@ impl Client {
 			keypair: Keypair::generate_ed25519(),
 			listen: Vec::new(),
 			server: false,
+			pbft: false,
 		})
 		.await?;
 		Ok(Self { net: network.handle, chain: Chain::new(chain_rpc), scores: Mutex::default() })

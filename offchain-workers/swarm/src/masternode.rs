@@ -397,9 +397,14 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 		"shard store at {} ({} bytes used of {})",
 		config.base_path.join("store").display(), store.used(), config.capacity
 	);
-	let network =
-		Network::start(NetConfig { keypair, listen: config.listen.clone(), server: true }).await?;
-	let Network { handle: net, mut inbound, listening } = network;
+	let network = Network::start(NetConfig {
+		keypair,
+		listen: config.listen.clone(),
+		server: true,
+		pbft: false,
+	})
+	.await?;
+	let Network { handle: net, mut inbound, listening, .. } = network;
 	let peer_id = net.peer_id();
 	let public = if config.public.is_empty() { listening } else { config.public.clone() };
 	let chain = Chain::new(&config.chain_rpc);

@@ -3,7 +3,7 @@
 //! the swarm; the rest of the program talks to it through a [`NetHandle`] and receives the
 //! requests peers send as [`Inbound`].
 
-use crate::protocol::{Refusal, Request, Response, ShardCodec, PROTOCOL};
+use crate::protocol::{PbftCodec, Refusal, Request, Response, ShardCodec, PBFT_PROTOCOL, PROTOCOL};
 use futures::{future::Either, StreamExt};
 use libp2p::{
 	core::{muxing::StreamMuxerBox, transport::Boxed, upgrade::Version},
@@ -11,7 +11,9 @@ use libp2p::{
 	identity::Keypair,
 	kad, noise,
 	request_response::{self, OutboundRequestId, ProtocolSupport, ResponseChannel},
-	swarm::{dial_opts::DialOpts, DialError, NetworkBehaviour, SwarmEvent},
+	swarm::{
+		behaviour::toggle::Toggle, dial_opts::DialOpts, DialError, NetworkBehaviour, SwarmEvent,
+	},
 	tcp, websocket, yamux, Multiaddr, PeerId, StreamProtocol, Swarm, Transport,
 };
 use std::{collections::HashMap, fmt, time::Duration};
@@ -23,6 +25,9 @@ const KAD_PROTOCOL: StreamProtocol = StreamProtocol::new("/pop/kad/1");
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// Requests from peers waiting for an answer, at most.
 const INBOUND_QUEUE: usize = 1024;
+/// pBFT messages from peers waiting to be handled, at most (more are dropped: the protocol
+/// retransmits).
+const PBFT_QUEUE: usize = 4096;
 
 /// Why the network could not do something.
 #[derive(Debug, Clone)]
@@ -50,6 +55,7 @@ impl std::error::Error for NetError {}
 #[derive(NetworkBehaviour)]
 struct Behaviour {
 	shards: request_response::Behaviour<ShardCodec>,
+	pbft: Toggle<request_response::Behaviour<PbftCodec>>,
 	identify: identify::Behaviour,
 	kad: kad::Behaviour<kad::store::MemoryStore>,
 }
@@ -80,6 +86,17 @@ enum Command {
 		peer: PeerId,
 		addresses: Vec<Multiaddr>,
 	},
+	Pbft {
+		peer: PeerId,
+		addresses: Vec<Multiaddr>,
+		message: Vec<u8>,
+	},
+}
+
+/// What waits for a connection to a peer.
+enum Queued {
+	Shard(Request, oneshot::Sender<Result<Response, NetError>>),
+	Pbft(Vec<u8>),
 }
 
 /// A cheap, cloneable handle to the network task.
@@ -115,6 +132,12 @@ impl NetHandle {
 		let _ = self.commands.send(Command::Respond { id, response });
 	}
 
+	/// Sends one pBFT message to `peer` (dialling one of `addresses` if not connected), without
+	/// waiting: a lost message is the protocol's to retransmit.
+	pub fn send_pbft(&self, peer: PeerId, addresses: Vec<Multiaddr>, message: Vec<u8>) {
+		let _ = self.commands.send(Command::Pbft { peer, addresses, message });
+	}
+
 	/// Tells the routing table (Kademlia) where `peer` listens.
 	pub fn add_peer(&self, peer: PeerId, addresses: Vec<Multiaddr>) {
 		let _ = self.commands.send(Command::AddPeer { peer, addresses });
@@ -135,12 +158,16 @@ pub struct NetConfig {
 	pub listen: Vec<Multiaddr>,
 	/// Whether to answer Kademlia queries (masternodes) or only ask (clients).
 	pub server: bool,
+	/// Whether to speak the moderation set's pBFT protocol (superdelegates).
+	pub pbft: bool,
 }
 
 /// The started network: a handle, the requests peers send, and the addresses it listens on.
 pub struct Network {
 	pub handle: NetHandle,
 	pub inbound: mpsc::Receiver<Inbound>,
+	/// pBFT messages peers sent (only with [`NetConfig::pbft`]).
+	pub pbft: mpsc::Receiver<(PeerId, Vec<u8>)>,
 	pub listening: Vec<Multiaddr>,
 }
 
@@ -181,6 +208,15 @@ impl Network {
 				.with_request_timeout(REQUEST_TIMEOUT)
 				.with_max_concurrent_streams(256),
 		);
+		let pbft = config.pbft.then(|| {
+			request_response::Behaviour::with_codec(
+				PbftCodec,
+				[(PBFT_PROTOCOL, ProtocolSupport::Full)],
+				request_response::Config::default()
+					.with_request_timeout(Duration::from_secs(10))
+					.with_max_concurrent_streams(1024),
+			)
+		});
 		let identify = identify::Behaviour::new(
 			identify::Config::new("/pop/1".into(), keypair.public())
 				.with_agent_version(format!("pop-swarm/{}", env!("CARGO_PKG_VERSION"))),
@@ -193,7 +229,7 @@ impl Network {
 		kad.set_mode(Some(if config.server { kad::Mode::Server } else { kad::Mode::Client }));
 		let mut swarm = Swarm::new(
 			transport(&keypair)?,
-			Behaviour { shards, identify, kad },
+			Behaviour { shards, pbft: pbft.into(), identify, kad },
 			peer_id,
 			libp2p::swarm::Config::with_tokio_executor()
 				.with_idle_connection_timeout(Duration::from_secs(30)),
@@ -221,8 +257,9 @@ impl Network {
 		}
 		let (commands, rx) = mpsc::unbounded_channel();
 		let (inbound_tx, inbound) = mpsc::channel(INBOUND_QUEUE);
-		tokio::spawn(drive(swarm, rx, inbound_tx));
-		Ok(Network { handle: NetHandle { commands, peer_id }, inbound, listening })
+		let (pbft_tx, pbft) = mpsc::channel(PBFT_QUEUE);
+		tokio::spawn(drive(swarm, rx, inbound_tx, pbft_tx));
+		Ok(Network { handle: NetHandle { commands, peer_id }, inbound, pbft, listening })
 	}
 }
 
@@ -230,6 +267,7 @@ async fn drive(
 	mut swarm: Swarm<Behaviour>,
 	mut commands: mpsc::UnboundedReceiver<Command>,
 	inbound: mpsc::Sender<Inbound>,
+	pbft: mpsc::Sender<(PeerId, Vec<u8>)>,
 ) {
 	let mut waiting: HashMap<OutboundRequestId, oneshot::Sender<Result<Response, NetError>>> =
 		HashMap::new();
@@ -237,8 +275,7 @@ async fn drive(
 	// Requests waiting for a connection. The request-response behaviour would dial once per
 	// request, and a second dial to a peer being dialled fails every request queued for it;
 	// so the swarm dials each peer once here and sends the requests when it connects.
-	type Reply = oneshot::Sender<Result<Response, NetError>>;
-	let mut connecting: HashMap<PeerId, Vec<(Request, Reply)>> = HashMap::new();
+	let mut connecting: HashMap<PeerId, Vec<Queued>> = HashMap::new();
 	let mut next_id = 0u64;
 	loop {
 		tokio::select! {
@@ -250,17 +287,18 @@ async fn drive(
 						waiting.insert(id, reply);
 						continue;
 					}
-					let queue = connecting.entry(peer).or_default();
-					queue.push((request, reply));
-					if queue.len() == 1 {
-						match swarm.dial(DialOpts::peer_id(peer).addresses(addresses).build()) {
-							Ok(()) | Err(DialError::DialPeerConditionFalse(_)) => {}
-							Err(e) => {
-								for (_, reply) in connecting.remove(&peer).unwrap_or_default() {
-									let _ = reply.send(Err(NetError::Request(format!("peer {peer}: {e}"))));
-								}
-							}
+					enqueue(&mut swarm, &mut connecting, peer, addresses, Queued::Shard(request, reply));
+				}
+				Some(Command::Pbft { peer, addresses, message }) => {
+					if !swarm.behaviour().pbft.is_enabled() {
+						continue;
+					}
+					if swarm.is_connected(&peer) {
+						if let Some(b) = swarm.behaviour_mut().pbft.as_mut() {
+							b.send_request(&peer, message);
 						}
+					} else {
+						enqueue(&mut swarm, &mut connecting, peer, addresses, Queued::Pbft(message));
 					}
 				}
 				Some(Command::Respond { id, response }) => {
@@ -310,6 +348,23 @@ async fn drive(
 					}
 					request_response::Event::ResponseSent { .. } => {}
 				},
+				SwarmEvent::Behaviour(BehaviourEvent::Pbft(event)) => match event {
+					request_response::Event::Message {
+						peer,
+						message: request_response::Message::Request { request, channel, .. },
+					} => {
+						if let Some(b) = swarm.behaviour_mut().pbft.as_mut() {
+							let _ = b.send_response(channel, ());
+						}
+						if pbft.try_send((peer, request)).is_err() {
+							tracing::debug!(target: "net", "pBFT queue full: a message from {peer} dropped");
+						}
+					}
+					request_response::Event::OutboundFailure { peer, error, .. } => {
+						tracing::debug!(target: "net", "a pBFT message to {peer} was lost: {error}");
+					}
+					_ => {}
+				},
 				SwarmEvent::Behaviour(BehaviourEvent::Identify(identify::Event::Received {
 					peer_id,
 					info,
@@ -322,16 +377,23 @@ async fn drive(
 					}
 				}
 				SwarmEvent::ConnectionEstablished { peer_id, .. } => {
-					for (request, reply) in connecting.remove(&peer_id).unwrap_or_default() {
-						let id = swarm.behaviour_mut().shards.send_request(&peer_id, request);
-						waiting.insert(id, reply);
+					for queued in connecting.remove(&peer_id).unwrap_or_default() {
+						match queued {
+							Queued::Shard(request, reply) => {
+								let id = swarm.behaviour_mut().shards.send_request(&peer_id, request);
+								waiting.insert(id, reply);
+							}
+							Queued::Pbft(message) => {
+								if let Some(b) = swarm.behaviour_mut().pbft.as_mut() {
+									b.send_request(&peer_id, message);
+								}
+							}
+						}
 					}
 				}
 				SwarmEvent::OutgoingConnectionError { peer_id: Some(peer), error, .. } => {
 					if !swarm.is_connected(&peer) {
-						for (_, reply) in connecting.remove(&peer).unwrap_or_default() {
-							let _ = reply.send(Err(NetError::Request(format!("peer {peer}: {error}"))));
-						}
+						fail(connecting.remove(&peer).unwrap_or_default(), &format!("peer {peer}: {error}"));
 					}
 				}
 				SwarmEvent::NewListenAddr { address, .. } => {
@@ -342,6 +404,35 @@ async fn drive(
 				}
 				_ => {}
 			},
+		}
+	}
+}
+
+/// Queues `item` until `peer` connects, dialling it if this is the first item waiting.
+fn enqueue(
+	swarm: &mut Swarm<Behaviour>,
+	connecting: &mut HashMap<PeerId, Vec<Queued>>,
+	peer: PeerId,
+	addresses: Vec<Multiaddr>,
+	item: Queued,
+) {
+	let queue = connecting.entry(peer).or_default();
+	queue.push(item);
+	if queue.len() == 1 {
+		match swarm.dial(DialOpts::peer_id(peer).addresses(addresses).build()) {
+			Ok(()) | Err(DialError::DialPeerConditionFalse(_)) => {}
+			Err(e) => {
+				fail(connecting.remove(&peer).unwrap_or_default(), &format!("peer {peer}: {e}"))
+			}
+		}
+	}
+}
+
+/// Fails every shard request in `queued` with `why`; pBFT messages are simply lost.
+fn fail(queued: Vec<Queued>, why: &str) {
+	for item in queued {
+		if let Queued::Shard(_, reply) = item {
+			let _ = reply.send(Err(NetError::Request(why.to_string())));
 		}
 	}
 }

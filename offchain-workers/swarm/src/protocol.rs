@@ -195,6 +195,60 @@ impl libp2p::request_response::Codec for ShardCodec {
 	}
 }
 
+/// The moderation set's protocol: one pBFT message per request (a SCALE-encoded
+/// `pop_pbft::Signed`, opaque here), answered with an empty acknowledgement. Messages are
+/// fire-and-forget: the protocol retransmits what is lost.
+pub const PBFT_PROTOCOL: StreamProtocol = StreamProtocol::new("/pop/pbft/1");
+
+/// The longest pBFT message accepted (a new view carrying a quorum of view changes is the
+/// largest).
+pub const MAX_PBFT_MESSAGE_LEN: usize = 4 << 20;
+
+/// The request-response codec of [`PBFT_PROTOCOL`].
+#[derive(Clone, Default)]
+pub struct PbftCodec;
+
+#[async_trait]
+impl libp2p::request_response::Codec for PbftCodec {
+	type Protocol = StreamProtocol;
+	type Request = Vec<u8>;
+	type Response = ();
+
+	async fn read_request<T: AsyncRead + Unpin + Send>(
+		&mut self,
+		_: &StreamProtocol,
+		io: &mut T,
+	) -> io::Result<Vec<u8>> {
+		read_message(io, MAX_PBFT_MESSAGE_LEN).await
+	}
+
+	async fn read_response<T: AsyncRead + Unpin + Send>(
+		&mut self,
+		_: &StreamProtocol,
+		io: &mut T,
+	) -> io::Result<()> {
+		read_message(io, 16).await
+	}
+
+	async fn write_request<T: AsyncWrite + Unpin + Send>(
+		&mut self,
+		_: &StreamProtocol,
+		io: &mut T,
+		request: Vec<u8>,
+	) -> io::Result<()> {
+		write_message(io, &request).await
+	}
+
+	async fn write_response<T: AsyncWrite + Unpin + Send>(
+		&mut self,
+		_: &StreamProtocol,
+		io: &mut T,
+		response: (),
+	) -> io::Result<()> {
+		write_message(io, &response).await
+	}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
