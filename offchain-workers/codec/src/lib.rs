@@ -32,6 +32,8 @@ use pop_primitives::content::{
 use sp_runtime::BoundedVec;
 use std::fmt;
 
+pub mod seal;
+
 /// The AEAD tag added to each encrypted segment.
 pub const TAG_LEN: usize = 16;
 /// The default segment: 1 MiB of media (a few seconds of HD video), so that shards of a 4-of-6
