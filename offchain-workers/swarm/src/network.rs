@@ -3,7 +3,10 @@
 //! the swarm; the rest of the program talks to it through a [`NetHandle`] and receives the
 //! requests peers send as [`Inbound`].
 
-use crate::protocol::{PbftCodec, Refusal, Request, Response, ShardCodec, PBFT_PROTOCOL, PROTOCOL};
+use crate::protocol::{
+	pbft_codec, shard_codec, PbftCodec, Refusal, Request, Response, ShardCodec, PBFT_PROTOCOL,
+	PROTOCOL,
+};
 use futures::{future::Either, StreamExt};
 use libp2p::{
 	core::{muxing::StreamMuxerBox, transport::Boxed, upgrade::Version},
@@ -202,7 +205,7 @@ impl Network {
 		let keypair = config.keypair;
 		let peer_id = keypair.public().to_peer_id();
 		let shards = request_response::Behaviour::with_codec(
-			ShardCodec,
+			shard_codec(),
 			[(PROTOCOL, ProtocolSupport::Full)],
 			request_response::Config::default()
 				.with_request_timeout(REQUEST_TIMEOUT)
@@ -210,7 +213,7 @@ impl Network {
 		);
 		let pbft = config.pbft.then(|| {
 			request_response::Behaviour::with_codec(
-				PbftCodec,
+				pbft_codec(),
 				[(PBFT_PROTOCOL, ProtocolSupport::Full)],
 				request_response::Config::default()
 					.with_request_timeout(Duration::from_secs(10))

@@ -10,7 +10,7 @@ use codec::{Decode, DecodeAll, Encode};
 use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use libp2p::StreamProtocol;
 use pop_primitives::content::{ContentId, MAX_SHARD_LEN};
-use std::{fmt, io};
+use std::{fmt, io, marker::PhantomData};
 
 /// The protocol's name and version.
 pub const PROTOCOL: StreamProtocol = StreamProtocol::new("/pop/shard/1");
@@ -150,37 +150,58 @@ pub async fn write_message<W: AsyncWrite + Unpin + Send>(
 	io.close().await
 }
 
-/// The request-response codec of [`PROTOCOL`].
-#[derive(Clone, Default)]
-pub struct ShardCodec;
+/// A request-response codec: every message is [`write_message`]'s length and SCALE encoding,
+/// refused by its length alone over the codec's limit.
+pub struct ScaleCodec<Req, Resp> {
+	max_request: usize,
+	max_response: usize,
+	_messages: PhantomData<fn() -> (Req, Resp)>,
+}
+
+impl<Req, Resp> ScaleCodec<Req, Resp> {
+	/// A codec refusing requests over `max_request` bytes and responses over `max_response`.
+	pub const fn new(max_request: usize, max_response: usize) -> Self {
+		ScaleCodec { max_request, max_response, _messages: PhantomData }
+	}
+}
+
+impl<Req, Resp> Clone for ScaleCodec<Req, Resp> {
+	fn clone(&self) -> Self {
+		Self::new(self.max_request, self.max_response)
+	}
+}
 
 #[async_trait]
-impl libp2p::request_response::Codec for ShardCodec {
+impl<Req, Resp> libp2p::request_response::Codec for ScaleCodec<Req, Resp>
+where
+	Req: Encode + Decode + Send + Sync + 'static,
+	Resp: Encode + Decode + Send + Sync + 'static,
+{
 	type Protocol = StreamProtocol;
-	type Request = Request;
-	type Response = Response;
+	type Request = Req;
+	type Response = Resp;
 
 	async fn read_request<T: AsyncRead + Unpin + Send>(
 		&mut self,
 		_: &StreamProtocol,
 		io: &mut T,
-	) -> io::Result<Request> {
-		read_message(io, MAX_MESSAGE_LEN).await
+	) -> io::Result<Req> {
+		read_message(io, self.max_request).await
 	}
 
 	async fn read_response<T: AsyncRead + Unpin + Send>(
 		&mut self,
 		_: &StreamProtocol,
 		io: &mut T,
-	) -> io::Result<Response> {
-		read_message(io, MAX_MESSAGE_LEN).await
+	) -> io::Result<Resp> {
+		read_message(io, self.max_response).await
 	}
 
 	async fn write_request<T: AsyncWrite + Unpin + Send>(
 		&mut self,
 		_: &StreamProtocol,
 		io: &mut T,
-		request: Request,
+		request: Req,
 	) -> io::Result<()> {
 		write_message(io, &request).await
 	}
@@ -189,10 +210,18 @@ impl libp2p::request_response::Codec for ShardCodec {
 		&mut self,
 		_: &StreamProtocol,
 		io: &mut T,
-		response: Response,
+		response: Resp,
 	) -> io::Result<()> {
 		write_message(io, &response).await
 	}
+}
+
+/// The codec of [`PROTOCOL`].
+pub type ShardCodec = ScaleCodec<Request, Response>;
+
+/// [`PROTOCOL`]'s codec with its limit.
+pub fn shard_codec() -> ShardCodec {
+	ScaleCodec::new(MAX_MESSAGE_LEN, MAX_MESSAGE_LEN)
 }
 
 /// The moderation set's protocol: one pBFT message per request (a SCALE-encoded
@@ -204,49 +233,12 @@ pub const PBFT_PROTOCOL: StreamProtocol = StreamProtocol::new("/pop/pbft/1");
 /// largest).
 pub const MAX_PBFT_MESSAGE_LEN: usize = 4 << 20;
 
-/// The request-response codec of [`PBFT_PROTOCOL`].
-#[derive(Clone, Default)]
-pub struct PbftCodec;
+/// The codec of [`PBFT_PROTOCOL`].
+pub type PbftCodec = ScaleCodec<Vec<u8>, ()>;
 
-#[async_trait]
-impl libp2p::request_response::Codec for PbftCodec {
-	type Protocol = StreamProtocol;
-	type Request = Vec<u8>;
-	type Response = ();
-
-	async fn read_request<T: AsyncRead + Unpin + Send>(
-		&mut self,
-		_: &StreamProtocol,
-		io: &mut T,
-	) -> io::Result<Vec<u8>> {
-		read_message(io, MAX_PBFT_MESSAGE_LEN).await
-	}
-
-	async fn read_response<T: AsyncRead + Unpin + Send>(
-		&mut self,
-		_: &StreamProtocol,
-		io: &mut T,
-	) -> io::Result<()> {
-		read_message(io, 16).await
-	}
-
-	async fn write_request<T: AsyncWrite + Unpin + Send>(
-		&mut self,
-		_: &StreamProtocol,
-		io: &mut T,
-		request: Vec<u8>,
-	) -> io::Result<()> {
-		write_message(io, &request).await
-	}
-
-	async fn write_response<T: AsyncWrite + Unpin + Send>(
-		&mut self,
-		_: &StreamProtocol,
-		io: &mut T,
-		response: (),
-	) -> io::Result<()> {
-		write_message(io, &response).await
-	}
+/// [`PBFT_PROTOCOL`]'s codec with its limit.
+pub fn pbft_codec() -> PbftCodec {
+	ScaleCodec::new(MAX_PBFT_MESSAGE_LEN, 16)
 }
 
 #[cfg(test)]
