@@ -6,7 +6,7 @@
 //! `scripts/ort-baseline.py`), so both runtimes see identical bytes; prints one JSON line per
 //! configuration and one `score <name> <value>` line per input.
 
-use pop_moderation::{models_dir, NsfwModel};
+use pop_moderation::{model::OPEN_NSFW_FILE, models_dir, NsfwModel};
 use std::time::Instant;
 use tract_onnx::prelude::Tensor;
 
@@ -27,7 +27,7 @@ fn main() {
 		.collect();
 	inputs.sort_by(|a, b| a.0.cmp(&b.0));
 	assert!(!inputs.is_empty(), "no .f32 inputs in {dir}");
-	let path = models_dir().join("open-nsfw.onnx");
+	let path = models_dir().join(OPEN_NSFW_FILE);
 	let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
 
 	for threads in [1, cores] {

@@ -56,11 +56,6 @@ impl HashBank {
 		self.entries.iter().map(|(h, l)| format!("{} {l}\n", h.to_base64())).collect()
 	}
 
-	/// The image's hash, in the bank's form.
-	pub fn hash(image: &DynamicImage) -> String {
-		hasher().hash_image(image).to_base64()
-	}
-
 	/// Adds `image` under `label`.
 	pub fn add(&mut self, image: &DynamicImage, label: &str) {
 		self.entries.push((hasher().hash_image(image), label.to_string()));

@@ -6,7 +6,7 @@ use pop_primitives::content::ModelHash;
 use std::path::Path;
 use tract_onnx::prelude::*;
 
-/// The file `scripts/fetch-models` extracts, and its BLAKE3 hash.
+/// The file `scripts/fetch-models` extracts into the models folder.
 pub const OPEN_NSFW_FILE: &str = "open-nsfw.onnx";
 
 /// A loaded, optimized classifier. Load it once; scoring takes `&self` and is thread-safe.

@@ -1,7 +1,9 @@
 //! The real open_nsfw model (fetched by `scripts/fetch-models`) on real, freely licensed
 //! photographs shipped by scikit-image (`models/samples/`, sources in `SOURCES.md`).
 
-use pop_moderation::{models_dir, HashBank, Moderator, NsfwModel, Policy, Verdict};
+use pop_moderation::{
+	model::OPEN_NSFW_FILE, models_dir, HashBank, Moderator, NsfwModel, Policy, Verdict,
+};
 use std::path::PathBuf;
 
 fn samples() -> PathBuf {
@@ -15,7 +17,7 @@ fn sample(name: &str) -> Vec<u8> {
 }
 
 fn model() -> NsfwModel {
-	NsfwModel::load(&models_dir().join("open-nsfw.onnx"), 1, 1).expect("scripts/fetch-models")
+	NsfwModel::load(&models_dir().join(OPEN_NSFW_FILE), 1, 1).expect("scripts/fetch-models")
 }
 
 /// A policy under test whose threshold sits between real scores: the astronaut portrait

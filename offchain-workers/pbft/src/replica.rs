@@ -5,7 +5,7 @@ use crate::{
 		genesis_state, next_state, proposal_digest, signing_payload, CheckpointProof, Entry,
 		PreparedProof, ViewChange,
 	},
-	verdict::aggregate,
+	verdict::{aggregate, vote_verdicts},
 	Certificate, Config, ContentId, Digest, Keys, Message, Millis, Proposal, ReplicaIndex, Seq,
 	Signed, Verdict, VerdictStatement, Verifier, View,
 };
@@ -80,8 +80,6 @@ pub enum Refused {
 	BadProposal(&'static str),
 	/// A proof (prepared, checkpoint, view change, certificate, state) that does not hold.
 	BadProof(&'static str),
-	/// A message this replica cannot use in its status.
-	NotNow,
 }
 
 impl fmt::Display for Refused {
@@ -505,15 +503,7 @@ impl Replica {
 			"votes",
 		)
 		.map_err(|_| Refused::BadProposal("votes are not a quorum of valid votes for it"))?;
-		let verdicts: Vec<Verdict> = p
-			.votes
-			.iter()
-			.filter_map(|v| match v.message {
-				Message::Vote { verdict, .. } => Some(verdict),
-				_ => None,
-			})
-			.collect();
-		if aggregate(&verdicts, self.cfg.f()) != p.verdict {
+		if aggregate(&vote_verdicts(&p.votes), self.cfg.f()) != p.verdict {
 			return Err(Refused::BadProposal("verdict is not what its votes justify"));
 		}
 		Ok(())
@@ -656,16 +646,9 @@ impl Replica {
 			chosen.extend(
 				votes.values().filter(|v| v.from != self.me).take(q - chosen.len()).cloned(),
 			);
-			let verdicts: Vec<Verdict> = chosen
-				.iter()
-				.filter_map(|v| match v.message {
-					Message::Vote { verdict, .. } => Some(verdict),
-					_ => None,
-				})
-				.collect();
 			let proposal = Proposal {
 				content,
-				verdict: aggregate(&verdicts, self.cfg.f()),
+				verdict: aggregate(&vote_verdicts(&chosen), self.cfg.f()),
 				model_hash: self.cfg.model_hash,
 				votes: chosen,
 			};

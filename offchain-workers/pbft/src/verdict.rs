@@ -1,6 +1,6 @@
 //! From the members' votes to the one verdict a proposal may carry.
 
-use crate::Verdict;
+use crate::{Message, Signed, Verdict};
 
 const ALL: [Verdict; 3] = [Verdict::Approve, Verdict::Reject, Verdict::NeedsReview];
 
@@ -22,6 +22,17 @@ pub fn aggregate(votes: &[Verdict], f: usize) -> Verdict {
 		(v, c, false) if c > f => v,
 		_ => Verdict::NeedsReview,
 	}
+}
+
+/// The verdicts of the [`Message::Vote`]s among `votes`.
+pub fn vote_verdicts(votes: &[Signed]) -> Vec<Verdict> {
+	votes
+		.iter()
+		.filter_map(|v| match v.message {
+			Message::Vote { verdict, .. } => Some(verdict),
+			_ => None,
+		})
+		.collect()
 }
 
 #[cfg(test)]
