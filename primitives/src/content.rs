@@ -188,6 +188,21 @@ pub struct VerdictStatement {
 	pub era: u32,
 }
 
+/// A content key sealed to one member of the moderation set (made and opened by
+/// `pop_codec::seal`): only that member's ed25519 moderation secret opens it, for that content
+/// and the era it was sealed in. The chain stores these and never sees a key.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct SealedKey {
+	/// The member's ed25519 moderation key.
+	pub member: [u8; 32],
+	/// The ephemeral X25519 public point.
+	pub ephemeral: [u8; 32],
+	/// The content key, encrypted and authenticated (32 + 16 bytes).
+	pub ciphertext: [u8; 48],
+}
+
 /// Domain tag of signed verdict statements.
 pub const VERDICT_CONTEXT: &[u8] = b"pop-network/verdict/v1";
 

@@ -229,6 +229,10 @@ impl_runtime_apis! {
 		fn superdelegates() -> (u32, Vec<(AccountId, pallet_sdpos::SuperdelegateInfo)>) {
 			(pallet_sdpos::CurrentEra::<Runtime>::get(), super::Sdpos::moderation_set())
 		}
+
+		fn sealed_keys(id: pallet_content::ContentId) -> Option<pallet_content::KeyRelease> {
+			super::Content::sealed_keys_of(id)
+		}
 	}
 
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {

@@ -99,11 +99,13 @@ fn ed25519_of(who: Sr25519Keyring) -> GrandpaId {
 	ed.public().into()
 }
 
-/// Builds a genesis patch: the validators (with their session keys, as the first SDPoS delegates
-/// and superdelegates), the POP and LIT balances, the SDPoS parameters, the sudo key, if any,
-/// and the timing of the referendum tracks.
+/// Builds a genesis patch: the validators (with their session keys, as the first SDPoS
+/// delegates), the first moderation set (development names, each signing verdicts with its
+/// ed25519 key), the POP and LIT balances, the SDPoS parameters, the sudo key, if any, and the
+/// timing of the referendum tracks.
 fn genesis(
 	validators: Vec<GenesisValidator>,
+	moderators: &[Sr25519Keyring],
 	endowed: Vec<(AccountId, Balance)>,
 	lit: Vec<(AccountId, Balance)>,
 	params: SdposParams<pop_primitives::BlockNumber>,
@@ -111,15 +113,15 @@ fn genesis(
 	timing: TrackTiming,
 ) -> Value {
 	let delegates: Vec<_> = validators.iter().map(|v| (v.account.clone(), GENESIS_BOND)).collect();
-	// The first moderation set: the genesis validators, signing verdicts with their ed25519 key.
-	let superdelegates: Vec<_> = validators
+	// Their sidecars publish peer ids and addresses on chain when they start.
+	let superdelegates: Vec<_> = moderators
 		.iter()
 		.take(params.num_superdelegates as usize)
-		.map(|v| {
-			let key: [u8; 32] = sp_core::crypto::ByteArray::as_slice(&v.grandpa)
+		.map(|who| {
+			let key: [u8; 32] = sp_core::crypto::ByteArray::as_slice(&ed25519_of(*who))
 				.try_into()
 				.expect("ed25519 keys are 32 bytes");
-			(v.account.clone(), GENESIS_BOND, key)
+			(who.to_account_id(), GENESIS_BOND, key)
 		})
 		.collect();
 	build_struct_json_patch!(RuntimeGenesisConfig {
@@ -144,10 +146,12 @@ fn dev_accounts(amount: Balance) -> Vec<(AccountId, Balance)> {
 	Sr25519Keyring::well_known().map(|k| (k.to_account_id(), amount)).collect()
 }
 
-/// `pop-node --dev`: Alice alone validates and holds sudo.
+/// `pop-node --dev`: Alice alone validates and holds sudo; Alice, Bob, Charlie and Dave are the
+/// moderation set (f = 1), so that four superdelegate sidecars can run beside the node.
 pub fn development() -> Value {
 	genesis(
 		vec![GenesisValidator::dev(Sr25519Keyring::Alice)],
+		&LOCAL_NAMES,
 		dev_accounts(DEV_ENDOWMENT),
 		dev_accounts(DEV_LIT_ENDOWMENT),
 		test_params(),
@@ -156,18 +160,21 @@ pub fn development() -> Value {
 	)
 }
 
+/// The four development names of a local network's validators and of the dev and local
+/// chains' moderation set.
+const LOCAL_NAMES: [Sr25519Keyring; 4] =
+	[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave];
+
 /// The four validators of a local network.
 fn local_validators() -> Vec<GenesisValidator> {
-	[Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, Sr25519Keyring::Dave]
-		.into_iter()
-		.map(GenesisValidator::dev)
-		.collect()
+	LOCAL_NAMES.into_iter().map(GenesisValidator::dev).collect()
 }
 
 /// A local network of four validators and no sudo key.
 pub fn local_testnet() -> Value {
 	genesis(
 		local_validators(),
+		&LOCAL_NAMES,
 		dev_accounts(DEV_ENDOWMENT),
 		dev_accounts(DEV_LIT_ENDOWMENT),
 		test_params(),
@@ -182,7 +189,7 @@ pub fn testnet() -> Value {
 	let endowed =
 		validators.iter().map(|v| (v.account.clone(), TESTNET_VALIDATOR_ENDOWMENT)).collect();
 	let params = SdposParams { num_superdelegates: NUM_SUPERDELEGATES_TEST, ..public_params() };
-	genesis(validators, endowed, Vec::new(), params, None, TrackTiming::Standard)
+	genesis(validators, &LOCAL_NAMES, endowed, Vec::new(), params, None, TrackTiming::Standard)
 }
 
 /// The JSON patch of the preset named `id`, if there is one.

@@ -11,7 +11,7 @@ pub use extrinsic::ChainContext;
 pub use rpc::{RpcClient, RpcError};
 
 use codec::{Decode, Encode};
-use pallet_content::{Assignment, Audit, ContentView};
+use pallet_content::{Assignment, Audit, ContentView, KeyRelease};
 use pallet_masternodes::MasternodeInfo;
 use pop_primitives::{content::ContentId, AccountId, BlockNumber, Nonce};
 use pop_runtime::RuntimeCall;
@@ -23,6 +23,8 @@ use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityEr
 pub type Content = ContentView<AccountId, BlockNumber>;
 /// A masternode's record, as the runtime API answers it.
 pub type Masternode = MasternodeInfo<BlockNumber>;
+/// A superdelegate's record (moderation key, sidecar peer id and addresses).
+pub type Superdelegate = pallet_sdpos::SuperdelegateInfo;
 
 /// A dispatch error in words: the pallet error's name for the pallets the sidecars use.
 pub fn describe(e: &sp_runtime::DispatchError) -> String {
@@ -36,6 +38,9 @@ pub fn describe(e: &sp_runtime::DispatchError) -> String {
 		} else if index == pallet_masternodes::Pallet::<Runtime>::index() {
 			pallet_masternodes::Error::<Runtime>::decode(&mut &m.error[..])
 				.map(|e| format!("Masternodes::{e:?}"))
+		} else if index == pallet_sdpos::Pallet::<Runtime>::index() {
+			pallet_sdpos::Error::<Runtime>::decode(&mut &m.error[..])
+				.map(|e| format!("Sdpos::{e:?}"))
 		} else {
 			Ok(format!("{e:?}"))
 		};
@@ -100,6 +105,21 @@ impl Chain {
 	/// Every registered masternode, leaving ones included.
 	pub fn masternodes(&self) -> Result<Vec<(AccountId, Masternode)>, RpcError> {
 		self.runtime_call("ContentApi_masternodes", &())
+	}
+
+	/// The current era and its moderation set, in the set's order.
+	pub fn superdelegates(&self) -> Result<(u32, Vec<(AccountId, Superdelegate)>), RpcError> {
+		self.runtime_call("ContentApi_superdelegates", &())
+	}
+
+	/// Content waiting for the moderation set (pending or needing review).
+	pub fn pending(&self) -> Result<Vec<ContentId>, RpcError> {
+		self.runtime_call("ContentApi_pending", &())
+	}
+
+	/// The key of content `id` as released to the moderation set, if it was.
+	pub fn sealed_keys(&self, id: &ContentId) -> Result<Option<KeyRelease>, RpcError> {
+		self.runtime_call("ContentApi_sealed_keys", id)
 	}
 
 	/// The next nonce of `who`, counting its transactions in the pool.

@@ -16,23 +16,13 @@ use chacha20poly1305::{
 	aead::{Aead, KeyInit, Payload},
 	ChaCha20Poly1305, Nonce,
 };
-use codec::{Decode, Encode};
 use curve25519_dalek::{edwards::CompressedEdwardsY, montgomery::MontgomeryPoint};
 use pop_primitives::content::ContentId;
 use sha2::{Digest, Sha512};
 
 const KDF_CONTEXT: &str = "pop-network 2026 content key seal v1";
 
-/// A content key sealed to one member of the moderation set.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
-pub struct SealedKey {
-	/// The member's ed25519 moderation key.
-	pub member: [u8; 32],
-	/// The ephemeral X25519 public point.
-	pub ephemeral: [u8; 32],
-	/// The content key, encrypted and authenticated (32 + 16 bytes).
-	pub ciphertext: [u8; 48],
-}
+pub use pop_primitives::content::SealedKey;
 
 /// Why a seal could not be made or opened.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -126,6 +116,7 @@ pub fn open(
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use codec::Encode;
 	use sp_core::Pair;
 
 	fn member(i: u8) -> (sp_core::ed25519::Pair, [u8; 32]) {

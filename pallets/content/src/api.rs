@@ -1,6 +1,9 @@
 //! The runtime API the sidecars and UIs read content, placement and the moderation set through.
 
-use crate::{Assignment, Audit, Config, ContentView, Contents, Holdings, Pallet, Segments, Status};
+use crate::{
+	Assignment, Audit, Config, ContentView, Contents, Holdings, KeyRelease, Pallet, Segments,
+	Status,
+};
 use alloc::vec::Vec;
 use codec::Codec;
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -27,6 +30,8 @@ sp_api::decl_runtime_apis! {
 		fn masternodes() -> Vec<(AccountId, Masternode)>;
 		/// The current era and its moderation set.
 		fn superdelegates() -> (u32, Vec<Superdelegate>);
+		/// The key of content waiting for a verdict, sealed to the moderation set.
+		fn sealed_keys(id: ContentId) -> Option<KeyRelease>;
 	}
 }
 
@@ -44,6 +49,11 @@ impl<T: Config> Pallet<T> {
 			.filter(|(_, c)| matches!(c.status, Status::Pending | Status::NeedsReview))
 			.map(|(id, _)| id)
 			.collect()
+	}
+
+	/// See [`ContentApi::sealed_keys`].
+	pub fn sealed_keys_of(id: ContentId) -> Option<KeyRelease> {
+		crate::SealedKeys::<T>::get(id)
 	}
 
 	/// See [`ContentApi::assignments`].

@@ -133,6 +133,23 @@ mod benchmarks {
 	}
 
 	#[benchmark]
+	fn release_keys(m: Linear<1, 31>) {
+		masternodes::<T>(u32::from(N));
+		let who = creator::<T>();
+		let id = registered::<T>(&who, manifest(1, 1));
+		let keys = moderators::<T>(m);
+		let era = T::Moderators::era();
+		let sealed = BoundedVec::truncate_from(
+			keys.iter()
+				.map(|k| SealedKey { member: k.0, ephemeral: [1; 32], ciphertext: [2; 48] })
+				.collect(),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), id, era, sealed);
+		assert_eq!(SealedKeys::<T>::get(id).expect("released").keys.len() as u32, m);
+	}
+
+	#[benchmark]
 	fn remove(s: Linear<8, 8192>) {
 		masternodes::<T>(u32::from(N));
 		let who = creator::<T>();

@@ -17,6 +17,9 @@
 //! - Reassignment ([`reassign`]): a masternode that unregisters or is retired leaves service;
 //!   its shards move, a bounded number per block, to nodes picked with the same rules
 //!   ([`Event::ShardReassigned`] tells the new holder to rebuild the shard from `k` others).
+//! - [`Pallet::release_keys`]: the creator hands the content key to the moderation set, sealed
+//!   to each member's moderation key ([`KeyRelease`]; the chain holds ciphertext only); a member
+//!   re-seals it for a new set if the content is still pending when the set changes.
 //! - [`Pallet::remove`]: the creator removes the content and gets the deposit back;
 //!   [`Pallet::set_halted`]: an emergency referendum stops (or resumes) new registrations.
 //!
@@ -34,6 +37,7 @@ pub mod audit;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod certificate;
+mod keys;
 #[cfg(test)]
 mod mock;
 pub mod reassign;
@@ -44,7 +48,8 @@ pub mod weights;
 
 pub use pallet_masternodes::Region;
 pub use pop_primitives::content::{
-	quorum, ContentId, Manifest, ManifestError, ModelHash, ShardHash, Verdict, VerdictStatement,
+	quorum, ContentId, Manifest, ManifestError, ModelHash, SealedKey, ShardHash, Verdict,
+	VerdictStatement,
 };
 pub use types::*;
 pub use weights::WeightInfo;
@@ -297,6 +302,12 @@ pub mod pallet {
 		StorageValue<_, BoundedVec<T::AccountId, T::MaxDeparting>, ValueQuery>;
 
 	/// Whether new registrations are halted.
+	/// The key of each content waiting for a verdict, sealed to the moderation set; dropped once
+	/// the content is approved, rejected or removed.
+	#[pallet::storage]
+	pub type SealedKeys<T: Config> =
+		StorageMap<_, Blake2_128Concat, ContentId, KeyRelease, OptionQuery>;
+
 	#[pallet::storage]
 	pub type Halted<T: Config> = StorageValue<_, bool, ValueQuery>;
 
@@ -355,6 +366,9 @@ pub mod pallet {
 		ShardUnplaced { content: ContentId, segment: u32, shard: u8, from: T::AccountId },
 		/// New registrations are halted (`true`) or resumed (`false`).
 		HaltSet { halted: bool },
+		/// The key of `content` was released to the `members` members of the moderation set of
+		/// `era`, sealed to each one's moderation key.
+		KeysReleased { content: ContentId, era: u32, members: u32 },
 	}
 
 	#[pallet::error]
@@ -415,6 +429,12 @@ pub mod pallet {
 		NotAuditee,
 		/// The chunk or its proof does not match the shard hash.
 		InvalidProof,
+		/// Only the creator or a member of the current moderation set may release the key.
+		NotCreatorOrModerator,
+		/// A member's key is sealed twice.
+		DuplicateSealedKey,
+		/// The sealed keys leave out a member of the current moderation set.
+		MissingSealedKey,
 	}
 
 	#[pallet::hooks]
@@ -543,6 +563,9 @@ pub mod pallet {
 			};
 			info.decision = Some(Decision { verdict, model_hash, era, signers: count });
 			Contents::<T>::insert(content, info);
+			if verdict != Verdict::NeedsReview {
+				SealedKeys::<T>::remove(content);
+			}
 			for who in &signers {
 				T::Rewards::moderated(who);
 			}
@@ -586,6 +609,7 @@ pub mod pallet {
 			}
 			audit::unpublish::<T>(content);
 			Contents::<T>::remove(content);
+			SealedKeys::<T>::remove(content);
 			let deposit = T::Currency::release(
 				&HoldReason::ContentDeposit.into(),
 				&who,
@@ -619,6 +643,26 @@ pub mod pallet {
 			T::HaltOrigin::ensure_origin(origin)?;
 			Halted::<T>::put(halted);
 			Self::deposit_event(Event::HaltSet { halted });
+			Ok(())
+		}
+
+		/// Release the key of `content`, which waits for a verdict, to the moderation set of the
+		/// current `era`: `keys` holds it sealed (`pop_codec::seal`, bound to the content and
+		/// the era) to each member's moderation key, once each and to no one else. The creator
+		/// calls it after [`Pallet::register`]; a member of the current set calls it to re-seal
+		/// content still pending when the set changed. Replaces an earlier release. Emits
+		/// [`Event::KeysReleased`].
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::release_keys(keys.len() as u32))]
+		pub fn release_keys(
+			origin: OriginFor<T>,
+			content: ContentId,
+			era: u32,
+			keys: BoundedVec<SealedKey, MaxSealedKeys>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let members = keys::release::<T>(&who, content, era, keys)?;
+			Self::deposit_event(Event::KeysReleased { content, era, members });
 			Ok(())
 		}
 	}

@@ -1,8 +1,9 @@
 use crate::{mock::*, pallet::*, types::*, Error, Event};
+use frame_support::dispatch::DispatchResult;
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
 use pop_primitives::content::{
-	chunk_data, chunk_proof, shard_hash, Manifest, SegmentManifest, Verdict, VerdictStatement,
-	MANIFEST_VERSION,
+	chunk_data, chunk_proof, shard_hash, Manifest, SealedKey, SegmentManifest, Verdict,
+	VerdictStatement, MANIFEST_VERSION,
 };
 use sp_core::Pair;
 
@@ -476,5 +477,78 @@ fn the_creator_removes_content_and_gets_the_deposit_back() {
 		// No audits are drawn for removed content.
 		run_to(20);
 		assert!(Audits::<Test>::iter().next().is_none());
+	});
+}
+
+/// A seal of content `id`'s key to member `i` (the bytes are the chain's business only as far
+/// as the member key goes: opening is the sidecar's).
+fn sealed(i: u8) -> SealedKey {
+	SealedKey { member: moderator(i).public().0, ephemeral: [i; 32], ciphertext: [i; 48] }
+}
+
+fn release(who: u64, id: [u8; 32], era: u32, members: &[u8]) -> DispatchResult {
+	Content::release_keys(
+		RuntimeOrigin::signed(who),
+		id,
+		era,
+		BoundedVec::truncate_from(members.iter().map(|i| sealed(*i)).collect()),
+	)
+}
+
+#[test]
+fn the_key_is_released_to_exactly_the_current_set() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let m = manifest(1, 2, 4);
+		let id = m.content_id();
+		assert_noop!(release(50, id, 3, &[0, 1, 2, 3]), Error::<Test>::UnknownContent);
+		assert_ok!(register(&m));
+		// Only the creator or a member; for the current era; every member once, no one else.
+		assert_noop!(release(7, id, 3, &[0, 1, 2, 3]), Error::<Test>::NotCreatorOrModerator);
+		assert_noop!(release(50, id, 4, &[0, 1, 2, 3]), Error::<Test>::WrongEra);
+		assert_noop!(release(50, id, 3, &[0, 1, 2]), Error::<Test>::MissingSealedKey);
+		assert_noop!(release(50, id, 3, &[0, 1, 2, 2]), Error::<Test>::DuplicateSealedKey);
+		assert_noop!(release(50, id, 3, &[0, 1, 2, 3, 9]), Error::<Test>::NotInModerationSet);
+		assert!(SealedKeys::<Test>::get(id).is_none());
+
+		assert_ok!(release(50, id, 3, &[3, 1, 0, 2]));
+		assert!(events().contains(&Event::KeysReleased { content: id, era: 3, members: 4 }));
+		let release_then = SealedKeys::<Test>::get(id).expect("released");
+		assert_eq!(release_then.era, 3);
+		assert_eq!(release_then.keys[0], sealed(3));
+		assert_eq!(Content::sealed_keys_of(id), Some(release_then));
+
+		// A new set: a member of it re-seals, replacing the old release.
+		Era::set(4);
+		Members::set((1..5).map(|i| (101 + u64::from(i), moderator(i).public().0)).collect());
+		assert_noop!(release(101, id, 4, &[1, 2, 3, 4]), Error::<Test>::NotCreatorOrModerator);
+		assert_ok!(release(102, id, 4, &[1, 2, 3, 4]));
+		assert_eq!(SealedKeys::<Test>::get(id).expect("released").era, 4);
+
+		// A verdict that decides drops the keys, and nothing more is released.
+		let sigs = sign(id, Verdict::Reject, 4, &[1, 2, 3]);
+		assert_ok!(Content::submit_verdict(
+			RuntimeOrigin::signed(7),
+			id,
+			Verdict::Reject,
+			[5; 32],
+			4,
+			sigs
+		));
+		assert!(SealedKeys::<Test>::get(id).is_none());
+		assert_noop!(release(50, id, 4, &[1, 2, 3, 4]), Error::<Test>::AlreadyDecided);
+	});
+}
+
+#[test]
+fn removing_content_drops_its_released_key() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let m = manifest(1, 2, 4);
+		let id = m.content_id();
+		assert_ok!(register(&m));
+		assert_ok!(release(50, id, 3, &[0, 1, 2, 3]));
+		assert_ok!(Content::remove(RuntimeOrigin::signed(50), id, 8));
+		assert!(SealedKeys::<Test>::get(id).is_none());
 	});
 }

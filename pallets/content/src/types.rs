@@ -3,13 +3,27 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::ConstU32, BoundedVec};
 use pop_primitives::{
-	content::{ContentId, MaxMediaTypeLen, MaxShards, ModelHash, ShardHash, Verdict},
+	content::{ContentId, MaxMediaTypeLen, MaxShards, ModelHash, SealedKey, ShardHash, Verdict},
 	Balance,
 };
 use scale_info::TypeInfo;
 
 /// Most signatures a certificate carries (the moderation set has at most 31 members).
 pub type MaxSignatures = ConstU32<64>;
+/// Most sealed keys a release carries: one per member of the moderation set.
+pub type MaxSealedKeys = ConstU32<64>;
+
+/// A pending content's key, sealed to each member of the moderation set of `era`.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct KeyRelease {
+	/// The era the keys were sealed in (the seals are bound to it).
+	pub era: u32,
+	/// One seal per member of that era's set.
+	pub keys: BoundedVec<SealedKey, MaxSealedKeys>,
+}
+
 /// An ed25519 moderation key.
 pub type ModerationKey = [u8; 32];
 /// An ed25519 signature.
