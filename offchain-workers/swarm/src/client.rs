@@ -10,12 +10,12 @@ use crate::{
 };
 use futures::{stream::FuturesUnordered, StreamExt};
 use libp2p::{identity::Keypair, PeerId};
-use pallet_content::Pricing;
+use pallet_content::{Pricing, Status};
 use pop_chain_client::{Chain, Content, RpcError};
-use pop_codec::{CodecError, ContentKey, Params};
+use pop_codec::{seal::seal, CodecError, ContentKey, Params};
 use pop_primitives::{content::ContentId, AccountId};
 use pop_runtime::RuntimeCall;
-use sp_core::sr25519;
+use sp_core::{bounded::BoundedVec, sr25519};
 use std::{
 	collections::HashMap,
 	fmt,
@@ -27,6 +27,8 @@ use std::{
 const PUSHES_IN_FLIGHT: usize = 16;
 /// Attempts per shard push when the masternode is not ready for it yet.
 const PUSH_ATTEMPTS: u32 = 10;
+/// Attempts to release a content key when the era turns under it.
+const KEY_RELEASE_ATTEMPTS: u32 = 3;
 
 /// What went wrong, in words a creator or viewer can act on.
 #[derive(Debug)]
@@ -47,6 +49,8 @@ pub enum ClientError {
 	NotRegistered(ContentId),
 	/// Some shards could not be pushed.
 	Upload { failed: usize, total: usize, first: String },
+	/// The content key could not be released to the moderation set.
+	KeyRelease(String),
 	/// Fewer than `k` holders of a segment answered with a valid shard: why each failed.
 	Unavailable { segment: u32, valid: usize, needed: usize, reasons: Vec<String> },
 	/// Writing the output failed.
@@ -78,6 +82,11 @@ impl fmt::Display for ClientError {
 				f,
 				"{failed} of {total} shards could not be stored (first: {first}); run the upload \
 				 again with the same key to retry them"
+			),
+			Self::KeyRelease(why) => write!(
+				f,
+				"the content key could not be released to the moderation set ({why}); run the \
+				 upload again with the same key to retry"
 			),
 			Self::Unavailable { segment, valid, needed, reasons } => write!(
 				f,
@@ -170,6 +179,12 @@ impl Client {
 		Ok(Self { net: network.handle, chain: Chain::new(chain_rpc), scores: Mutex::default() })
 	}
 
+	/// A client over a network already started (a sidecar's, with its own identity), for the
+	/// chain node `chain`.
+	pub fn with_network(net: NetHandle, chain: Chain) -> Self {
+		Self { net, chain, scores: Mutex::default() }
+	}
+
 	/// The chain client.
 	pub fn chain(&self) -> &Chain {
 		&self.chain
@@ -207,8 +222,9 @@ impl Client {
 		progress: &dyn Progress,
 	) -> Result<ContentId, ClientError> {
 		progress.start("encoding", media.len() as u64);
+		let encode_key = key.clone();
 		let (manifest, encoded) =
-			tokio::task::spawn_blocking(move || pop_codec::encode(&key, &params, &media))
+			tokio::task::spawn_blocking(move || pop_codec::encode(&encode_key, &params, &media))
 				.await
 				.map_err(|e| ClientError::Net(NetError::Setup(e.to_string())))??;
 		progress.advance(manifest.total_size);
@@ -236,6 +252,11 @@ impl Client {
 		}
 		let content =
 			self.blocking(move |c| c.content(&id)).await?.ok_or(ClientError::UnknownContent(id))?;
+		if matches!(content.info.status, Status::Pending | Status::NeedsReview) {
+			progress.start("releasing the key to the moderation set", 1);
+			self.release_key(signer, id, &key).await?;
+			progress.advance(1);
+		}
 		let directory = self.directory().await?;
 
 		let total_bytes: u64 =
@@ -269,6 +290,65 @@ impl Client {
 			});
 		}
 		Ok(id)
+	}
+
+	/// Releases `key` of pending content `id` to the current moderation set, sealed to each
+	/// member's moderation key (`pop_codec::seal`), unless the chain holds a release for this
+	/// set already; waits until the chain has it. An era that turns in between is retried.
+	pub async fn release_key(
+		&self,
+		signer: &sr25519::Pair,
+		id: ContentId,
+		key: &ContentKey,
+	) -> Result<(), ClientError> {
+		let mut last = String::new();
+		for _ in 0..KEY_RELEASE_ATTEMPTS {
+			let (era, set) = self.blocking(|c| c.superdelegates()).await?;
+			let released = |r: &Option<pallet_content::KeyRelease>| {
+				r.as_ref().is_some_and(|r| {
+					r.era == era
+						&& set
+							.iter()
+							.all(|(_, s)| r.keys.iter().any(|k| k.member == s.moderation_key))
+				})
+			};
+			if released(&self.blocking(move |c| c.sealed_keys(&id)).await?) {
+				return Ok(());
+			}
+			let mut keys = Vec::with_capacity(set.len());
+			for (who, member) in &set {
+				let sealed = seal(key, &id, era, &member.moderation_key, rand::random())
+					.map_err(|e| ClientError::KeyRelease(format!("superdelegate {who}: {e}")))?;
+				keys.push(sealed);
+			}
+			let call = RuntimeCall::Content(pallet_content::Call::release_keys {
+				content: id,
+				era,
+				keys: BoundedVec::truncate_from(keys),
+			});
+			let signer = signer.clone();
+			match self.blocking(move |c| c.submit(call, &signer)).await {
+				Ok(_) => {}
+				Err(ClientError::Chain(RpcError::Refused(why))) if why.contains("WrongEra") => {
+					last = why;
+					continue;
+				}
+				Err(ClientError::Chain(RpcError::Refused(why))) => {
+					return Err(ClientError::KeyRelease(why))
+				}
+				Err(e) => return Err(e),
+			}
+			let start = Instant::now();
+			while start.elapsed() < Duration::from_secs(30) {
+				tokio::time::sleep(Duration::from_millis(500)).await;
+				let release = self.blocking(move |c| c.sealed_keys(&id)).await?;
+				if release.as_ref().is_some_and(|r| r.era == era) {
+					return Ok(());
+				}
+			}
+			last = format!("the release for era {era} did not show up on chain within 30 s");
+		}
+		Err(ClientError::KeyRelease(last))
 	}
 
 	async fn push(
@@ -307,13 +387,37 @@ impl Client {
 		id: ContentId,
 		key: ContentKey,
 		window: usize,
+		sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+		progress: &dyn Progress,
+	) -> Result<FetchReport, ClientError> {
+		self.fetch_content(id, key, window, sink, progress, true).await
+	}
+
+	/// Fetches content `id` that waits for a verdict, as [`Client::fetch`] does published
+	/// content. Masternodes serve it only to masternodes and to the moderation set's sidecars,
+	/// so only a sidecar's network gets it.
+	pub async fn fetch_for_review(
+		&self,
+		id: ContentId,
+		key: ContentKey,
+		sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+	) -> Result<FetchReport, ClientError> {
+		self.fetch_content(id, key, 4, sink, &Silent, false).await
+	}
+
+	async fn fetch_content(
+		&self,
+		id: ContentId,
+		key: ContentKey,
+		window: usize,
 		mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
 		progress: &dyn Progress,
+		published_only: bool,
 	) -> Result<FetchReport, ClientError> {
 		let start = Instant::now();
 		let content =
 			self.blocking(move |c| c.content(&id)).await?.ok_or(ClientError::UnknownContent(id))?;
-		if content.info.status != pallet_content::Status::Approved {
+		if published_only && content.info.status != Status::Approved {
 			return Err(ClientError::NotPublished(id, content.info.status));
 		}
 		let manifest = directory::manifest(&content);

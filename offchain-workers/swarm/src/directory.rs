@@ -19,6 +19,31 @@ pub struct Peer {
 	pub addresses: Vec<Multiaddr>,
 }
 
+/// A peer id and addresses in the form the chain records them (masternodes and superdelegates
+/// alike): bytes, and UTF-8 multiaddrs, at most 8.
+pub fn on_chain(
+	peer_id: &PeerId,
+	addresses: &[Multiaddr],
+) -> Result<(pop_primitives::network::PeerId, pop_primitives::network::Addresses), String> {
+	let peer = BoundedVec::try_from(peer_id.to_bytes())
+		.map_err(|_| "the peer id is too long for the chain".to_string())?;
+	let encoded: Vec<_> = addresses
+		.iter()
+		.map(|a| BoundedVec::try_from(a.to_string().into_bytes()))
+		.collect::<Result<_, _>>()
+		.map_err(|_| "an address is too long for the chain".to_string())?;
+	let addrs = BoundedVec::try_from(encoded)
+		.map_err(|_| "too many addresses for the chain (8 at most)".to_string())?;
+	Ok((peer, addrs))
+}
+
+/// Parses the addresses a chain record holds, leaving out unparsable ones.
+pub fn addresses(
+	recorded: &[BoundedVec<u8, pop_primitives::network::MaxAddressLen>],
+) -> Vec<Multiaddr> {
+	recorded.iter().filter_map(|a| std::str::from_utf8(a).ok()?.parse::<Multiaddr>().ok()).collect()
+}
+
 /// The masternodes by owner account, with unparsable records left out (and logged).
 pub fn peers(masternodes: &[(AccountId, Masternode)]) -> HashMap<AccountId, Peer> {
 	masternodes
@@ -28,12 +53,7 @@ pub fn peers(masternodes: &[(AccountId, Masternode)]) -> HashMap<AccountId, Peer
 				tracing::debug!(target: "swarm", "masternode {who} has a malformed peer id");
 				return None;
 			};
-			let addresses = info
-				.addresses
-				.iter()
-				.filter_map(|a| std::str::from_utf8(a).ok()?.parse::<Multiaddr>().ok())
-				.collect();
-			Some((who.clone(), Peer { id, addresses }))
+			Some((who.clone(), Peer { id, addresses: addresses(&info.addresses) }))
 		})
 		.collect()
 }

@@ -88,7 +88,8 @@ struct State {
 	signer: sr25519::Pair,
 	net: NetHandle,
 	directory: RwLock<HashMap<AccountId, Peer>>,
-	masternode_peers: RwLock<HashSet<PeerId>>,
+	/// Masternodes and the moderation set's sidecars: they may read content not yet public.
+	trusted_peers: RwLock<HashSet<PeerId>>,
 	contents: Mutex<HashMap<ContentId, (Instant, Content)>>,
 }
 
@@ -129,11 +130,15 @@ impl State {
 		segment: u32,
 		shard: u8,
 	) -> Result<Response, Refusal> {
-		let content = self.content(&id, false)?.ok_or(Refusal::UnknownContent)?;
+		let mut content = self.content(&id, false)?.ok_or(Refusal::UnknownContent)?;
 		if content.info.status != Status::Approved
-			&& !self.masternode_peers.read().expect("not poisoned").contains(&peer)
+			&& !self.trusted_peers.read().expect("not poisoned").contains(&peer)
 		{
-			return Err(Refusal::NotPublished);
+			// The cached record may predate the approval: look again before refusing.
+			content = self.content(&id, true)?.ok_or(Refusal::UnknownContent)?;
+			if content.info.status != Status::Approved {
+				return Err(Refusal::NotPublished);
+			}
 		}
 		let hash = content
 			.segments
@@ -194,15 +199,7 @@ fn ensure_registered(
 	(region, capacity, bond): ([u8; 2], u64, Balance),
 ) -> Result<(), BoxError> {
 	let me: AccountId = signer.public().into();
-	let peer_bytes: pallet_masternodes::PeerId = BoundedVec::try_from(peer_id.to_bytes())
-		.map_err(|_| "the peer id is too long for the chain")?;
-	let encoded: Vec<_> = addresses
-		.iter()
-		.map(|a| BoundedVec::try_from(a.to_string().into_bytes()))
-		.collect::<Result<_, _>>()
-		.map_err(|_| "an address is too long for the chain")?;
-	let addrs: pallet_masternodes::Addresses = BoundedVec::try_from(encoded)
-		.map_err(|_| "too many addresses for the chain (8 at most)")?;
+	let (peer_bytes, addrs) = directory::on_chain(peer_id, addresses)?;
 	let region = pallet_masternodes::Region(region);
 	let current = chain.masternodes()?.into_iter().find(|(who, _)| *who == me);
 	let call = match current {
@@ -270,7 +267,12 @@ fn watch_chain(
 	for peer in peers.values() {
 		state.net.add_peer(peer.id, peer.addresses.clone());
 	}
-	*state.masternode_peers.write().expect("not poisoned") = peers.values().map(|p| p.id).collect();
+	let (_, moderators) = state.chain.superdelegates()?;
+	*state.trusted_peers.write().expect("not poisoned") = peers
+		.values()
+		.map(|p| p.id)
+		.chain(moderators.iter().filter_map(|(_, s)| PeerId::from_bytes(&s.peer_id).ok()))
+		.collect();
 	*state.directory.write().expect("not poisoned") = peers;
 
 	// Damage found here is moved aside; the shard then counts as missing and is rebuilt.
@@ -387,6 +389,25 @@ async fn repair(state: Arc<State>, a: Assignment) -> Result<(), BoxError> {
 	Ok(())
 }
 
+/// Waits until the chain node at `url` answers and has built block 1: transactions are checked
+/// against block 0's hash, which the runtime records only while building block 1.
+pub async fn wait_for_chain(chain: &Chain, url: &str) {
+	for attempt in 0u64.. {
+		let c = chain.clone();
+		match tokio::task::spawn_blocking(move || c.best_number()).await {
+			Ok(Ok(best)) if best >= 1 => break,
+			Ok(Ok(_)) if attempt % 10 == 0 => {
+				tracing::info!(target: "swarm", "waiting for the chain's first block")
+			}
+			Ok(Err(e)) if attempt % 10 == 0 => {
+				tracing::info!(target: "swarm", "waiting for the chain node at {url}: {e}")
+			}
+			_ => {}
+		}
+		tokio::time::sleep(POLL).await;
+	}
+}
+
 /// Runs the daemon until the process is stopped.
 pub async fn run(config: Config) -> Result<(), BoxError> {
 	std::fs::create_dir_all(&config.base_path)?;
@@ -408,25 +429,7 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 	let peer_id = net.peer_id();
 	let public = if config.public.is_empty() { listening } else { config.public.clone() };
 	let chain = Chain::new(&config.chain_rpc);
-	for attempt in 0u64.. {
-		let c = chain.clone();
-		// Transactions are checked against block 0's hash, which the runtime records only
-		// while building block 1: wait for that block.
-		match tokio::task::spawn_blocking(move || c.best_number()).await? {
-			Ok(best) if best >= 1 => break,
-			Ok(_) if attempt % 10 == 0 => {
-				tracing::info!(target: "masternode", "waiting for the chain's first block")
-			}
-			Ok(_) => {}
-			Err(e) if attempt % 10 == 0 => tracing::info!(
-				target: "masternode",
-				"waiting for the chain node at {}: {e}",
-				config.chain_rpc
-			),
-			Err(_) => {}
-		}
-		tokio::time::sleep(POLL).await;
-	}
+	wait_for_chain(&chain, &config.chain_rpc).await;
 	{
 		let (chain, signer) = (chain.clone(), config.signer.clone());
 		let terms = (config.region, config.capacity, config.bond);
@@ -442,7 +445,7 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 		signer: config.signer.clone(),
 		net: net.clone(),
 		directory: RwLock::new(HashMap::new()),
-		masternode_peers: RwLock::new(HashSet::new()),
+		trusted_peers: RwLock::new(HashSet::new()),
 		contents: Mutex::new(HashMap::new()),
 	});
 
