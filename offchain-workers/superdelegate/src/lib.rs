@@ -1,8 +1,14 @@
 //! # The superdelegate sidecar
 //!
-//! Built so far: [`mesh`], the moderation set's [`pop_pbft`] replicas talking over rust-libp2p
-//! (`/pop/pbft/1` on the same TCP + noise + yamux stack as the content swarm). To come: reading
-//! the era's set and pending content from the chain, fetching and decrypting content, scoring it
-//! with `pop-moderation`, and submitting certificates (see `docs/ARCHITECTURE.md`).
+//! Each member of the era's moderation set runs one beside its node:
+//! - [`sidecar`]: reads the era, the set (moderation keys, peer ids, addresses) and pending
+//!   content from the chain, publishes its own peer id and addresses, and submits certificates;
+//! - [`review`]: opens the content key the creator released to the set, fetches the media
+//!   from the masternodes and assesses it with `pop-moderation`;
+//! - [`mesh`]: the set's [`pop_pbft`] replicas over rust-libp2p (`/pop/pbft/1`);
+//! - [`persist`]: the view the replica last sent in, kept across restarts.
 
 pub mod mesh;
+pub mod persist;
+pub mod review;
+pub mod sidecar;

@@ -1,0 +1,560 @@
+//! The sidecar: the chain's era, moderation set and pending content in; each content's own
+//! review to this member's replica; the set's pBFT over [`crate::mesh`]; certificates back to
+//! the chain.
+//!
+//! One task owns the replica. A watcher reads the chain every second; reviews run as their own
+//! tasks and report back; certificates are submitted by one member first and by the others,
+//! one after another, only if the content is still pending some seconds later, so that the
+//! set does not pay for the same certificate N times.
+
+use crate::{
+	mesh::{Member, Mesh},
+	persist::{SentView, SentViewFile},
+	review::{review, MemberKey, Outcome},
+};
+use pop_chain_client::{Chain, Content, RpcError, Superdelegate};
+use pop_moderation::Moderator;
+use pop_pbft::{
+	Certificate, Config as PbftConfig, ContentId, Ed25519, Event, Replica, ReplicaIndex, Verdict,
+};
+use pop_primitives::AccountId;
+use pop_runtime::RuntimeCall;
+use pop_swarm::{
+	client::Client,
+	directory,
+	network::{NetConfig, NetHandle, Network},
+	Multiaddr, PeerId,
+};
+use sp_core::{bounded::BoundedVec, ed25519, sr25519, Pair};
+use std::{
+	collections::{HashMap, HashSet},
+	path::PathBuf,
+	sync::Arc,
+	time::{Duration, Instant},
+};
+use tokio::sync::mpsc;
+
+/// Any error, boxed, for `main`.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// How often the chain is read.
+const POLL: Duration = Duration::from_secs(1);
+/// How long each member after the first waits before submitting a certificate itself.
+const SUBMIT_STAGGER: Duration = Duration::from_secs(8);
+/// How long a review that could not finish waits before it is tried again.
+const REVIEW_RETRY: Duration = Duration::from_secs(3);
+
+/// How the sidecar is run.
+pub struct Config {
+	/// The chain node's HTTP JSON-RPC endpoint.
+	pub chain_rpc: String,
+	/// The superdelegate's account: it publishes the sidecar's peer id and addresses and pays
+	/// (from its fee quota) for the certificates it submits.
+	pub signer: sr25519::Pair,
+	/// The moderation key registered on chain: signs votes, pBFT messages and verdicts, and
+	/// opens the content keys creators release to the set.
+	pub moderation: ed25519::Pair,
+	/// Where the libp2p identity and the replica's sending record live.
+	pub base_path: PathBuf,
+	/// Multiaddrs to listen on.
+	pub listen: Vec<Multiaddr>,
+	/// Multiaddrs to publish on chain instead of the listening ones.
+	pub public: Vec<Multiaddr>,
+	/// The model, hash bank and policy.
+	pub moderator: Moderator,
+}
+
+/// The chain as one poll saw it.
+struct ChainView {
+	era: u32,
+	set: Vec<(AccountId, Superdelegate)>,
+	/// Content pending a first verdict (needs-review content waits for people, not for the
+	/// set's model).
+	pending: Vec<Content>,
+}
+
+fn read_chain(chain: &Chain) -> Result<ChainView, RpcError> {
+	let (era, set) = chain.superdelegates()?;
+	let mut pending = Vec::new();
+	for id in chain.pending()? {
+		if let Some(content) = chain.content(&id)? {
+			if content.info.status == pallet_content::Status::Pending {
+				pending.push(content);
+			}
+		}
+	}
+	Ok(ChainView { era, set, pending })
+}
+
+/// Publishes this sidecar's peer id and addresses (and the moderation key) in the
+/// superdelegate's record, unless the current set already shows them.
+fn publish_identity(
+	chain: &Chain,
+	signer: &sr25519::Pair,
+	moderation_key: [u8; 32],
+	peer_id: &PeerId,
+	addresses: &[Multiaddr],
+) -> Result<(), BoxError> {
+	let me: AccountId = signer.public().into();
+	let (peer, addrs) = directory::on_chain(peer_id, addresses)?;
+	let shown = |set: &[(AccountId, Superdelegate)]| {
+		set.iter().any(|(who, s)| {
+			*who == me
+				&& s.moderation_key == moderation_key
+				&& s.peer_id == peer
+				&& s.addresses == addrs
+		})
+	};
+	if shown(&chain.superdelegates()?.1) {
+		tracing::info!(target: "superdelegate", "{me} is in the moderation set at {addresses:?}");
+		return Ok(());
+	}
+	let call = RuntimeCall::Sdpos(pallet_sdpos::Call::update_superdelegate {
+		moderation_key,
+		peer_id: peer.clone(),
+		addresses: addrs.clone(),
+	});
+	match chain.submit(call, signer) {
+		Ok(_) => {}
+		Err(RpcError::Refused(why)) if why.contains("NotSuperdelegate") => {
+			return Err(format!(
+				"{me} is not a registered superdelegate: register it first \
+				 (sdpos.registerSuperdelegate with this moderation key)"
+			)
+			.into())
+		}
+		Err(e) => return Err(e.into()),
+	}
+	tracing::info!(target: "superdelegate", "publishing peer id {peer_id} and {addresses:?} for {me}");
+	let start = Instant::now();
+	while start.elapsed() < Duration::from_secs(60) {
+		std::thread::sleep(POLL);
+		let (era, set) = chain.superdelegates()?;
+		if shown(&set) {
+			tracing::info!(target: "superdelegate", "{me} published; in the moderation set of era {era}");
+			return Ok(());
+		}
+		if !set.iter().any(|(who, _)| *who == me) && start.elapsed() > Duration::from_secs(15) {
+			tracing::info!(
+				target: "superdelegate",
+				"{me} is not in era {era}'s moderation set: waiting to be elected"
+			);
+			return Ok(());
+		}
+	}
+	Err("the superdelegate record was not updated within 60 s; see the chain node's log".into())
+}
+
+/// The replica of the era this member belongs to, with its mesh.
+struct Seat {
+	replica: Replica,
+	mesh: Mesh,
+	era: u32,
+	keys: Vec<[u8; 32]>,
+	peers: Vec<(Vec<u8>, Vec<Vec<u8>>)>,
+}
+
+struct Sidecar {
+	start: Instant,
+	net: NetHandle,
+	chain: Chain,
+	client: Arc<Client>,
+	moderator: Arc<Moderator>,
+	member: Arc<MemberKey>,
+	moderation: ed25519::Pair,
+	signer: sr25519::Pair,
+	sent: SentViewFile,
+	current: Option<Seat>,
+	/// Pending content as last read.
+	pending: HashMap<ContentId, Content>,
+	/// This member's own verdicts.
+	verdicts: HashMap<ContentId, Verdict>,
+	reviewing: HashSet<ContentId>,
+	retry_at: HashMap<ContentId, Instant>,
+	waiting_why: HashMap<ContentId, String>,
+	submissions: Vec<(Instant, Certificate)>,
+	reviews: mpsc::UnboundedSender<(ContentId, Outcome)>,
+}
+
+fn short(id: &ContentId) -> String {
+	format!("0x{}…", hex::encode(&id[..6]))
+}
+
+impl Sidecar {
+	fn now(&self) -> u64 {
+		self.start.elapsed().as_millis() as u64
+	}
+
+	fn members(&self, set: &[(AccountId, Superdelegate)]) -> Vec<Member> {
+		set.iter()
+			.map(|(who, s)| match PeerId::from_bytes(&s.peer_id) {
+				Ok(peer) => Member { peer, addresses: directory::addresses(&s.addresses) },
+				Err(_) => {
+					tracing::debug!(target: "superdelegate", "{who} has published no peer id yet");
+					// Nobody answers to a random id: messages to it are lost, as to a member
+					// that is down.
+					Member { peer: PeerId::random(), addresses: Vec::new() }
+				}
+			})
+			.collect()
+	}
+
+	/// Takes in one poll of the chain.
+	fn on_chain(&mut self, view: ChainView) {
+		let keys: Vec<[u8; 32]> = view.set.iter().map(|(_, s)| s.moderation_key).collect();
+		let peers: Vec<(Vec<u8>, Vec<Vec<u8>>)> = view
+			.set
+			.iter()
+			.map(|(_, s)| (s.peer_id.to_vec(), s.addresses.iter().map(|a| a.to_vec()).collect()))
+			.collect();
+		let same_era = self.current.as_ref().is_some_and(|c| c.era == view.era && c.keys == keys);
+		if !same_era {
+			self.start_era(view.era, keys, peers, &view.set);
+		} else if self.current.as_ref().is_some_and(|c| c.peers != peers) {
+			// A member published a new address: same replica, new routes.
+			let members = self.members(&view.set);
+			if let Some(c) = self.current.as_mut() {
+				c.mesh = Mesh::new(self.net.clone(), members, c.replica.index());
+				c.peers = peers;
+			}
+		}
+
+		let now_pending: HashMap<ContentId, Content> =
+			view.pending.into_iter().map(|c| (c.id, c)).collect();
+		for id in self.pending.keys().filter(|id| !now_pending.contains_key(*id)) {
+			if let Some(c) = self.current.as_mut() {
+				c.replica.forget(id);
+			}
+			self.verdicts.remove(id);
+			self.retry_at.remove(id);
+			self.waiting_why.remove(id);
+		}
+		let now = self.now();
+		for id in now_pending.keys().filter(|id| !self.pending.contains_key(*id)) {
+			tracing::info!(target: "superdelegate", "content {} is pending moderation", short(id));
+			if let Some(c) = self.current.as_mut() {
+				c.replica.watch(*id);
+				if let Some(v) = self.verdicts.get(id) {
+					c.replica.score(now, *id, *v);
+				}
+			}
+		}
+		self.pending = now_pending;
+		self.start_reviews();
+	}
+
+	fn start_era(
+		&mut self,
+		era: u32,
+		keys: Vec<[u8; 32]>,
+		peers: Vec<(Vec<u8>, Vec<Vec<u8>>)>,
+		set: &[(AccountId, Superdelegate)],
+	) {
+		let Some(me) = keys.iter().position(|k| *k == self.member.public) else {
+			if self.current.take().is_some() || self.pending.is_empty() {
+				tracing::info!(
+					target: "superdelegate",
+					"not in era {era}'s moderation set ({} members): idle", keys.len()
+				);
+			}
+			return;
+		};
+		let me = me as ReplicaIndex;
+		let sent_view = match self.sent.load_for(era) {
+			Ok(v) => v,
+			Err(e) => {
+				// Unknown: it may have sent in any view so far. Passive until a view no one
+				// can have seen it send in: far beyond any view of the era.
+				tracing::error!(target: "superdelegate", "sending record unreadable ({e}): passive until the next era");
+				Some(u64::MAX / 2)
+			}
+		};
+		let cfg = PbftConfig::new(era, keys.clone(), self.moderator.model_hash());
+		tracing::info!(
+			target: "superdelegate",
+			"era {era}: member {me} of {} (f = {}, certificates need {}){}",
+			cfg.n(), cfg.f(), cfg.quorum(),
+			if sent_view.is_some() { ", recovering after a restart" } else { "" }
+		);
+		let mut replica = Replica::recover(
+			cfg,
+			me,
+			Box::new(self.moderation.clone()),
+			Arc::new(Ed25519),
+			self.now(),
+			sent_view,
+		);
+		let now = self.now();
+		for id in self.pending.keys() {
+			replica.watch(*id);
+			if let Some(v) = self.verdicts.get(id) {
+				replica.score(now, *id, *v);
+			}
+		}
+		let mesh = Mesh::new(self.net.clone(), self.members(set), me);
+		self.current = Some(Seat { replica, mesh, era, keys, peers });
+	}
+
+	fn start_reviews(&mut self) {
+		let now = Instant::now();
+		let due: Vec<Content> = self
+			.pending
+			.values()
+			.filter(|c| !self.verdicts.contains_key(&c.id) && !self.reviewing.contains(&c.id))
+			.filter(|c| self.retry_at.get(&c.id).is_none_or(|at| *at <= now))
+			.cloned()
+			.collect();
+		for content in due {
+			self.reviewing.insert(content.id);
+			let (client, moderator, member, tx) = (
+				self.client.clone(),
+				self.moderator.clone(),
+				self.member.clone(),
+				self.reviews.clone(),
+			);
+			tokio::spawn(async move {
+				let outcome = review(&client, moderator, &member, &content).await;
+				let _ = tx.send((content.id, outcome));
+			});
+		}
+	}
+
+	fn on_review(&mut self, id: ContentId, outcome: Outcome) {
+		self.reviewing.remove(&id);
+		let pending = self.pending.contains_key(&id);
+		match outcome {
+			Outcome::Assessed(a) => {
+				tracing::info!(
+					target: "superdelegate",
+					"content {}: {:?}: {}", short(&id), a.verdict, a.reason
+				);
+				if !pending {
+					return;
+				}
+				self.verdicts.insert(id, a.verdict);
+				let now = self.now();
+				if let Some(c) = self.current.as_mut() {
+					c.replica.score(now, id, a.verdict);
+				}
+			}
+			Outcome::NotYet(_) if !pending => {}
+			Outcome::NotYet(why) => {
+				if self.waiting_why.get(&id) != Some(&why) {
+					tracing::info!(target: "superdelegate", "content {}: waiting: {why}", short(&id));
+					self.waiting_why.insert(id, why);
+				}
+				self.retry_at.insert(id, Instant::now() + REVIEW_RETRY);
+			}
+		}
+	}
+
+	/// Sends what the replica wants sent — after recording durably the view it sends in — and
+	/// acts on what happened.
+	fn flush(&mut self) {
+		let Some(c) = self.current.as_mut() else { return };
+		let (out, events) = c.replica.drain();
+		let mut send = true;
+		for event in &events {
+			if let Event::SendingInView(view) = event {
+				if let Err(e) = self.sent.store(SentView { era: c.era, view: *view }) {
+					// Sending without the record could contradict itself after a restart.
+					tracing::error!(target: "superdelegate", "cannot record the view sent in ({e}): not sending");
+					send = false;
+				}
+			}
+		}
+		if send {
+			c.mesh.send(out);
+		}
+		let (n, me) = (c.replica.config().n(), c.replica.index());
+		for event in events {
+			match event {
+				Event::Executed { seq, content, verdict } => tracing::info!(
+					target: "superdelegate",
+					"the set agreed: content {} {verdict:?} (#{seq})", short(&content)
+				),
+				Event::Certified(cert) => {
+					// One member submits at once, the next one SUBMIT_STAGGER later if the
+					// content is still pending, and so on round the set.
+					let first = usize::from(cert.content[0]) % n;
+					let turn = (usize::from(me) + n - first) % n;
+					let at = Instant::now() + SUBMIT_STAGGER * turn as u32;
+					tracing::info!(
+						target: "superdelegate",
+						"certificate for content {}: {:?} with {} signatures{}",
+						short(&cert.content), cert.verdict, cert.signatures.len(),
+						if turn == 0 { ", submitting".to_string() } else { format!(", submitting in {} s if still pending", (SUBMIT_STAGGER * turn as u32).as_secs()) }
+					);
+					self.submissions.push((at, cert));
+				}
+				Event::ViewChangeStarted(v) => tracing::warn!(
+					target: "superdelegate",
+					"asking for view {v}: the primary is silent or faulty"
+				),
+				Event::ViewEntered(v) => tracing::info!(
+					target: "superdelegate",
+					"view {v}: member {} is primary", v % n as u64
+				),
+				Event::Stable(seq) => {
+					tracing::debug!(target: "superdelegate", "checkpoint {seq} stable")
+				}
+				Event::CaughtUp(seq) => tracing::info!(
+					target: "superdelegate",
+					"caught up with the set to #{seq}"
+				),
+				Event::SendingInView(_) => {}
+			}
+		}
+	}
+
+	/// Submits the certificates whose turn came, for content still pending.
+	fn submit_due(&mut self) {
+		let now = Instant::now();
+		let (due, later): (Vec<_>, Vec<_>) =
+			std::mem::take(&mut self.submissions).into_iter().partition(|(at, _)| *at <= now);
+		self.submissions = later;
+		for (_, cert) in due {
+			if !self.pending.contains_key(&cert.content) {
+				continue;
+			}
+			let (chain, signer) = (self.chain.clone(), self.signer.clone());
+			tokio::task::spawn_blocking(move || submit(&chain, &signer, cert));
+		}
+	}
+}
+
+fn submit(chain: &Chain, signer: &sr25519::Pair, cert: Certificate) {
+	let content = cert.content;
+	let call = RuntimeCall::Content(pallet_content::Call::submit_verdict {
+		content,
+		verdict: cert.verdict,
+		model_hash: cert.model_hash,
+		era: cert.era,
+		signatures: BoundedVec::truncate_from(cert.signatures),
+	});
+	match chain.submit(call, signer) {
+		Ok(hash) => tracing::info!(
+			target: "superdelegate",
+			"submitted the certificate for content {} ({hash})", short(&content)
+		),
+		Err(RpcError::Refused(why)) if why.contains("AlreadyDecided") => tracing::info!(
+			target: "superdelegate",
+			"content {} was decided already", short(&content)
+		),
+		Err(RpcError::Refused(why)) if why.contains("WrongEra") => tracing::info!(
+			target: "superdelegate",
+			"content {}: the era turned before the certificate landed; the new set decides it",
+			short(&content)
+		),
+		Err(e) => tracing::warn!(
+			target: "superdelegate",
+			"submitting the certificate for content {}: {e}", short(&content)
+		),
+	}
+}
+
+/// Runs the sidecar until the process is stopped.
+pub async fn run(config: Config) -> Result<(), BoxError> {
+	std::fs::create_dir_all(&config.base_path)?;
+	let keypair = pop_swarm::masternode::identity(&config.base_path.join("node-key"))?;
+	let network = Network::start(NetConfig {
+		keypair,
+		listen: config.listen.clone(),
+		server: false,
+		pbft: true,
+	})
+	.await?;
+	let Network { handle: net, pbft: mut inbound, listening, .. } = network;
+	let peer_id = net.peer_id();
+	let public = if config.public.is_empty() { listening } else { config.public.clone() };
+	let chain = Chain::new(&config.chain_rpc);
+	pop_swarm::masternode::wait_for_chain(&chain, &config.chain_rpc).await;
+	let moderation_key = config.moderation.public().0;
+	{
+		let (chain, signer, public) = (chain.clone(), config.signer.clone(), public.clone());
+		tokio::task::spawn_blocking(move || {
+			publish_identity(&chain, &signer, moderation_key, &peer_id, &public)
+		})
+		.await??;
+	}
+	tracing::info!(
+		target: "superdelegate",
+		"moderating with model 0x{} (policy: {:?})",
+		hex::encode(config.moderator.model_hash()),
+		config.moderator.policy()
+	);
+
+	let (reviews_tx, mut reviews) = mpsc::unbounded_channel();
+	let mut sidecar = Sidecar {
+		start: Instant::now(),
+		client: Arc::new(Client::with_network(net.clone(), chain.clone())),
+		net,
+		chain: chain.clone(),
+		moderator: Arc::new(config.moderator),
+		member: Arc::new(MemberKey { seed: config.moderation.seed(), public: moderation_key }),
+		moderation: config.moderation,
+		signer: config.signer,
+		sent: SentViewFile::new(&config.base_path),
+		current: None,
+		pending: HashMap::new(),
+		verdicts: HashMap::new(),
+		reviewing: HashSet::new(),
+		retry_at: HashMap::new(),
+		waiting_why: HashMap::new(),
+		submissions: Vec::new(),
+		reviews: reviews_tx,
+	};
+
+	// The chain watcher.
+	let (views_tx, mut views) = mpsc::channel(1);
+	tokio::spawn(async move {
+		let mut ticker = tokio::time::interval(POLL);
+		let mut failing = false;
+		loop {
+			ticker.tick().await;
+			let c = chain.clone();
+			match tokio::task::spawn_blocking(move || read_chain(&c)).await {
+				Ok(Ok(view)) => {
+					failing = false;
+					if views_tx.send(view).await.is_err() {
+						return;
+					}
+				}
+				Ok(Err(e)) if !failing => {
+					failing = true;
+					tracing::warn!(target: "superdelegate", "cannot read the chain: {e}");
+				}
+				_ => {}
+			}
+		}
+	});
+
+	let mut tick = tokio::time::interval(Duration::from_millis(20));
+	loop {
+		tokio::select! {
+			Some(view) = views.recv() => sidecar.on_chain(view),
+			Some((id, outcome)) = reviews.recv() => sidecar.on_review(id, outcome),
+			Some((peer, bytes)) = inbound.recv() => {
+				let now = sidecar.now();
+				if let Some(c) = sidecar.current.as_mut() {
+					match c.mesh.accept(peer, &bytes) {
+						Ok(signed) => {
+							if let Err(why) = c.replica.handle(now, signed) {
+								tracing::trace!(target: "pbft", "a message from {peer} was refused: {why:?}");
+							}
+						},
+						Err(why) => tracing::debug!(target: "pbft", "dropped a message: {why:?}"),
+					}
+				}
+			},
+			_ = tick.tick() => {
+				let now = sidecar.now();
+				if let Some(c) = sidecar.current.as_mut() {
+					c.replica.tick(now);
+				}
+				sidecar.submit_due();
+			},
+		}
+		sidecar.flush();
+	}
+}
