@@ -1,5 +1,5 @@
 //! Content helpers: transactions with the next nonce, and moderation certificates signed with
-//! the dev chain's moderation key.
+//! the dev chain's moderation keys.
 
 use crate::{
 	chain::{runtime_call, signed_extrinsic, submit, wait_event, ChainContext},
@@ -29,18 +29,29 @@ pub fn send(node: &Node, ctx: &ChainContext, who: Sr25519Keyring, call: RuntimeC
 	submit(node, &xt).unwrap_or_else(|e| panic!("the pool accepts {who:?}'s transaction: {e}"));
 }
 
-/// A certificate approving `content` in `era`, signed by `key` over `signed_era`.
-pub fn approval(content: ContentId, era: u32, key: Ed25519Keyring, signed_era: u32) -> RuntimeCall {
+/// The dev chain's moderation set, in genesis order (quorum 3).
+pub const DEV_MODERATORS: [Ed25519Keyring; 4] =
+	[Ed25519Keyring::Alice, Ed25519Keyring::Bob, Ed25519Keyring::Charlie, Ed25519Keyring::Dave];
+
+/// A certificate approving `content` in `era`, signed by `keys` over `signed_era`.
+pub fn approval(
+	content: ContentId,
+	era: u32,
+	keys: &[Ed25519Keyring],
+	signed_era: u32,
+) -> RuntimeCall {
 	let model_hash = [7; 32];
 	let statement =
 		VerdictStatement { content, verdict: Verdict::Approve, model_hash, era: signed_era };
-	let signature = key.pair().sign(&statement.signing_payload());
+	let payload = statement.signing_payload();
 	RuntimeCall::Content(pallet_content::Call::submit_verdict {
 		content,
 		verdict: Verdict::Approve,
 		model_hash,
 		era,
-		signatures: BoundedVec::truncate_from(vec![(key.public().0, signature.0)]),
+		signatures: BoundedVec::truncate_from(
+			keys.iter().map(|k| (k.public().0, k.pair().sign(&payload).0)).collect(),
+		),
 	})
 }
 
@@ -90,7 +101,8 @@ pub fn certify(
 	panic!("three certificates in a row landed in the next era");
 }
 
-/// Publishes `content` with the dev chain's moderation key (Alice's ed25519 key).
+/// Publishes `content` with a quorum of the dev chain's moderation keys (Alice's, Bob's and
+/// Charlie's ed25519 keys).
 pub fn publish(node: &Node, ctx: &ChainContext, from: u32, content: ContentId) -> u32 {
-	certify(node, ctx, from, |era| approval(content, era, Ed25519Keyring::Alice, era), None)
+	certify(node, ctx, from, |era| approval(content, era, &DEV_MODERATORS[..3], era), None)
 }

@@ -2,8 +2,9 @@
 //!
 //! [`Node`] starts a real `pop-node` on loopback with free ports and its own base path, waits
 //! until its JSON-RPC answers, and kills it when dropped (printing the end of its log if the test
-//! is failing). [`swarm::Masternode`] does the same for a `pop-masternode` daemon and
-//! [`swarm::pop`] runs the `pop` CLI. [`rpc`] speaks JSON-RPC over HTTP; [`chain`] builds and signs extrinsics with the
+//! is failing). [`swarm::Masternode`] and [`superdelegate::Superdelegate`] do the same for the
+//! `pop-masternode` and `pop-superdelegate` daemons ([`daemon`]), and [`swarm::pop`] runs the
+//! `pop` CLI. [`rpc`] speaks JSON-RPC over HTTP; [`chain`] builds and signs extrinsics with the
 //! runtime's own types and reads balances from storage.
 //!
 //! The binary comes from `POP_NODE_BIN`, or else from the cargo target directory
@@ -12,8 +13,10 @@
 
 pub mod chain;
 pub mod content;
+pub mod daemon;
 pub mod node;
 pub mod rpc;
+pub mod superdelegate;
 pub mod swarm;
 
 pub use node::{next_runtime_wasm, Node, NodeConfig};

@@ -10,7 +10,7 @@ use pallet_content::{ContentView, Pricing, Status};
 use pallet_masternodes::{MasternodeInfo, Region};
 use pop_e2e::{
 	chain::{fresh_pair, runtime_call, signed_by, submit, transfer_call, wait_event, wait_failure},
-	content::{approval, certify, send},
+	content::{approval, certify, send, DEV_MODERATORS},
 	wait_for, Node, NodeConfig,
 };
 use pop_primitives::{
@@ -175,38 +175,53 @@ fn six_masternodes_hold_content_that_a_certificate_publishes() {
 		.sum();
 	assert_eq!(assigned, 18);
 
-	// The moderation set of the dev chain: Alice, with her ed25519 key.
+	// The moderation set of the dev chain: Alice, Bob, Charlie and Dave, with their ed25519
+	// keys; a certificate needs three of them.
 	let (era, set): (u32, Vec<(AccountId, pallet_sdpos::SuperdelegateInfo)>) =
 		runtime_call(&node, "ContentApi_superdelegates", &(), Some(&at));
-	assert_eq!(set.len(), 1);
-	assert_eq!(set[0].1.moderation_key, Ed25519Keyring::Alice.public().0);
+	let keys: Vec<[u8; 32]> = set.iter().map(|(_, s)| s.moderation_key).collect();
+	assert_eq!(keys, DEV_MODERATORS.map(|k| k.public().0).to_vec());
+	let quorum = &DEV_MODERATORS[..3];
 
 	// Certificates for a future era, signed over the wrong era, or by a key outside the set:
 	// all refused, and the content stays pending.
 	let mut from = start;
-	send(&node, &ctx, Ferdie, approval(id, era + 5, Ed25519Keyring::Alice, era + 5));
+	send(&node, &ctx, Ferdie, approval(id, era + 5, quorum, era + 5));
 	from =
 		wait_failure(&node, from, TIMEOUT, Error::WrongEra.into(), "a certificate of a future era");
 	from = certify(
 		&node,
 		&ctx,
 		from,
-		|era| approval(id, era, Ed25519Keyring::Alice, era + 1),
+		|era| approval(id, era, quorum, era + 1),
 		Some(Error::BadSignature),
 	);
 	from = certify(
 		&node,
 		&ctx,
 		from,
-		|era| approval(id, era, Ed25519Keyring::Bob, era),
+		|era| {
+			approval(
+				id,
+				era,
+				&[Ed25519Keyring::Alice, Ed25519Keyring::Bob, Ed25519Keyring::Eve],
+				era,
+			)
+		},
 		Some(Error::NotInModerationSet),
+	);
+	from = certify(
+		&node,
+		&ctx,
+		from,
+		|era| approval(id, era, &DEV_MODERATORS[..2], era),
+		Some(Error::TooFewSigners),
 	);
 	let view: View = runtime_call(&node, "ContentApi_content", &id, None);
 	assert_eq!(view.expect("the content").info.status, Status::Pending, "still pending");
 
 	// The real certificate publishes it.
-	let published_at =
-		certify(&node, &ctx, from, |era| approval(id, era, Ed25519Keyring::Alice, era), None);
+	let published_at = certify(&node, &ctx, from, |era| approval(id, era, quorum, era), None);
 	let at = node.block_hash(published_at).expect("the block");
 	let view: View = runtime_call(&node, "ContentApi_content", &id, Some(&at));
 	let info = view.expect("the content").info;
@@ -216,7 +231,7 @@ fn six_masternodes_hold_content_that_a_certificate_publishes() {
 		runtime_call(&node, "ContentApi_superdelegates", &(), Some(&at));
 	assert_eq!(
 		info.decision.map(|d| (d.verdict, d.signers, d.era)),
-		Some((Verdict::Approve, 1, era_then))
+		Some((Verdict::Approve, 3, era_then))
 	);
 	let pending: Vec<ContentId> = runtime_call(&node, "ContentApi_pending", &(), Some(&at));
 	assert!(pending.is_empty());

@@ -1,0 +1,90 @@
+//! A sidecar process of the test network (`pop-masternode`, `pop-superdelegate`): started with
+//! its own base path, logging to a file there, killed when dropped (the end of its log printed
+//! if the test is failing), and restartable with the same base path.
+
+use crate::node::release_bin;
+use std::{
+	fs::File,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+};
+
+/// A running daemon.
+pub struct Daemon {
+	child: Option<Child>,
+	base: tempfile::TempDir,
+	bin: &'static str,
+	args: Vec<String>,
+	/// A name for its log.
+	pub name: String,
+}
+
+impl Daemon {
+	/// Starts `bin` with `args(base path)`, logging to `<base>/daemon.log`.
+	pub fn start(bin: &'static str, name: &str, args: impl FnOnce(&Path) -> Vec<String>) -> Daemon {
+		let base = tempfile::Builder::new().prefix(&format!("{bin}-")).tempdir().expect("temp dir");
+		let args = args(base.path());
+		let mut d = Daemon { child: None, base, bin, args, name: name.into() };
+		d.spawn();
+		d
+	}
+
+	/// Its base path.
+	pub fn base_path(&self) -> &Path {
+		self.base.path()
+	}
+
+	/// The file its output goes to.
+	pub fn log_path(&self) -> PathBuf {
+		self.base.path().join("daemon.log")
+	}
+
+	/// Its log so far.
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(self.log_path()).unwrap_or_default()
+	}
+
+	fn spawn(&mut self) {
+		assert!(self.child.is_none(), "{} already running", self.name);
+		let log = File::options().create(true).append(true).open(self.log_path()).expect("log");
+		let mut cmd = Command::new(release_bin(self.bin));
+		cmd.args(&self.args);
+		cmd.env("RUST_LOG", "info,masternode=debug");
+		cmd.stdin(Stdio::null()).stdout(log.try_clone().expect("log handle")).stderr(log);
+		self.child = Some(cmd.spawn().unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}")));
+	}
+
+	/// Whether the process is still running.
+	pub fn is_running(&mut self) -> bool {
+		self.child.as_mut().is_some_and(|c| c.try_wait().ok().flatten().is_none())
+	}
+
+	/// Kills it (SIGKILL: no clean shutdown).
+	pub fn kill(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+
+	/// Starts it again with the same arguments and base path.
+	pub fn restart(&mut self) {
+		self.kill();
+		self.spawn();
+	}
+}
+
+impl Drop for Daemon {
+	fn drop(&mut self) {
+		self.kill();
+		if std::thread::panicking() {
+			let log = self.log();
+			let tail: Vec<&str> = log.lines().rev().take(40).collect();
+			eprintln!(
+				"--- last lines of {} ---\n{}",
+				self.name,
+				tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+			);
+		}
+	}
+}

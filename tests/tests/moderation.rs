@@ -1,0 +1,172 @@
+//! Moderation end to end: a dev node, six `pop-masternode` daemons, the four superdelegates of
+//! the dev chain's moderation set running real `pop-superdelegate` sidecars (open_nsfw in
+//! tract-onnx, pBFT over libp2p), and the real `pop` CLI.
+//!
+//! The sidecars run a policy under test whose threshold lies between the real scores of two
+//! freely licensed scikit-image photos (no explicit material is needed): the coffee cup
+//! (0.0116) is approved, the astronaut (0.0230) rejected. A truncated PNG is rejected as
+//! malformed and every sidecar keeps running. With one sidecar killed, content is still decided
+//! by the other three; restarted, that sidecar rejoins and the set decides again with it.
+
+use pallet_content::Status;
+use pop_chain_client::{Chain, Content};
+use pop_e2e::{
+	node::workspace_root,
+	superdelegate::Superdelegate,
+	swarm::{pop, Masternode},
+	wait_for, Node, NodeConfig,
+};
+use pop_primitives::content::{ContentId, Verdict};
+use std::{path::Path, process::Output, time::Duration};
+
+const TIMEOUT: Duration = Duration::from_secs(180);
+/// The policy under test: reject at 0.020 and above, approve at 0.014 and below.
+const THRESHOLD: f32 = 0.017;
+const BAND: f32 = 0.003;
+const CREATOR: &str = "//Eve//stash";
+
+fn stderr(out: &Output) -> String {
+	String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Uploads `file` as `media_type` and returns the content id and key the CLI printed.
+fn upload(node: &Node, file: &Path, media_type: &str) -> (ContentId, String) {
+	let out = pop(
+		node,
+		&["upload", file.to_str().unwrap(), "--suri", CREATOR, "--media-type", media_type],
+	);
+	assert!(out.status.success(), "pop upload {} failed: {}", file.display(), stderr(&out));
+	let text = String::from_utf8_lossy(&out.stdout).into_owned();
+	let field = |name: &str| {
+		text.lines()
+			.find_map(|l| l.strip_prefix(name))
+			.unwrap_or_else(|| panic!("no {name:?} in {text:?}"))
+			.trim()
+			.to_string()
+	};
+	let id = hex::decode(field("content 0x")).expect("hex id");
+	(id.try_into().expect("32 bytes"), field("key "))
+}
+
+/// Waits until the set decided `id`, and returns its record.
+fn decided(chain: &Chain, id: ContentId, what: &str) -> Content {
+	wait_for(TIMEOUT, what, || {
+		chain.content(&id).ok().flatten().filter(|c| c.info.status != Status::Pending)
+	})
+}
+
+fn sample(name: &str) -> std::path::PathBuf {
+	workspace_root().join("models/samples").join(name)
+}
+
+#[test]
+fn four_superdelegates_moderate_uploads_and_survive_a_kill() {
+	let node = Node::start(NodeConfig::dev());
+	node.wait_best(1, TIMEOUT);
+	let chain = Chain::new(&node.rpc_url());
+	let work = tempfile::tempdir().unwrap();
+
+	let owners = [
+		"//Eve",
+		"//Ferdie",
+		"//Alice//stash",
+		"//Bob//stash",
+		"//Charlie//stash",
+		"//Dave//stash",
+	];
+	let regions = ["DE", "DE", "US", "US", "JP", "BR"];
+	let _masternodes: Vec<Masternode> =
+		owners.iter().zip(regions).map(|(o, r)| Masternode::start(&node, o, r)).collect();
+	wait_for(TIMEOUT, "six masternodes on chain", || {
+		(chain.masternodes().ok()?.len() == 6).then_some(())
+	});
+
+	// The dev chain's moderation set: its sidecars publish their peer ids and addresses.
+	let names = ["Alice", "Bob", "Charlie", "Dave"];
+	let mut sidecars: Vec<Superdelegate> =
+		names.iter().map(|n| Superdelegate::start(&node, n, THRESHOLD, BAND)).collect();
+	wait_for(TIMEOUT, "four sidecars published on chain", || {
+		let (_, set) = chain.superdelegates().ok()?;
+		(set.len() == 4
+			&& set.iter().all(|(_, s)| !s.peer_id.is_empty() && !s.addresses.is_empty()))
+		.then_some(())
+	});
+	let model_hash = wait_for(TIMEOUT, "the sidecars' model", || {
+		let log = sidecars[0].log();
+		let at = log.find("moderating with model 0x")? + "moderating with model 0x".len();
+		Some(hex::decode(&log[at..at + 64]).ok()?)
+	});
+
+	// Approved: public, and it comes back byte-identical.
+	let coffee = sample("coffee.png");
+	let (id, key) = upload(&node, &coffee, "image/png");
+	let c = decided(&chain, id, "the coffee cup decided");
+	let decision = c.info.decision.expect("a decision");
+	assert_eq!((c.info.status, decision.verdict), (Status::Approved, Verdict::Approve));
+	assert!(decision.signers >= 3, "a quorum signed: {}", decision.signers);
+	assert_eq!(decision.model_hash.to_vec(), model_hash, "bound to the sidecars' model");
+	assert!(chain.sealed_keys(&id).unwrap().is_none(), "the released key is dropped once decided");
+	let back = work.path().join("coffee.png");
+	let out = pop(
+		&node,
+		&["fetch", &format!("0x{}", hex::encode(id)), "--key", &key, "-o", back.to_str().unwrap()],
+	);
+	assert!(out.status.success(), "pop fetch failed: {}", stderr(&out));
+	assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&coffee).unwrap());
+
+	// Rejected by the policy: never public.
+	let (id, key) = upload(&node, &sample("astronaut.png"), "image/png");
+	let c = decided(&chain, id, "the astronaut decided");
+	assert_eq!(c.info.status, Status::Rejected);
+	assert!(
+		sidecars.iter().all(|s| s.log().contains("explicit-content score 0.02")),
+		"the reason is logged"
+	);
+	let out = pop(
+		&node,
+		&[
+			"fetch",
+			&format!("0x{}", hex::encode(id)),
+			"--key",
+			&key,
+			"-o",
+			work.path().join("x").to_str().unwrap(),
+		],
+	);
+	assert!(!out.status.success());
+	assert!(stderr(&out).contains("not published (Rejected)"), "{}", stderr(&out));
+
+	// Malformed: a PNG cut in half is rejected with the decoder's reason; nobody stops.
+	let truncated = work.path().join("truncated.png");
+	let bytes = std::fs::read(sample("rocket.png")).unwrap();
+	std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+	let (id, _) = upload(&node, &truncated, "image/png");
+	assert_eq!(decided(&chain, id, "the truncated PNG decided").info.status, Status::Rejected);
+	for s in &mut sidecars {
+		assert!(s.log().contains("malformed media"), "{} logs the reason", s.name);
+		assert!(s.is_running(), "{} keeps running", s.name);
+	}
+
+	// One member down (f = 1): the other three still decide.
+	sidecars[0].kill();
+	let (id, _) = upload(&node, &sample("rocket.png"), "image/png");
+	let c = decided(&chain, id, "the rocket decided with Alice down");
+	assert_eq!(c.info.status, Status::Approved);
+	assert_eq!(c.info.decision.expect("a decision").signers, 3);
+
+	// Back up, Alice's sidecar rejoins: the next upload is decided with her part in it.
+	sidecars[0].restart();
+	wait_for(TIMEOUT, "Alice's sidecar back in the set", || {
+		sidecars[0].log().contains("is in the moderation set at").then_some(())
+	});
+	let (id, _) = upload(&node, &sample("camera.png"), "image/png");
+	let c = decided(&chain, id, "the camera decided after the restart");
+	assert_eq!(c.info.status, Status::Approved);
+	let short = format!("0x{}", hex::encode(&id[..6]));
+	wait_for(TIMEOUT, "Alice's own review of the camera", || {
+		sidecars[0].log().lines().any(|l| l.contains(&short) && l.contains("Approve")).then_some(())
+	});
+	for s in &mut sidecars {
+		assert!(s.is_running(), "{} keeps running", s.name);
+	}
+}
