@@ -7,16 +7,25 @@
 //! (0.0116) is approved, the astronaut (0.0230) rejected. A truncated PNG is rejected as
 //! malformed and every sidecar keeps running. With one sidecar killed, content is still decided
 //! by the other three; restarted, that sidecar rejoins and the set decides again with it.
+//! Content left pending (two members down) when the delegates elect a new set is re-sealed for
+//! the new set by one of its old members, and the new set decides it.
 
 use pallet_content::Status;
 use pop_chain_client::{Chain, Content};
+use pop_e2e::content::send;
 use pop_e2e::{
 	node::workspace_root,
 	superdelegate::Superdelegate,
 	swarm::{pop, Masternode},
 	wait_for, Node, NodeConfig,
 };
-use pop_primitives::content::{ContentId, Verdict};
+use pop_primitives::{
+	content::{ContentId, Verdict},
+	currency::POP,
+	AccountId,
+};
+use pop_runtime::RuntimeCall;
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 use std::{path::Path, process::Output, time::Duration};
 
 const TIMEOUT: Duration = Duration::from_secs(180);
@@ -169,4 +178,65 @@ fn four_superdelegates_moderate_uploads_and_survive_a_kill() {
 	for s in &mut sidecars {
 		assert!(s.is_running(), "{} keeps running", s.name);
 	}
+
+	// A new set while content is pending. Ferdie's stash registers as a superdelegate and runs
+	// a sidecar (idle: not in the set); with Charlie and Dave down, an upload stays pending.
+	let ctx = pop_e2e::chain::context(&node);
+	let newcomer = Sr25519Keyring::FerdieStash;
+	send(
+		&node,
+		&ctx,
+		newcomer,
+		RuntimeCall::Sdpos(pallet_sdpos::Call::register_superdelegate {
+			bond: 10_000 * POP,
+			moderation_key: Ed25519Keyring::FerdieStash.public().0,
+			peer_id: Default::default(),
+			addresses: Default::default(),
+		}),
+	);
+	let mut newcomer_sidecar = Superdelegate::start(&node, "Ferdie//stash", THRESHOLD, BAND);
+	wait_for(TIMEOUT, "the newcomer's sidecar idle outside the set", || {
+		newcomer_sidecar.log().contains("is not in era").then_some(())
+	});
+	sidecars[2].kill();
+	sidecars[3].kill();
+	let (id, _) = upload(&node, &sample("chelsea.png"), "image/png");
+	let first_release = chain.sealed_keys(&id).unwrap().expect("released");
+	assert_eq!(first_release.keys.len(), 4);
+	std::thread::sleep(Duration::from_secs(15));
+	assert_eq!(
+		chain.content(&id).unwrap().unwrap().info.status,
+		Status::Pending,
+		"two down of four: no quorum"
+	);
+
+	// Alice, the dev chain's delegate, elects Alice, Bob, Charlie and the newcomer: at the era's
+	// end the set changes; an old member re-seals the key, and Alice, Bob and the newcomer
+	// decide (Charlie is still down).
+	let new_set = [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, newcomer];
+	send(
+		&node,
+		&ctx,
+		Sr25519Keyring::Alice,
+		RuntimeCall::Sdpos(pallet_sdpos::Call::vote_superdelegates {
+			votes: new_set.iter().map(|k| k.to_account_id()).collect(),
+		}),
+	);
+	let c = decided(&chain, id, "the cat decided by the new set");
+	assert_eq!(c.info.status, Status::Approved);
+	let (era, set) = chain.superdelegates().unwrap();
+	let mut members: Vec<AccountId> = set.into_iter().map(|(who, _)| who).collect();
+	let mut expected: Vec<AccountId> = new_set.iter().map(|k| k.to_account_id()).collect();
+	members.sort();
+	expected.sort();
+	assert_eq!(members, expected, "the elected set in era {era}");
+	assert!(c.info.decision.expect("a decision").era > first_release.era, "decided by a later era");
+	let resealed = sidecars[..2].iter().any(|s| s.log().contains("re-sealed the key"));
+	assert!(resealed, "an old member re-sealed the key for the new set");
+	let short = format!("0x{}", hex::encode(&id[..6]));
+	assert!(
+		newcomer_sidecar.log().lines().any(|l| l.contains(&short) && l.contains("Approve")),
+		"the newcomer reviewed it"
+	);
+	assert!(newcomer_sidecar.is_running());
 }

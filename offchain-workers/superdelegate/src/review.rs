@@ -21,13 +21,18 @@ pub enum Outcome {
 	NotYet(String),
 }
 
-/// This member's moderation secret and public key.
+/// This member's moderation secret and public key, and its account.
 pub struct MemberKey {
 	/// The ed25519 seed.
 	pub seed: [u8; 32],
 	/// Its public key, as the chain records it.
 	pub public: [u8; 32],
+	/// The superdelegate account, which re-seals keys for a new set.
+	pub signer: sp_core::sr25519::Pair,
 }
+
+/// The moderation keys of the current set, in the chain's order.
+pub type SetKeys = Vec<[u8; 32]>;
 
 /// Reviews `content`: opens its key (sealed to `me`), fetches and decrypts it, and assesses
 /// it. A key that does not open or media that does not decrypt is rejected with the reason:
@@ -36,6 +41,7 @@ pub async fn review(
 	client: &Client,
 	moderator: Arc<Moderator>,
 	me: &MemberKey,
+	set: &SetKeys,
 	content: &Content,
 ) -> Outcome {
 	let id = content.id;
@@ -55,7 +61,7 @@ pub async fn review(
 			format!("{} bytes is too large an image to score, people must look", info.total_size),
 		);
 	}
-	let key = match open_key(client, me, id, model_hash).await {
+	let key = match open_key(client, me, set, id, model_hash).await {
 		Ok(key) => key,
 		Err(outcome) => return outcome,
 	};
@@ -82,6 +88,7 @@ pub async fn review(
 async fn open_key(
 	client: &Client,
 	me: &MemberKey,
+	set: &SetKeys,
 	id: ContentId,
 	model_hash: pop_moderation::ModelHash,
 ) -> Result<pop_codec::ContentKey, Outcome> {
@@ -97,12 +104,31 @@ async fn open_key(
 			release.era
 		))
 	})?;
-	seal::open(sealed, &id, release.era, &me.seed).map_err(|e| {
+	let key = seal::open(sealed, &id, release.era, &me.seed).map_err(|e| {
 		Outcome::Assessed(Assessment {
 			verdict: Verdict::Reject,
 			reason: format!("the released key is unusable: {e}"),
 			score: None,
 			model_hash,
 		})
-	})
+	})?;
+	// Released to an earlier set: the first member of the current set that can open it seals
+	// it again for the whole current set (the creator's next upload run would too).
+	let covered = set.iter().all(|k| release.keys.iter().any(|s| s.member == *k));
+	let resealer = set.iter().find(|k| release.keys.iter().any(|s| s.member == **k));
+	if !covered && resealer == Some(&me.public) {
+		match client.release_key(&me.signer, id, &key).await {
+			Ok(()) => tracing::info!(
+				target: "superdelegate",
+				"re-sealed the key of 0x{}… for the current moderation set",
+				hex::encode(&id[..6])
+			),
+			Err(e) => tracing::warn!(
+				target: "superdelegate",
+				"re-sealing the key of 0x{}…: {e}",
+				hex::encode(&id[..6])
+			),
+		}
+	}
+	Ok(key)
 }

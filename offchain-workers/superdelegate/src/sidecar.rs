@@ -208,6 +208,11 @@ impl Sidecar {
 			.map(|(_, s)| (s.peer_id.to_vec(), s.addresses.iter().map(|a| a.to_vec()).collect()))
 			.collect();
 		let same_era = self.current.as_ref().is_some_and(|c| c.era == view.era && c.keys == keys);
+		if self.current.as_ref().is_none_or(|c| c.keys != keys) {
+			// A new set: review again, so that keys released to the old set are re-sealed for
+			// this one (see `review`).
+			self.verdicts.clear();
+		}
 		if !same_era {
 			self.start_era(view.era, keys, peers, &view.set);
 		} else if self.current.as_ref().is_some_and(|c| c.peers != peers) {
@@ -296,6 +301,10 @@ impl Sidecar {
 	}
 
 	fn start_reviews(&mut self) {
+		// Only members review: others' votes would count for nothing.
+		if self.current.is_none() {
+			return;
+		}
 		let now = Instant::now();
 		let due: Vec<Content> = self
 			.pending
@@ -304,16 +313,18 @@ impl Sidecar {
 			.filter(|c| self.retry_at.get(&c.id).is_none_or(|at| *at <= now))
 			.cloned()
 			.collect();
+		let set = self.current.as_ref().map(|c| c.keys.clone()).unwrap_or_default();
 		for content in due {
 			self.reviewing.insert(content.id);
-			let (client, moderator, member, tx) = (
+			let (client, moderator, member, tx, set) = (
 				self.client.clone(),
 				self.moderator.clone(),
 				self.member.clone(),
 				self.reviews.clone(),
+				set.clone(),
 			);
 			tokio::spawn(async move {
-				let outcome = review(&client, moderator, &member, &content).await;
+				let outcome = review(&client, moderator, &member, &set, &content).await;
 				let _ = tx.send((content.id, outcome));
 			});
 		}
@@ -491,7 +502,11 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 		net,
 		chain: chain.clone(),
 		moderator: Arc::new(config.moderator),
-		member: Arc::new(MemberKey { seed: config.moderation.seed(), public: moderation_key }),
+		member: Arc::new(MemberKey {
+			seed: config.moderation.seed(),
+			public: moderation_key,
+			signer: config.signer.clone(),
+		}),
 		moderation: config.moderation,
 		signer: config.signer,
 		sent: SentViewFile::new(&config.base_path),
