@@ -6,8 +6,9 @@ use alloc::vec::Vec;
 use frame_support::ensure;
 use pop_primitives::content::{ContentId, SealedKey};
 
-/// Records `keys` as `content`'s key release for `era`, if `who` may release it (its creator or
-/// a member of the current set), the content waits for a verdict, `era` is the current one and
+/// Records `keys` as `content`'s key release for `era`, if `who` may release it (its creator, or
+/// a member of the current set while no release covers that set), the content waits for a
+/// verdict, `era` is the current one and
 /// `keys` holds one seal for each member of the current set and nothing else. Returns how many
 /// members the key was released to.
 pub(crate) fn release<T: Config>(
@@ -24,10 +25,18 @@ pub(crate) fn release<T: Config>(
 	ensure!(era == T::Moderators::era(), Error::<T>::WrongEra);
 	let set = T::Moderators::members();
 	ensure!(!set.is_empty(), Error::<T>::NoModerationSet);
+	let by_creator = &info.creator == who;
 	ensure!(
-		&info.creator == who || set.iter().any(|(member, _)| member == who),
+		by_creator || set.iter().any(|(member, _)| member == who),
 		Error::<T>::NotCreatorOrModerator
 	);
+	if !by_creator {
+		// A member only fills a gap: it cannot replace a release that serves the current set.
+		let covers = SealedKeys::<T>::get(content).is_some_and(|r| {
+			set.iter().all(|(_, key)| r.keys.iter().any(|sealed| sealed.member == *key))
+		});
+		ensure!(!covers, Error::<T>::AlreadyReleased);
+	}
 	let mut unsealed: Vec<&[u8; 32]> = set.iter().map(|(_, key)| key).collect();
 	for sealed in &keys {
 		match unsealed.iter().position(|key| **key == sealed.member) {
@@ -42,6 +51,6 @@ pub(crate) fn release<T: Config>(
 	}
 	ensure!(unsealed.is_empty(), Error::<T>::MissingSealedKey);
 	let members = keys.len() as u32;
-	SealedKeys::<T>::insert(content, KeyRelease { era, keys });
+	SealedKeys::<T>::insert(content, KeyRelease { era, by_creator, keys });
 	Ok(members)
 }

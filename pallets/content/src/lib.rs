@@ -301,13 +301,13 @@ pub mod pallet {
 	pub type Departing<T: Config> =
 		StorageValue<_, BoundedVec<T::AccountId, T::MaxDeparting>, ValueQuery>;
 
-	/// Whether new registrations are halted.
 	/// The key of each content waiting for a verdict, sealed to the moderation set; dropped once
 	/// the content is approved, rejected or removed.
 	#[pallet::storage]
 	pub type SealedKeys<T: Config> =
 		StorageMap<_, Blake2_128Concat, ContentId, KeyRelease, OptionQuery>;
 
+	/// Whether new registrations are halted.
 	#[pallet::storage]
 	pub type Halted<T: Config> = StorageValue<_, bool, ValueQuery>;
 
@@ -431,6 +431,8 @@ pub mod pallet {
 		InvalidProof,
 		/// Only the creator or a member of the current moderation set may release the key.
 		NotCreatorOrModerator,
+		/// The key is released to the current set already: only the creator may replace it.
+		AlreadyReleased,
 		/// A member's key is sealed twice.
 		DuplicateSealedKey,
 		/// The sealed keys leave out a member of the current moderation set.
@@ -649,21 +651,22 @@ pub mod pallet {
 		/// Release the key of `content`, which waits for a verdict, to the moderation set of the
 		/// current `era`: `keys` holds it sealed (`pop_codec::seal`, bound to the content and
 		/// the era) to each member's moderation key, once each and to no one else. The creator
-		/// calls it after [`Pallet::register`]; a member of the current set calls it to re-seal
-		/// content still pending when the set changed. Replaces an earlier release. Emits
-		/// [`Event::KeysReleased`].
+		/// calls it after [`Pallet::register`] (and may replace its release at any time); a
+		/// member of the current set calls it to re-seal content still pending when the set
+		/// changed, only while no release covers the current set. Charged for the largest set,
+		/// refunded to the actual one. Emits [`Event::KeysReleased`].
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::release_keys(keys.len() as u32))]
+		#[pallet::weight(T::WeightInfo::release_keys(<MaxSealedKeys as Get<u32>>::get()))]
 		pub fn release_keys(
 			origin: OriginFor<T>,
 			content: ContentId,
 			era: u32,
 			keys: BoundedVec<SealedKey, MaxSealedKeys>,
-		) -> DispatchResult {
+		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let members = keys::release::<T>(&who, content, era, keys)?;
 			Self::deposit_event(Event::KeysReleased { content, era, members });
-			Ok(())
+			Ok(Some(T::WeightInfo::release_keys(members)).into())
 		}
 	}
 

@@ -493,6 +493,8 @@ fn release(who: u64, id: [u8; 32], era: u32, members: &[u8]) -> DispatchResult {
 		era,
 		BoundedVec::truncate_from(members.iter().map(|i| sealed(*i)).collect()),
 	)
+	.map(|_| ())
+	.map_err(|e| e.error)
 }
 
 #[test]
@@ -516,14 +518,22 @@ fn the_key_is_released_to_exactly_the_current_set() {
 		let release_then = SealedKeys::<Test>::get(id).expect("released");
 		assert_eq!(release_then.era, 3);
 		assert_eq!(release_then.keys[0], sealed(3));
+		assert!(release_then.by_creator);
 		assert_eq!(Content::sealed_keys_of(id), Some(release_then));
+		// While the release covers the set, a member cannot replace it.
+		assert_noop!(release(101, id, 3, &[0, 1, 2, 3]), Error::<Test>::AlreadyReleased);
 
-		// A new set: a member of it re-seals, replacing the old release.
+		// A new set: a member of it re-seals, replacing the old release; once it covers the
+		// set, other members cannot overwrite it, the creator can.
 		Era::set(4);
 		Members::set((1..5).map(|i| (101 + u64::from(i), moderator(i).public().0)).collect());
 		assert_noop!(release(101, id, 4, &[1, 2, 3, 4]), Error::<Test>::NotCreatorOrModerator);
 		assert_ok!(release(102, id, 4, &[1, 2, 3, 4]));
-		assert_eq!(SealedKeys::<Test>::get(id).expect("released").era, 4);
+		let resealed = SealedKeys::<Test>::get(id).expect("released");
+		assert_eq!((resealed.era, resealed.by_creator), (4, false));
+		assert_noop!(release(103, id, 4, &[4, 3, 2, 1]), Error::<Test>::AlreadyReleased);
+		assert_ok!(release(50, id, 4, &[4, 3, 2, 1]));
+		assert!(SealedKeys::<Test>::get(id).expect("released").by_creator);
 
 		// A verdict that decides drops the keys, and nothing more is released.
 		let sigs = sign(id, Verdict::Reject, 4, &[1, 2, 3]);

@@ -20,6 +20,10 @@ pub type MaxSealedKeys = ConstU32<64>;
 pub struct KeyRelease {
 	/// The era the keys were sealed in (the seals are bound to it).
 	pub era: u32,
+	/// Whether the creator released them (else a member re-sealed them for a new set). A
+	/// creator's key that does not open is the creator's fault and a reason to reject; a
+	/// member's is that member's fault, and the set waits for a good one.
+	pub by_creator: bool,
 	/// One seal per member of that era's set.
 	pub keys: BoundedVec<SealedKey, MaxSealedKeys>,
 }
