@@ -10,6 +10,8 @@ use std::sync::Arc;
 
 /// Images larger than this are not fetched to be scored: people must look at them.
 pub const MAX_IMAGE_BYTES: u64 = 32 << 20;
+/// Videos larger than this are not fetched to be scored: people must look at them.
+pub const MAX_VIDEO_BYTES: u64 = 256 << 20;
 
 /// Where one content's review stands.
 #[derive(Debug)]
@@ -29,7 +31,14 @@ pub struct MemberKey {
 	pub public: [u8; 32],
 	/// The superdelegate account, which re-seals keys for a new set.
 	pub signer: sp_core::sr25519::Pair,
+	/// Held while submitting a transaction as `signer`: one at a time, so that each gets the
+	/// next nonce.
+	pub submitting: tokio::sync::Mutex<()>,
 }
+
+/// How long each holder of an old seal after the first waits before re-sealing the key for a
+/// new set itself, if it is still not done.
+const RESEAL_STAGGER: std::time::Duration = std::time::Duration::from_secs(8);
 
 /// The moderation keys of the current set, in the chain's order.
 pub type SetKeys = Vec<[u8; 32]>;
@@ -51,14 +60,16 @@ pub async fn review(
 	let done = |verdict, reason: String| {
 		Outcome::Assessed(Assessment { verdict, reason, score: None, model_hash })
 	};
-	if !media_type.starts_with("image/") {
+	let limit = match media_type.split('/').next() {
+		Some("image") => MAX_IMAGE_BYTES,
+		Some("video") => MAX_VIDEO_BYTES,
 		// No bytes needed: the policy for media without a classifier.
-		return Outcome::Assessed(moderator.assess(&media_type, &[]));
-	}
-	if info.total_size > MAX_IMAGE_BYTES {
+		_ => return Outcome::Assessed(moderator.assess(&media_type, &[])),
+	};
+	if info.total_size > limit {
 		return done(
 			Verdict::NeedsReview,
-			format!("{} bytes is too large an image to score, people must look", info.total_size),
+			format!("{} bytes is too large to score, people must look", info.total_size),
 		);
 	}
 	let key = match open_key(client, me, set, id, model_hash).await {
@@ -104,31 +115,39 @@ async fn open_key(
 			release.era
 		))
 	})?;
-	let key = seal::open(sealed, &id, release.era, &me.seed).map_err(|e| {
-		Outcome::Assessed(Assessment {
-			verdict: Verdict::Reject,
-			reason: format!("the released key is unusable: {e}"),
-			score: None,
-			model_hash,
-		})
-	})?;
-	// Released to an earlier set: the first member of the current set that can open it seals
-	// it again for the whole current set (the creator's next upload run would too).
-	let covered = set.iter().all(|k| release.keys.iter().any(|s| s.member == *k));
-	let resealer = set.iter().find(|k| release.keys.iter().any(|s| s.member == **k));
-	if !covered && resealer == Some(&me.public) {
-		match client.release_key(&me.signer, id, &key).await {
-			Ok(()) => tracing::info!(
-				target: "superdelegate",
-				"re-sealed the key of 0x{}… for the current moderation set",
-				hex::encode(&id[..6])
-			),
-			Err(e) => tracing::warn!(
-				target: "superdelegate",
-				"re-sealing the key of 0x{}…: {e}",
-				hex::encode(&id[..6])
-			),
+	let key = match seal::open(sealed, &id, release.era, &me.seed) {
+		Ok(key) => key,
+		// The creator's own release: the creator's fault, and a reason to reject.
+		Err(e) if release.by_creator => {
+			return Err(Outcome::Assessed(Assessment {
+				verdict: Verdict::Reject,
+				reason: format!("the creator's released key is unusable: {e}"),
+				score: None,
+				model_hash,
+			}))
 		}
+		// A member's re-seal: that member's fault; wait for the creator or another member.
+		Err(e) => {
+			return Err(Outcome::NotYet(format!("a member's re-sealed key is unusable: {e}")))
+		}
+	};
+	// Released to an earlier set: the members of the current set that can open it re-seal it
+	// for the whole set, the first at once and each next one some seconds later if it is still
+	// not done (the creator's next upload run would too).
+	let holders: Vec<&[u8; 32]> =
+		set.iter().filter(|k| release.keys.iter().any(|s| s.member == **k)).collect();
+	let covered = set.iter().all(|k| release.keys.iter().any(|s| s.member == *k));
+	if let (false, Some(rank)) = (covered, holders.iter().position(|k| **k == me.public)) {
+		tokio::time::sleep(RESEAL_STAGGER * rank as u32).await;
+		let _one_at_a_time = me.submitting.lock().await;
+		if let Err(e) = client.release_key(&me.signer, id, &key).await {
+			return Err(Outcome::NotYet(format!("re-sealing its key for the current set: {e}")));
+		}
+		tracing::info!(
+			target: "superdelegate",
+			"re-sealed the key of 0x{}… for the current moderation set (or found it done)",
+			hex::encode(&id[..6])
+		);
 	}
 	Ok(key)
 }

@@ -43,6 +43,8 @@ const POLL: Duration = Duration::from_secs(1);
 const SUBMIT_STAGGER: Duration = Duration::from_secs(8);
 /// How long a review that could not finish waits before it is tried again.
 const REVIEW_RETRY: Duration = Duration::from_secs(3);
+/// Reviews in flight at once (each holds its media and runs the model).
+const MAX_REVIEWS: usize = 2;
 
 /// How the sidecar is run.
 pub struct Config {
@@ -173,7 +175,11 @@ struct Sidecar {
 	retry_at: HashMap<ContentId, Instant>,
 	waiting_why: HashMap<ContentId, String>,
 	submissions: Vec<(Instant, Certificate)>,
-	reviews: mpsc::UnboundedSender<(ContentId, Outcome)>,
+	reviews: mpsc::UnboundedSender<(u64, ContentId, Outcome)>,
+	/// Counts the sets seen: a review started under an earlier set is not used.
+	generation: u64,
+	/// The era last reported as one this member is not in.
+	idle_in: Option<u32>,
 }
 
 fn short(id: &ContentId) -> String {
@@ -210,8 +216,10 @@ impl Sidecar {
 		let same_era = self.current.as_ref().is_some_and(|c| c.era == view.era && c.keys == keys);
 		if self.current.as_ref().is_none_or(|c| c.keys != keys) {
 			// A new set: review again, so that keys released to the old set are re-sealed for
-			// this one (see `review`).
+			// this one (see `review`); reviews under way for the old set no longer count.
 			self.verdicts.clear();
+			self.reviewing.clear();
+			self.generation += 1;
 		}
 		if !same_era {
 			self.start_era(view.era, keys, peers, &view.set);
@@ -256,7 +264,9 @@ impl Sidecar {
 		set: &[(AccountId, Superdelegate)],
 	) {
 		let Some(me) = keys.iter().position(|k| *k == self.member.public) else {
-			if self.current.take().is_some() || self.pending.is_empty() {
+			self.current = None;
+			if self.idle_in != Some(era) {
+				self.idle_in = Some(era);
 				tracing::info!(
 					target: "superdelegate",
 					"not in era {era}'s moderation set ({} members): idle", keys.len()
@@ -269,9 +279,14 @@ impl Sidecar {
 			Ok(v) => v,
 			Err(e) => {
 				// Unknown: it may have sent in any view so far. Passive until a view no one
-				// can have seen it send in: far beyond any view of the era.
+				// can have seen it send in — far beyond any view of the era — and the record
+				// rewritten to say so, so that the next era starts afresh.
 				tracing::error!(target: "superdelegate", "sending record unreadable ({e}): passive until the next era");
-				Some(u64::MAX / 2)
+				let passive = u64::MAX / 2;
+				if let Err(e) = self.sent.store(SentView { era, view: passive }) {
+					tracing::error!(target: "superdelegate", "cannot rewrite the sending record: {e}");
+				}
+				Some(passive)
 			}
 		};
 		let cfg = PbftConfig::new(era, keys.clone(), self.moderator.model_hash());
@@ -306,31 +321,37 @@ impl Sidecar {
 			return;
 		}
 		let now = Instant::now();
+		let room = MAX_REVIEWS.saturating_sub(self.reviewing.len());
 		let due: Vec<Content> = self
 			.pending
 			.values()
 			.filter(|c| !self.verdicts.contains_key(&c.id) && !self.reviewing.contains(&c.id))
 			.filter(|c| self.retry_at.get(&c.id).is_none_or(|at| *at <= now))
+			.take(room)
 			.cloned()
 			.collect();
 		let set = self.current.as_ref().map(|c| c.keys.clone()).unwrap_or_default();
 		for content in due {
 			self.reviewing.insert(content.id);
-			let (client, moderator, member, tx, set) = (
+			let (client, moderator, member, tx, set, generation) = (
 				self.client.clone(),
 				self.moderator.clone(),
 				self.member.clone(),
 				self.reviews.clone(),
 				set.clone(),
+				self.generation,
 			);
 			tokio::spawn(async move {
 				let outcome = review(&client, moderator, &member, &set, &content).await;
-				let _ = tx.send((content.id, outcome));
+				let _ = tx.send((generation, content.id, outcome));
 			});
 		}
 	}
 
-	fn on_review(&mut self, id: ContentId, outcome: Outcome) {
+	fn on_review(&mut self, generation: u64, id: ContentId, outcome: Outcome) {
+		if generation != self.generation {
+			return;
+		}
 		self.reviewing.remove(&id);
 		let pending = self.pending.contains_key(&id);
 		match outcome {
@@ -360,23 +381,20 @@ impl Sidecar {
 	}
 
 	/// Sends what the replica wants sent — after recording durably the view it sends in — and
-	/// acts on what happened.
-	fn flush(&mut self) {
-		let Some(c) = self.current.as_mut() else { return };
+	/// acts on what happened. A view that cannot be recorded stops the sidecar: the replica
+	/// would go on sending in it (retransmissions too), and a restart could then contradict
+	/// what it sent.
+	fn flush(&mut self) -> Result<(), BoxError> {
+		let Some(c) = self.current.as_mut() else { return Ok(()) };
 		let (out, events) = c.replica.drain();
-		let mut send = true;
 		for event in &events {
 			if let Event::SendingInView(view) = event {
-				if let Err(e) = self.sent.store(SentView { era: c.era, view: *view }) {
-					// Sending without the record could contradict itself after a restart.
-					tracing::error!(target: "superdelegate", "cannot record the view sent in ({e}): not sending");
-					send = false;
-				}
+				self.sent.store(SentView { era: c.era, view: *view }).map_err(|e| {
+					format!("cannot record the view sent in ({e}); stopping before sending in it")
+				})?;
 			}
 		}
-		if send {
-			c.mesh.send(out);
-		}
+		c.mesh.send(out);
 		let (n, me) = (c.replica.config().n(), c.replica.index());
 		for event in events {
 			match event {
@@ -416,6 +434,7 @@ impl Sidecar {
 				Event::SendingInView(_) => {}
 			}
 		}
+		Ok(())
 	}
 
 	/// Submits the certificates whose turn came, for content still pending.
@@ -424,12 +443,22 @@ impl Sidecar {
 		let (due, later): (Vec<_>, Vec<_>) =
 			std::mem::take(&mut self.submissions).into_iter().partition(|(at, _)| *at <= now);
 		self.submissions = later;
+		let Some((era, n)) = self.current.as_ref().map(|c| (c.era, c.keys.len() as u32)) else {
+			return;
+		};
 		for (_, cert) in due {
-			if !self.pending.contains_key(&cert.content) {
+			if !self.pending.contains_key(&cert.content) || cert.era != era {
 				continue;
 			}
-			let (chain, signer) = (self.chain.clone(), self.signer.clone());
-			tokio::task::spawn_blocking(move || submit(&chain, &signer, cert));
+			// Again after a full round of the set if it is still pending then (a transaction
+			// can be dropped); certificates of an ended era are dropped instead.
+			self.submissions.push((now + SUBMIT_STAGGER * n, cert.clone()));
+			let (chain, signer, member) =
+				(self.chain.clone(), self.signer.clone(), self.member.clone());
+			tokio::task::spawn_blocking(move || {
+				let _one_at_a_time = member.submitting.blocking_lock();
+				submit(&chain, &signer, cert)
+			});
 		}
 	}
 }
@@ -506,6 +535,7 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 			seed: config.moderation.seed(),
 			public: moderation_key,
 			signer: config.signer.clone(),
+			submitting: tokio::sync::Mutex::new(()),
 		}),
 		moderation: config.moderation,
 		signer: config.signer,
@@ -518,6 +548,8 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 		waiting_why: HashMap::new(),
 		submissions: Vec::new(),
 		reviews: reviews_tx,
+		generation: 0,
+		idle_in: None,
 	};
 
 	// The chain watcher.
@@ -548,7 +580,10 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 	loop {
 		tokio::select! {
 			Some(view) = views.recv() => sidecar.on_chain(view),
-			Some((id, outcome)) = reviews.recv() => sidecar.on_review(id, outcome),
+			Some((generation, id, outcome)) = reviews.recv() => {
+				sidecar.on_review(generation, id, outcome);
+				sidecar.start_reviews();
+			},
 			Some((peer, bytes)) = inbound.recv() => {
 				let now = sidecar.now();
 				if let Some(c) = sidecar.current.as_mut() {
@@ -570,6 +605,6 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 				sidecar.submit_due();
 			},
 		}
-		sidecar.flush();
+		sidecar.flush()?;
 	}
 }

@@ -293,8 +293,8 @@ impl Client {
 	}
 
 	/// Releases `key` of pending content `id` to the current moderation set, sealed to each
-	/// member's moderation key (`pop_codec::seal`), unless the chain holds a release for this
-	/// set already; waits until the chain has it. An era that turns in between is retried.
+	/// member's moderation key (`pop_codec::seal`), unless the chain holds a release that covers
+	/// this set already; waits until the chain has it. An era that turns in between is retried.
 	pub async fn release_key(
 		&self,
 		signer: &sr25519::Pair,
@@ -306,10 +306,7 @@ impl Client {
 			let (era, set) = self.blocking(|c| c.superdelegates()).await?;
 			let released = |r: &Option<pallet_content::KeyRelease>| {
 				r.as_ref().is_some_and(|r| {
-					r.era == era
-						&& set
-							.iter()
-							.all(|(_, s)| r.keys.iter().any(|k| k.member == s.moderation_key))
+					set.iter().all(|(_, s)| r.keys.iter().any(|k| k.member == s.moderation_key))
 				})
 			};
 			if released(&self.blocking(move |c| c.sealed_keys(&id)).await?) {
@@ -332,6 +329,12 @@ impl Client {
 				Err(ClientError::Chain(RpcError::Refused(why))) if why.contains("WrongEra") => {
 					last = why;
 					continue;
+				}
+				// Another member re-sealed it for this set first.
+				Err(ClientError::Chain(RpcError::Refused(why)))
+					if why.contains("AlreadyReleased") =>
+				{
+					return Ok(())
 				}
 				Err(ClientError::Chain(RpcError::Refused(why))) => {
 					return Err(ClientError::KeyRelease(why))

@@ -34,6 +34,8 @@ const POLL: Duration = Duration::from_secs(1);
 const SCRUB_PER_BLOCK: u64 = 256 * 1024 * 1024;
 /// How long a content record read for serving stays fresh.
 const CONTENT_TTL: Duration = Duration::from_secs(6);
+/// How old a cached record may be when a refusal depends on it.
+const FRESH_ENOUGH: Duration = Duration::from_secs(1);
 
 /// How to run a masternode.
 pub struct Config {
@@ -96,11 +98,18 @@ struct State {
 impl State {
 	/// The content record, from the cache if fresh enough, else from the chain.
 	fn content(&self, id: &ContentId, fresh: bool) -> Result<Option<Content>, Refusal> {
-		if !fresh {
-			if let Some((at, content)) = self.contents.lock().expect("not poisoned").get(id) {
-				if at.elapsed() < CONTENT_TTL {
-					return Ok(Some(content.clone()));
-				}
+		self.content_within(id, if fresh { Duration::ZERO } else { CONTENT_TTL })
+	}
+
+	/// The content record, from the cache if read less than `max_age` ago, else from the chain.
+	fn content_within(
+		&self,
+		id: &ContentId,
+		max_age: Duration,
+	) -> Result<Option<Content>, Refusal> {
+		if let Some((at, content)) = self.contents.lock().expect("not poisoned").get(id) {
+			if at.elapsed() < max_age {
+				return Ok(Some(content.clone()));
 			}
 		}
 		let content = self.chain.content(id).map_err(|e| {
@@ -134,8 +143,9 @@ impl State {
 		if content.info.status != Status::Approved
 			&& !self.trusted_peers.read().expect("not poisoned").contains(&peer)
 		{
-			// The cached record may predate the approval: look again before refusing.
-			content = self.content(&id, true)?.ok_or(Refusal::UnknownContent)?;
+			// The cached record may predate the approval: look again before refusing (at most
+			// once a second per content, however many ask).
+			content = self.content_within(&id, FRESH_ENOUGH)?.ok_or(Refusal::UnknownContent)?;
 			if content.info.status != Status::Approved {
 				return Err(Refusal::NotPublished);
 			}
