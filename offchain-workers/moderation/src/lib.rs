@@ -12,6 +12,9 @@
 //!    with a band around the threshold so that replicas whose scores differ in the last bits
 //!    still agree.
 //!
+//! Video is sampled into frames ([`video`], FFmpeg), each checked as an image; the worst frame
+//! decides. Audio has no classifier yet: people must listen.
+//!
 //! Every [`Assessment`] carries the model hash (model file + preprocessing version), so anyone
 //! holding the media and the model can reproduce the score.
 
@@ -19,6 +22,7 @@ pub mod hashbank;
 pub mod model;
 pub mod policy;
 pub mod preprocess;
+pub mod video;
 
 pub use hashbank::{HashBank, Match};
 pub use model::NsfwModel;
@@ -72,30 +76,67 @@ impl Moderator {
 		let model_hash = self.model.hash();
 		let done =
 			|verdict, reason: String, score| Assessment { verdict, reason, score, model_hash };
-		let family = media_type.split('/').next().unwrap_or("");
-		match family {
-			"image" => {}
-			"video" | "audio" => {
-				return done(
-					Verdict::NeedsReview,
-					format!("{media_type}: no classifier for this media yet, people must look"),
-					None,
-				)
+		match media_type.split('/').next().unwrap_or("") {
+			"image" => {
+				let image = match preprocess::decode(media) {
+					Ok(image) => image,
+					Err(e) => return done(Verdict::Reject, format!("malformed media: {e}"), None),
+				};
+				let (verdict, reason, score) = self.assess_image(&image);
+				done(verdict, reason, score)
 			}
-			_ => {
-				return done(
-					Verdict::Reject,
-					format!("media type {media_type:?} cannot be moderated"),
-					None,
-				)
+			"video" => {
+				if !video::available() {
+					return done(
+						Verdict::NeedsReview,
+						"no video decoder (ffmpeg) on this sidecar, people must look".into(),
+						None,
+					);
+				}
+				let frames = match video::sample(media) {
+					Ok(frames) => frames,
+					Err(e) => return done(Verdict::Reject, format!("malformed media: {e}"), None),
+				};
+				// The worst frame decides: reject over needs review over approve.
+				let rank = |v: Verdict| match v {
+					Verdict::Approve => 0,
+					Verdict::NeedsReview => 1,
+					Verdict::Reject => 2,
+				};
+				let mut worst: Option<(Verdict, String, Option<f32>)> = None;
+				let count = frames.len();
+				for frame in frames {
+					let (verdict, reason, score) = self.assess_image(&frame.image);
+					let worse = worst.as_ref().is_none_or(|(v, _, s)| {
+						rank(verdict) > rank(*v)
+							|| (rank(verdict) == rank(*v)
+								&& score.unwrap_or(0.0) > s.unwrap_or(0.0))
+					});
+					if worse {
+						worst =
+							Some((verdict, format!("frame at {:.1} s: {reason}", frame.at), score));
+					}
+				}
+				let (verdict, reason, score) = worst.expect("at least one frame");
+				done(verdict, format!("{reason} (worst of {count} frames)"), score)
 			}
+			"audio" => done(
+				Verdict::NeedsReview,
+				format!("{media_type}: no classifier for audio yet, people must listen"),
+				None,
+			),
+			_ => done(
+				Verdict::Reject,
+				format!("media type {media_type:?} cannot be moderated"),
+				None,
+			),
 		}
-		let image = match preprocess::decode(media) {
-			Ok(image) => image,
-			Err(e) => return done(Verdict::Reject, format!("malformed media: {e}"), None),
-		};
-		if let Some(m) = self.bank.check(&image) {
-			return done(
+	}
+
+	/// The bank, then the classifier and the policy, on one picture.
+	fn assess_image(&self, image: &image::DynamicImage) -> (Verdict, String, Option<f32>) {
+		if let Some(m) = self.bank.check(image) {
+			return (
 				Verdict::NeedsReview,
 				format!(
 					"matches known-bad hash {:?} ({} of 256 bits differ): people must confirm",
@@ -104,12 +145,13 @@ impl Moderator {
 				None,
 			);
 		}
-		let score = match preprocess::open_nsfw_input(&image).and_then(|x| self.model.score(x)) {
-			Ok(s) => s[0],
-			Err(e) => return done(Verdict::NeedsReview, format!("scoring failed: {e}"), None),
-		};
-		let (verdict, reason) = self.policy.judge_nsfw(score);
-		done(verdict, reason, Some(score))
+		match preprocess::open_nsfw_input(image).and_then(|x| self.model.score(x)) {
+			Ok(s) => {
+				let (verdict, reason) = self.policy.judge_nsfw(s[0]);
+				(verdict, reason, Some(s[0]))
+			}
+			Err(e) => (Verdict::NeedsReview, format!("scoring failed: {e}"), None),
+		}
 	}
 }
 

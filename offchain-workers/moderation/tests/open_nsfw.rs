@@ -85,8 +85,11 @@ fn malformed_media_is_rejected_with_a_reason_and_scoring_goes_on() {
 	let a = moderator.assess("application/x-executable", &png);
 	assert_eq!(a.verdict, Verdict::Reject);
 	assert!(a.reason.contains("cannot be moderated"));
+	// A picture labelled as video is no video; audio has no classifier yet.
 	let a = moderator.assess("video/mp4", &png);
-	assert_eq!(a.verdict, Verdict::NeedsReview);
+	assert_eq!(a.verdict, Verdict::Reject, "{}", a.reason);
+	assert!(a.reason.starts_with("malformed media:"), "{}", a.reason);
+	assert_eq!(moderator.assess("audio/ogg", &png).verdict, Verdict::NeedsReview);
 	// The moderator still scores a good image afterwards.
 	assert_eq!(moderator.assess("image/png", &png).verdict, Verdict::Approve);
 }
@@ -145,4 +148,74 @@ fn a_missing_model_or_bad_policy_is_a_clear_error() {
 		.err()
 		.unwrap();
 	assert!(err.contains("policy"), "{err}");
+}
+
+/// Runs FFmpeg (installed by `scripts/setup`) to make a test video.
+fn ffmpeg(args: &[&str]) {
+	let out = std::process::Command::new("ffmpeg")
+		.args(["-v", "error", "-y"])
+		.args(args)
+		.output()
+		.expect("ffmpeg is installed (scripts/setup)");
+	assert!(out.status.success(), "ffmpeg {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn video_is_judged_by_its_worst_sampled_frame() {
+	let moderator = Moderator::new(model(), HashBank::new(10), test_policy()).unwrap();
+	let dir = tempfile::tempdir().unwrap();
+	let path = |name: &str| dir.path().join(name).to_string_lossy().into_owned();
+	let photo = |name: &str| samples().join(format!("{name}.png")).to_string_lossy().into_owned();
+	// Lossless H.264 (4:4:4), 512×512, five frames a second: four seconds of the coffee cup,
+	// then four of the astronaut.
+	let encode = ["-r", "5", "-c:v", "libx264", "-qp", "0", "-pix_fmt", "yuv444p"];
+	let mut args = vec!["-loop", "1", "-t", "4", "-i"];
+	let coffee = photo("coffee");
+	args.push(&coffee);
+	args.extend(["-vf", "scale=512:512,setsar=1"]);
+	args.extend(encode);
+	let calm = path("coffee.mp4");
+	args.push(&calm);
+	ffmpeg(&args);
+	let astronaut = photo("astronaut");
+	let mixed = path("mixed.mp4");
+	let mut args = vec!["-loop", "1", "-t", "4", "-i", &coffee, "-loop", "1", "-t", "4", "-i"];
+	args.push(&astronaut);
+	args.extend([
+		"-filter_complex",
+		"[0]scale=512:512,setsar=1[a];[1]scale=512:512,setsar=1[b];[a][b]concat=n=2:v=1[v]",
+		"-map",
+		"[v]",
+	]);
+	args.extend(encode);
+	args.push(&mixed);
+	ffmpeg(&args);
+
+	let a = moderator.assess("video/mp4", &std::fs::read(&calm).unwrap());
+	println!("coffee video: {:?}: {}", a.verdict, a.reason);
+	assert_eq!(a.verdict, Verdict::Approve, "{}", a.reason);
+	assert!(a.reason.contains("worst of 4 frames"), "{}", a.reason);
+
+	let bytes = std::fs::read(&mixed).unwrap();
+	let a = moderator.assess("video/mp4", &bytes);
+	println!("coffee then astronaut: {:?}: {}", a.verdict, a.reason);
+	assert_eq!(a.verdict, Verdict::Reject, "{}", a.reason);
+	let at: f64 = a
+		.reason
+		.strip_prefix("frame at ")
+		.and_then(|r| r.split(' ').next())
+		.and_then(|t| t.parse().ok())
+		.unwrap_or_else(|| panic!("a frame time in {:?}", a.reason));
+	assert!(at >= 4.0, "the rejected frame is the astronaut's: {}", a.reason);
+	assert!(a.reason.contains("worst of 8 frames"), "{}", a.reason);
+
+	// Half a video is malformed, and the moderator goes on.
+	let a = moderator.assess("video/mp4", &bytes[..bytes.len() / 2]);
+	println!("truncated video: {:?}: {}", a.verdict, a.reason);
+	assert_eq!(a.verdict, Verdict::Reject);
+	assert!(a.reason.starts_with("malformed media:"), "{}", a.reason);
+	assert_eq!(
+		moderator.assess("video/mp4", &std::fs::read(&calm).unwrap()).verdict,
+		Verdict::Approve
+	);
 }
