@@ -45,24 +45,18 @@ impl Superdelegate {
 		});
 		Superdelegate { daemon, name: name.into() }
 	}
+}
 
-	/// Its log so far.
-	pub fn log(&self) -> String {
-		self.daemon.log()
+/// Its log, liveness, kill and restart are the daemon's.
+impl std::ops::Deref for Superdelegate {
+	type Target = Daemon;
+	fn deref(&self) -> &Daemon {
+		&self.daemon
 	}
+}
 
-	/// Whether the process is still running.
-	pub fn is_running(&mut self) -> bool {
-		self.daemon.is_running()
-	}
-
-	/// Kills it (SIGKILL: no clean shutdown).
-	pub fn kill(&mut self) {
-		self.daemon.kill()
-	}
-
-	/// Starts it again with the same identity and records.
-	pub fn restart(&mut self) {
-		self.daemon.restart()
+impl std::ops::DerefMut for Superdelegate {
+	fn deref_mut(&mut self) -> &mut Daemon {
+		&mut self.daemon
 	}
 }

@@ -6,7 +6,7 @@ use crate::{
 	Node,
 };
 use std::{
-	path::{Path, PathBuf},
+	path::PathBuf,
 	process::{Command, Output},
 };
 
@@ -51,39 +51,9 @@ impl Masternode {
 		Masternode { daemon, suri: suri.into(), ports }
 	}
 
-	/// Its base path.
-	pub fn base_path(&self) -> &Path {
-		self.daemon.base_path()
-	}
-
-	/// The file its output goes to.
-	pub fn log_path(&self) -> PathBuf {
-		self.daemon.log_path()
-	}
-
-	/// Its log so far.
-	pub fn log(&self) -> String {
-		self.daemon.log()
-	}
-
 	/// The addresses it listens on.
 	pub fn addresses(&self) -> Vec<String> {
 		loopback_addresses(self.ports)
-	}
-
-	/// Whether the process is still running.
-	pub fn is_running(&mut self) -> bool {
-		self.daemon.is_running()
-	}
-
-	/// Kills it (SIGKILL: no clean shutdown).
-	pub fn kill(&mut self) {
-		self.daemon.kill()
-	}
-
-	/// Starts it again with the same identity, shards and ports.
-	pub fn restart(&mut self) {
-		self.daemon.restart()
 	}
 
 	/// The shard files it stores.
@@ -96,6 +66,21 @@ impl Masternode {
 			}
 		}
 		files
+	}
+}
+
+/// Its base path, log, liveness, kill and restart (same identity, shards and ports) are the
+/// daemon's.
+impl std::ops::Deref for Masternode {
+	type Target = Daemon;
+	fn deref(&self) -> &Daemon {
+		&self.daemon
+	}
+}
+
+impl std::ops::DerefMut for Masternode {
+	fn deref_mut(&mut self) -> &mut Daemon {
+		&mut self.daemon
 	}
 }
 
