@@ -7,7 +7,7 @@ use pop_e2e::{
 };
 use pop_primitives::currency::{LIT, POP};
 use serde_json::json;
-use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Eve, Ferdie};
+use sp_keyring::Sr25519Keyring::{Alice, Bob, Eve, Ferdie};
 use std::time::Duration;
 
 const BLOCKS: Duration = Duration::from_secs(90);
@@ -38,14 +38,14 @@ fn signed_pop_transfer_is_included_finalized_and_visible() {
 	let node = Node::start(NodeConfig::dev());
 	node.wait_best(1, BLOCKS);
 	let ctx = pop_e2e::chain::context(&node);
-	let (from, to) = (Charlie.to_account_id(), Ferdie.to_account_id());
+	let (from, to) = (Eve.to_account_id(), Ferdie.to_account_id());
 	let from_before = free_balance(&node, &from, None);
 	let from_lit_before = free_lit(&node, &from, None);
 	let to_before = free_balance(&node, &to, None);
-	assert!(from_before > 10 * POP, "Charlie is funded at genesis");
+	assert!(from_before > 10 * POP, "Eve is funded at genesis");
 
 	let amount = 1_234 * POP + 5;
-	let xt = signed_extrinsic(&ctx, transfer_call(&to, amount), Charlie, 0);
+	let xt = signed_extrinsic(&ctx, transfer_call(&to, amount), Eve, 0);
 	submit(&node, &xt).expect("transfer accepted by the pool");
 
 	// Wait until the transfer is in a finalized block, then check both sides exactly.
@@ -54,7 +54,9 @@ fn signed_pop_transfer_is_included_finalized_and_visible() {
 		(free_balance(&node, &to, Some(&head)) != to_before).then_some(head)
 	});
 	assert_eq!(free_balance(&node, &to, Some(&finalized)), to_before + amount);
-	// Charlie holds LIT, so the fee came from his LIT: his POP moved by exactly the amount.
+	// Eve holds LIT and no stake (Alice … Dave are bonded superdelegates on the dev chain, so
+	// their fees come from the free quota), so the fee came from her LIT: her POP moved by
+	// exactly the amount.
 	assert_eq!(free_balance(&node, &from, Some(&finalized)), from_before - amount);
 	let fee = from_lit_before - free_lit(&node, &from, Some(&finalized));
 	assert!(fee > 0 && fee < LIT / 10, "a small fee in LIT, got {fee}");

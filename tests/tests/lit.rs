@@ -15,7 +15,7 @@ use pop_primitives::{
 };
 use pop_runtime::RuntimeCall;
 use sp_core::Pair;
-use sp_keyring::Sr25519Keyring::{Bob, Dave, Ferdie};
+use sp_keyring::Sr25519Keyring::{Bob, Dave, Eve, Ferdie};
 use std::time::Duration;
 
 fn mint(pop_amount: u128, min_lit_out: u128) -> RuntimeCall {
@@ -32,32 +32,33 @@ fn pop_is_burned_for_lit_and_lit_moves_like_pop() {
 	let node = Node::start(NodeConfig::dev());
 	node.wait_best(1, Duration::from_secs(90));
 	let ctx = pop_e2e::chain::context(&node);
-	let (bob, ferdie) = (Bob.to_account_id(), Ferdie.to_account_id());
-	let pop_before = free_balance(&node, &bob, None);
-	let lit_before = free_lit(&node, &bob, None);
+	let (eve, ferdie) = (Eve.to_account_id(), Ferdie.to_account_id());
+	let pop_before = free_balance(&node, &eve, None);
+	let lit_before = free_lit(&node, &eve, None);
 	assert_eq!(lit_before, 10_000 * LIT, "dev accounts start with LIT");
 
-	// The dev chain starts at one LIT per POP: 5 POP buy 5 LIT; Bob's fee is paid in LIT.
-	submit(&node, &signed_extrinsic(&ctx, mint(5 * POP, 5 * LIT), Bob, 0)).expect("mint");
+	// The dev chain starts at one LIT per POP: 5 POP buy 5 LIT; Eve's fee is paid in LIT (she
+	// has no stake; Alice … Dave are bonded superdelegates with a free quota).
+	submit(&node, &signed_extrinsic(&ctx, mint(5 * POP, 5 * LIT), Eve, 0)).expect("mint");
 	let head = wait_finalized_until(&node, "the mint to be finalized", |at| {
-		free_balance(&node, &bob, Some(at)) != pop_before
+		free_balance(&node, &eve, Some(at)) != pop_before
 	});
-	assert_eq!(free_balance(&node, &bob, Some(&head)), pop_before - 5 * POP, "5 POP burned");
-	let lit_after_mint = free_lit(&node, &bob, Some(&head));
+	assert_eq!(free_balance(&node, &eve, Some(&head)), pop_before - 5 * POP, "5 POP burned");
+	let lit_after_mint = free_lit(&node, &eve, Some(&head));
 	assert_small_lit_fee(lit_before + 5 * LIT - lit_after_mint);
 
 	// A guard above what the rate gives: the mint fails on chain and burns no POP.
-	submit(&node, &signed_extrinsic(&ctx, mint(POP, 2 * LIT), Bob, 1)).expect("in pool");
+	submit(&node, &signed_extrinsic(&ctx, mint(POP, 2 * LIT), Eve, 1)).expect("in pool");
 	// LIT moves with the LIT pallet's transfer, as POP does with POP's.
 	let ferdie_lit = free_lit(&node, &ferdie, None);
 	let transfer = lit_transfer_call(&ferdie, 1_234 * LIT + 7);
-	submit(&node, &signed_extrinsic(&ctx, transfer, Bob, 2)).expect("LIT transfer");
+	submit(&node, &signed_extrinsic(&ctx, transfer, Eve, 2)).expect("LIT transfer");
 	let head = wait_finalized_until(&node, "the LIT transfer to be finalized", |at| {
 		free_lit(&node, &ferdie, Some(at)) != ferdie_lit
 	});
 	assert_eq!(free_lit(&node, &ferdie, Some(&head)), ferdie_lit + 1_234 * LIT + 7);
-	assert_eq!(free_balance(&node, &bob, Some(&head)), pop_before - 5 * POP, "no more POP");
-	let fees = lit_after_mint - 1_234 * LIT - 7 - free_lit(&node, &bob, Some(&head));
+	assert_eq!(free_balance(&node, &eve, Some(&head)), pop_before - 5 * POP, "no more POP");
+	let fees = lit_after_mint - 1_234 * LIT - 7 - free_lit(&node, &eve, Some(&head));
 	assert!(fees > 0 && fees < LIT / 5, "two small fees in LIT, got {fees}");
 	// Dave, who did nothing, still holds exactly his genesis LIT.
 	assert_eq!(free_lit(&node, &Dave.to_account_id(), Some(&head)), 10_000 * LIT);
