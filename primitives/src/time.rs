@@ -8,7 +8,11 @@ pub const MILLISECS_PER_BLOCK: u64 = 6_000;
 /// The Aura slot duration. Changing it after a chain has started halts block production.
 pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
 
-/// Blocks in a minute.
+/// The slot of development and local test chains (chosen in their genesis, `pallet-timing`):
+/// eras, referenda and audits, counted in blocks, pass three times as fast as on a public chain.
+pub const TEST_SLOT_DURATION: u64 = 2_000;
+
+/// Blocks in a minute (of six-second blocks).
 pub const MINUTES: BlockNumber = 60_000 / (MILLISECS_PER_BLOCK as BlockNumber);
 /// Blocks in an hour.
 pub const HOURS: BlockNumber = MINUTES * 60;

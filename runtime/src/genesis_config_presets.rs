@@ -24,11 +24,11 @@ use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
 use super::{
 	configs::sdpos::public_params, BalancesConfig, GovernanceConfig, LitBalancesConfig,
-	RuntimeGenesisConfig, SdposConfig, SessionConfig, SessionKeys, SudoConfig,
+	RuntimeGenesisConfig, SdposConfig, SessionConfig, SessionKeys, SudoConfig, TimingConfig,
 };
 use pallet_governance::TrackTiming;
 use pallet_sdpos::SdposParams;
-use pop_primitives::params::NUM_SUPERDELEGATES_TEST;
+use pop_primitives::{params::NUM_SUPERDELEGATES_TEST, time::TEST_SLOT_DURATION};
 use sp_runtime::Perbill;
 
 /// The name of the public-testnet template preset.
@@ -44,7 +44,7 @@ const TESTNET_VALIDATOR_ENDOWMENT: Balance = 100_000 * POP;
 /// The self-bond of each genesis delegate, and the bond of each genesis superdelegate.
 const GENESIS_BOND: Balance = 10_000 * POP;
 
-/// SDPoS on development and local chains: short eras (ten blocks, one minute) and a short
+/// SDPoS on development and local chains: short eras (ten two-second blocks) and a short
 /// unbonding period, so that elections and payouts can be watched; four delegates and four
 /// superdelegates (f = 1).
 fn test_params() -> SdposParams<pop_primitives::BlockNumber> {
@@ -138,6 +138,13 @@ fn genesis(
 		},
 		sudo: SudoConfig { key: sudo },
 		governance: GovernanceConfig { timing },
+		// Test chains (short tracks) run two-second slots; public ones the default six.
+		timing: TimingConfig {
+			slot_duration: match timing {
+				TrackTiming::Short => TEST_SLOT_DURATION,
+				TrackTiming::Standard => 0,
+			},
+		},
 	})
 }
 

@@ -203,4 +203,8 @@ mod runtime {
 
 	#[runtime::pallet_index(21)]
 	pub type Content = pallet_content;
+
+	// The chain's block time, fixed in genesis.
+	#[runtime::pallet_index(22)]
+	pub type Timing = pallet_timing;
 }

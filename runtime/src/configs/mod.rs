@@ -31,7 +31,7 @@ use frame_support::{
 	},
 };
 use frame_system::limits::{BlockLength, BlockWeights};
-use pop_primitives::{time::SLOT_DURATION, SS58_PREFIX};
+use pop_primitives::SS58_PREFIX;
 use sp_runtime::Perbill;
 
 // `derive_impl` fills in the aggregated types (`RuntimeCall`, `RuntimeEvent`, …) by name.
@@ -80,14 +80,13 @@ impl frame_system::Config for Runtime {
 	type MaxConsumers = ConstU32<16>;
 }
 
-parameter_types! {
-	/// Half a slot: timestamps of consecutive blocks must be at least this far apart.
-	pub const MinimumPeriod: u64 = SLOT_DURATION / 2;
-}
+impl pallet_timing::Config for Runtime {}
 
 impl pallet_timestamp::Config for Runtime {
 	type Moment = u64;
 	type OnTimestampSet = Aura;
-	type MinimumPeriod = MinimumPeriod;
+	// Half the slot the chain's genesis chose: timestamps of consecutive blocks must be at least
+	// this far apart, and Aura's slot is twice it.
+	type MinimumPeriod = pallet_timing::MinimumPeriod<Runtime>;
 	type WeightInfo = pallet_timestamp::weights::SubstrateWeight<Runtime>;
 }
