@@ -88,7 +88,8 @@ fn ask_at(addresses: Vec<String>, peer: PeerId, request: Request) -> Result<Resp
 
 #[test]
 fn six_masternodes_keep_content_through_kills_damage_and_departure() {
-	let node = Node::start(NodeConfig::dev());
+	// The daemons and the CLI must make do with the methods a public node serves.
+	let mut node = Node::start(NodeConfig::dev().safe_rpc());
 	node.wait_best(1, TIMEOUT);
 	let chain = Chain::new(&node.rpc_url());
 	let ctx = pop_e2e::chain::context(&node);
@@ -305,4 +306,19 @@ fn six_masternodes_keep_content_through_kills_damage_and_departure() {
 		RuntimeEvent::Content(pallet_content::Event::AuditPassed { .. }) => Some(()),
 		_ => None,
 	});
+
+	// The chain node restarts under the daemons: they reconnect and go on answering audits.
+	let answered = |nodes: &[Masternode]| {
+		nodes.iter().map(|m| m.log().matches("answered audit").count()).sum::<usize>()
+	};
+	let before = answered(&nodes);
+	node.restart();
+	wait_for(TIMEOUT, "an audit answered after the node restarted", || {
+		(answered(&nodes) > before).then_some(())
+	});
+
+	// SIGTERM (systemd, docker stop): the daemon stops taking requests and exits cleanly.
+	let status = nodes[0].terminate(Duration::from_secs(30));
+	assert!(status.is_some_and(|s| s.success()), "exit after SIGTERM: {status:?}");
+	assert!(nodes[0].log().contains("SIGTERM: stopping"), "it says why it stops");
 }
