@@ -67,6 +67,27 @@ impl Daemon {
 		}
 	}
 
+	/// Asks it to stop with SIGTERM, as systemd and `docker stop` do, and waits up to
+	/// `timeout` for it to exit; returns how it exited (`None` if it had to be killed).
+	pub fn terminate(&mut self, timeout: std::time::Duration) -> Option<std::process::ExitStatus> {
+		let mut child = self.child.take()?;
+		let sent = Command::new("kill")
+			.args(["-TERM", &child.id().to_string()])
+			.status()
+			.is_ok_and(|s| s.success());
+		assert!(sent, "could not send SIGTERM to {}", self.name);
+		let start = std::time::Instant::now();
+		while start.elapsed() < timeout {
+			if let Ok(Some(status)) = child.try_wait() {
+				return Some(status);
+			}
+			std::thread::sleep(std::time::Duration::from_millis(100));
+		}
+		let _ = child.kill();
+		let _ = child.wait();
+		None
+	}
+
 	/// Starts it again with the same arguments and base path.
 	pub fn restart(&mut self) {
 		self.kill();

@@ -92,6 +92,13 @@ impl NodeConfig {
 		}
 	}
 
+	/// The same node serving only the RPC methods that are safe to expose to anyone
+	/// (`--rpc-methods safe`): what the daemons and the CLI must make do with.
+	pub fn safe_rpc(mut self) -> Self {
+		self.extra_args.extend(["--rpc-methods".into(), "safe".into()]);
+		self
+	}
+
 	/// A validator of the four-validator local network.
 	pub fn local(who: &str, bootnodes: Vec<String>) -> Self {
 		Self { chain: "local".into(), who: Some(who.into()), bootnodes, extra_args: vec![] }

@@ -1,64 +1,55 @@
-//! A small blocking client of a POP Network node.
+//! The one seam between POP Network's off-chain code and its chain.
 //!
-//! [`rpc`] speaks JSON-RPC over HTTP; [`extrinsic`] signs calls with the runtime's own types, so
-//! a sidecar signs exactly what a wallet signs; [`Chain`] puts both together for the sidecars
-//! and the `pop` CLI: runtime API calls, storage reads, and transactions with the next nonce.
+//! No crate outside this one, the runtime, the node and the end-to-end tests names a runtime or
+//! pallet type: the daemons and the CLI build calls with [`calls`], read records typed in
+//! [`types`], and match failures on [`ChainError`], whose dispatch errors name their pallet and
+//! variant ([`DispatchFailure`]), decoded from the runtime's `DispatchError`.
+//!
+//! - [`rpc`]: blocking JSON-RPC over HTTP, for reads (runtime API calls, storage, heads);
+//! - [`extrinsic`]: signing with the runtime's own types, so a daemon signs exactly what a
+//!   wallet signs;
+//! - [`Chain::submit`]: a mortal transaction with the account's next nonce (one submission per
+//!   account at a time), checked by the runtime's `validate_transaction`, submitted over
+//!   WebSocket and watched until it is in a block ([`Submitted::included`]) or finalized, its
+//!   outcome read from the block's events. Every method used is one a node offers with
+//!   `--rpc-methods safe`; a node whose runtime encodes transactions differently is refused
+//!   ([`ChainError::VersionMismatch`]) rather than sent a mis-encoded call.
 
+pub mod calls;
+pub mod error;
+pub mod events;
 pub mod extrinsic;
+mod heads;
 pub mod rpc;
+mod submit;
+pub mod types;
 
+pub use calls::Call;
+pub use error::{ChainError, DispatchFailure};
+pub use events::ChainEvent;
 pub use extrinsic::ChainContext;
+pub use heads::{Head, Heads};
 pub use rpc::{RpcClient, RpcError};
+pub use submit::{Included, Submitted};
+pub use types::{Content, Masternode, Superdelegate};
 
 use codec::{Decode, Encode};
-use pallet_content::{Assignment, Audit, ContentView, KeyRelease};
-use pallet_masternodes::MasternodeInfo;
-use pop_primitives::{content::ContentId, AccountId, BlockNumber, Nonce};
-use pop_runtime::RuntimeCall;
+use pop_primitives::{content::ContentId, AccountId, BlockNumber};
 use serde_json::json;
 use sp_core::sr25519;
-use sp_runtime::transaction_validity::{InvalidTransaction, TransactionValidityError};
+use types::{Assignment, Audit, KeyRelease};
 
-/// A content's record with every shard's hash and holder, as the runtime API answers it.
-pub type Content = ContentView<AccountId, BlockNumber>;
-/// A masternode's record, as the runtime API answers it.
-pub type Masternode = MasternodeInfo<BlockNumber>;
-/// A superdelegate's record (moderation key, sidecar peer id and addresses).
-pub type Superdelegate = pallet_sdpos::SuperdelegateInfo;
-
-/// A dispatch error in words: the pallet error's name for the pallets the sidecars use.
-pub fn describe(e: &sp_runtime::DispatchError) -> String {
-	use frame_support::traits::PalletInfoAccess;
-	use pop_runtime::Runtime;
-	if let sp_runtime::DispatchError::Module(m) = e {
-		let index = usize::from(m.index);
-		let name = if index == pallet_content::Pallet::<Runtime>::index() {
-			pallet_content::Error::<Runtime>::decode(&mut &m.error[..])
-				.map(|e| format!("Content::{e:?}"))
-		} else if index == pallet_masternodes::Pallet::<Runtime>::index() {
-			pallet_masternodes::Error::<Runtime>::decode(&mut &m.error[..])
-				.map(|e| format!("Masternodes::{e:?}"))
-		} else if index == pallet_sdpos::Pallet::<Runtime>::index() {
-			pallet_sdpos::Error::<Runtime>::decode(&mut &m.error[..])
-				.map(|e| format!("Sdpos::{e:?}"))
-		} else {
-			Ok(format!("{e:?}"))
-		};
-		return name.unwrap_or_else(|_| format!("{e:?}"));
-	}
-	format!("{e:?}")
-}
-
-/// A node's RPC endpoint with the context transactions are signed for.
+/// A client of one node: reads over HTTP, transactions over WebSocket on the same port.
 #[derive(Clone)]
 pub struct Chain {
 	rpc: RpcClient,
+	ws: submit::Ws,
 }
 
 impl Chain {
 	/// A client of the node at `url` (`http://host:port`).
 	pub fn new(url: &str) -> Self {
-		Self { rpc: RpcClient::new(url) }
+		Self { rpc: RpcClient::new(url), ws: submit::Ws::new(url) }
 	}
 
 	/// The JSON-RPC client underneath.
@@ -95,10 +86,7 @@ impl Chain {
 	}
 
 	/// The open audits of `node`.
-	pub fn audits(
-		&self,
-		node: &AccountId,
-	) -> Result<Vec<(u64, Audit<AccountId, BlockNumber>)>, RpcError> {
+	pub fn audits(&self, node: &AccountId) -> Result<Vec<(u64, Audit)>, RpcError> {
 		self.runtime_call("ContentApi_audits", node)
 	}
 
@@ -122,36 +110,49 @@ impl Chain {
 		self.runtime_call("ContentApi_sealed_keys", id)
 	}
 
-	/// The next nonce of `who`, counting its transactions in the pool.
-	pub fn next_nonce(&self, who: &AccountId) -> Result<Nonce, RpcError> {
-		let n = self.rpc.call("system_accountNextIndex", json!([who.to_string()]))?;
-		n.as_u64().map(|n| n as Nonce).ok_or_else(|| RpcError::Transport(format!("bad nonce {n}")))
+	/// New best blocks as the node imports them, across node restarts: what the daemons wake up
+	/// on instead of polling.
+	pub fn heads(&self) -> Heads {
+		Heads::new(self.ws.clone())
 	}
 
-	/// Signs `call` as `signer` with its next nonce and submits it; returns the extrinsic's
-	/// hash. A dry run first turns what the runtime would refuse into
-	/// [`RpcError::Refused`] with the pallet error's name (nodes that do not offer dry runs to
-	/// this client skip it); the pool's refusal comes back as the node's error.
-	pub fn submit(&self, call: RuntimeCall, signer: &sr25519::Pair) -> Result<String, RpcError> {
-		use sp_core::Pair;
-		let ctx = ChainContext::fetch(&self.rpc)?;
-		let who: AccountId = signer.public().into();
-		let nonce = self.next_nonce(&who)?;
-		let xt = extrinsic::signed_by(&ctx, call, signer, signer, nonce);
-		if let Ok(result) = self.rpc.call("system_dryRun", json!([rpc::to_hex(&xt)])) {
-			let bytes = rpc::parse_hex(result.as_str().unwrap_or_default())?;
-			match sp_runtime::ApplyExtrinsicResult::decode(&mut &bytes[..]) {
-				Ok(Ok(Ok(()))) | Err(_) => {}
-				Ok(Ok(Err(e))) => return Err(RpcError::Refused(describe(&e))),
-				// The best block is full (the transaction may fit in the next one), or the
-				// nonce counts transactions still in the pool: the dry run cannot tell.
-				Ok(Err(TransactionValidityError::Invalid(
-					InvalidTransaction::ExhaustsResources | InvalidTransaction::Future,
-				))) => {}
-				Ok(Err(e)) => return Err(RpcError::Refused(format!("invalid transaction: {e:?}"))),
-			}
-		}
-		let hash = self.rpc.call("author_submitExtrinsic", json!([rpc::to_hex(&xt)]))?;
-		Ok(hash.as_str().unwrap_or_default().to_string())
+	/// The changes the daemons react to among the events of block `at`.
+	pub fn events(&self, at: sp_core::H256) -> Result<Vec<ChainEvent>, RpcError> {
+		let key = frame_support::storage::storage_prefix(b"System", b"Events");
+		let raw = self.rpc.call("state_getStorage", json!([rpc::to_hex(&key), at]))?;
+		let Some(raw) = raw.as_str() else { return Ok(Vec::new()) };
+		let bytes = rpc::parse_hex(raw)?;
+		let records =
+			Vec::<frame_system::EventRecord<pop_runtime::RuntimeEvent, sp_core::H256>>::decode(
+				&mut &bytes[..],
+			)
+			.map_err(|e| {
+				RpcError::Transport(format!(
+					"the events of block {at:?} do not decode with this client's runtime (spec \
+					 version {}): {e}",
+					pop_runtime::VERSION.spec_version
+				))
+			})?;
+		Ok(records.into_iter().filter_map(|r| ChainEvent::from_runtime(r.event)).collect())
+	}
+
+	/// Signs `call` as `signer` (mortal, with its next nonce), checks that the pool would take
+	/// it, and submits it; the returned [`Submitted`] watches it into a block.
+	pub async fn submit(
+		&self,
+		call: Call,
+		signer: &sr25519::Pair,
+	) -> Result<Submitted, ChainError> {
+		self.ws.submit(call, signer).await
+	}
+
+	/// [`Chain::submit`], then waits until the transaction is in a block: `Ok` only if its call
+	/// succeeded.
+	pub async fn submit_included(
+		&self,
+		call: Call,
+		signer: &sr25519::Pair,
+	) -> Result<Included, ChainError> {
+		self.submit(call, signer).await?.included().await
 	}
 }

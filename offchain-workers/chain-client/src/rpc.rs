@@ -10,8 +10,6 @@ pub enum RpcError {
 	Rpc { code: i64, message: String, data: Option<Value> },
 	/// The node could not be reached or answered something that is not JSON-RPC.
 	Transport(String),
-	/// The runtime would refuse the transaction (found by a dry run): the reason, by name.
-	Refused(String),
 }
 
 impl std::error::Error for RpcError {}
@@ -23,7 +21,7 @@ impl RpcError {
 			RpcError::Rpc { message, data, .. } => {
 				format!("{message} {}", data.as_ref().map(|d| d.to_string()).unwrap_or_default())
 			}
-			RpcError::Transport(e) | RpcError::Refused(e) => e.clone(),
+			RpcError::Transport(e) => e.clone(),
 		}
 	}
 }
@@ -33,7 +31,6 @@ impl fmt::Display for RpcError {
 		match self {
 			RpcError::Rpc { code, .. } => write!(f, "RPC error {code}: {}", self.full_text()),
 			RpcError::Transport(e) => write!(f, "transport error: {e}"),
-			RpcError::Refused(e) => write!(f, "the chain would refuse it: {e}"),
 		}
 	}
 }

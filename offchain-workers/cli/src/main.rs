@@ -22,12 +22,27 @@ struct Cli {
 	/// No progress bars.
 	#[arg(long, global = true)]
 	quiet: bool,
+	/// `json` prints each result as one JSON object on stdout, for scripts; `text` for people.
+	#[arg(long, global = true, value_enum, default_value_t = Output::Text)]
+	output: Output,
 	#[command(subcommand)]
 	command: Command,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Output {
+	Text,
+	Json,
+}
+
 #[derive(Subcommand)]
 enum Command {
+	/// Show what the chain records about content: its moderation status and verdict, creator,
+	/// size, segments and shards.
+	Status {
+		/// The content id (0x + 64 hex digits).
+		content: String,
+	},
 	/// Encrypt and erasure-code a file, register it on chain, and push its shards to the
 	/// masternodes. Prints the content id and the key that decrypts it.
 	Upload {
@@ -75,8 +90,8 @@ struct Fetch {
 	#[arg(long)]
 	key: String,
 	/// Where to write it; `-` for stdout.
-	#[arg(short, long)]
-	output: PathBuf,
+	#[arg(short = 'o', long = "out", value_name = "FILE")]
+	dest: PathBuf,
 	/// Segments fetched ahead.
 	#[arg(long, default_value_t = 4)]
 	window: usize,
@@ -207,16 +222,42 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 			let client = Client::connect(&cli.chain_rpc).await?;
 			let id = client.upload(&signer, Arc::new(media), params, key.clone(), &bars).await?;
 			bars.done();
-			println!("content 0x{}", hex::encode(id));
-			println!("key {}", hex::encode(key.0));
+			if cli.output == Output::Json {
+				let json = serde_json::json!({
+					"content": format!("0x{}", hex::encode(id)),
+					"key": hex::encode(key.0),
+				});
+				println!("{json}");
+			} else {
+				println!("content 0x{}", hex::encode(id));
+				println!("key {}", hex::encode(key.0));
+			}
 			Ok(())
 		}
-		Command::Fetch(Fetch { content, key, output, window }) => {
+		Command::Fetch(Fetch { content, key, dest, window }) => {
 			let content = parse_32("content id", &content)?;
 			let key = ContentKey(parse_32("key", &key)?);
 			let client = Client::connect(&cli.chain_rpc).await?;
-			let report = fetch_to(&client, content, key, window, &output, &bars).await?;
+			let report = fetch_to(&client, content, key, window, &dest, &bars).await?;
 			bars.done();
+			if cli.output == Output::Json {
+				let json = serde_json::json!({
+					"bytes": report.bytes,
+					"segments": report.segments,
+					"seconds": report.total.as_secs_f64(),
+					"firstSegmentMs": report.first_segment.as_millis() as u64,
+					"shards": report.shards,
+					"rejected": report.rejected,
+					"failedRequests": report.failed_requests,
+				});
+				// Standard output carries the media itself with `-o -`.
+				if dest == Path::new("-") {
+					eprintln!("{json}");
+				} else {
+					println!("{json}");
+				}
+				return Ok(());
+			}
 			eprintln!(
 				"{} bytes in {} segments, {:.2} s (first segment after {} ms); {} shards used, {} rejected, {} requests failed",
 				report.bytes,
@@ -229,6 +270,15 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 			);
 			Ok(())
 		}
+		Command::Status { content } => {
+			let id = parse_32("content id", &content)?;
+			let chain = pop_chain_client::Chain::new(&cli.chain_rpc);
+			let record = tokio::task::spawn_blocking(move || chain.content(&id))
+				.await??
+				.ok_or_else(|| format!("the chain has no content 0x{}", hex::encode(id)))?;
+			print_status(&record, cli.output);
+			Ok(())
+		}
 		Command::Play { content, key, window } => {
 			let content = parse_32("content id", &content)?;
 			let key = ContentKey(parse_32("key", &key)?);
@@ -238,6 +288,66 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 			Ok(())
 		}
 	}
+}
+
+/// Prints a content record as `pop status` shows it.
+fn print_status(c: &pop_chain_client::Content, output: Output) {
+	let info = &c.info;
+	let mut holders: Vec<String> =
+		c.segments.iter().flat_map(|s| s.holders.iter().map(|h| h.to_string())).collect();
+	holders.sort();
+	holders.dedup();
+	let decision = info.decision.as_ref().map(|d| {
+		serde_json::json!({
+			"verdict": format!("{:?}", d.verdict),
+			"modelHash": format!("0x{}", hex::encode(d.model_hash)),
+			"era": d.era,
+			"signers": d.signers,
+		})
+	});
+	let json = serde_json::json!({
+		"content": format!("0x{}", hex::encode(c.id)),
+		"status": format!("{:?}", info.status),
+		"decision": decision,
+		"creator": info.creator.to_string(),
+		"mediaType": String::from_utf8_lossy(&info.media_type),
+		"bytes": info.total_size,
+		"segments": info.segments,
+		"segmentSize": info.segment_size,
+		"k": info.k,
+		"n": info.n,
+		"registeredAt": info.registered_at,
+		"deposit": info.deposit.to_string(),
+		"holders": holders,
+	});
+	if output == Output::Json {
+		println!("{json}");
+		return;
+	}
+	println!("content     0x{}", hex::encode(c.id));
+	match &info.decision {
+		Some(d) => println!(
+			"status      {:?} ({:?} by {} members of era {}'s moderation set, model 0x{}…)",
+			info.status,
+			d.verdict,
+			d.signers,
+			d.era,
+			hex::encode(&d.model_hash[..6])
+		),
+		None => println!("status      {:?} (no verdict yet)", info.status),
+	}
+	println!("creator     {}", info.creator);
+	println!(
+		"media       {}, {} bytes",
+		String::from_utf8_lossy(&info.media_type),
+		info.total_size
+	);
+	println!(
+		"segments    {} of up to {} bytes, each {} shards of which any {} rebuild it",
+		info.segments, info.segment_size, info.n, info.k
+	);
+	println!("held by     {} masternodes", holders.len());
+	println!("registered  at block #{}", info.registered_at);
 }
 
 /// The metadata hash registered with an upload: BLAKE3 of the file's name (richer

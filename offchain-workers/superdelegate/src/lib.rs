@@ -6,9 +6,11 @@
 //! - [`review`]: opens the content key the creator released to the set, fetches the media
 //!   from the masternodes and assesses it with `pop-moderation`;
 //! - [`mesh`]: the set's [`pop_pbft`] replicas over rust-libp2p (`/pop/pbft/1`);
-//! - [`persist`]: the view the replica last sent in, kept across restarts.
+//! - [`persist`]: the view the replica last sent in, kept across restarts;
+//! - [`metrics`]: what the sidecar counts for Prometheus (`--prometheus-port`).
 
 pub mod mesh;
+pub mod metrics;
 pub mod persist;
 pub mod review;
 pub mod sidecar;

@@ -9,23 +9,28 @@
 
 use crate::{
 	mesh::{Member, Mesh},
+	metrics::SidecarMetrics,
 	persist::{SentView, SentViewFile},
 	review::{review, MemberKey, Outcome},
 };
-use pop_chain_client::{Chain, Content, RpcError, Superdelegate};
+use pop_chain_client::{
+	calls,
+	error::{ContentError, SdposError},
+	types::Status,
+	Chain, ChainEvent, Content, RpcError, Superdelegate,
+};
 use pop_moderation::Moderator;
 use pop_pbft::{
 	Certificate, Config as PbftConfig, ContentId, Ed25519, Event, Replica, ReplicaIndex, Verdict,
 };
 use pop_primitives::AccountId;
-use pop_runtime::RuntimeCall;
 use pop_swarm::{
 	client::Client,
 	directory,
 	network::{NetConfig, NetHandle, Network},
 	Multiaddr, PeerId,
 };
-use sp_core::{bounded::BoundedVec, ed25519, sr25519, Pair};
+use sp_core::{ed25519, sr25519, Pair};
 use std::{
 	collections::{HashMap, HashSet},
 	path::PathBuf,
@@ -37,8 +42,9 @@ use tokio::sync::mpsc;
 /// Any error, boxed, for `main`.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// How often the chain is read.
-const POLL: Duration = Duration::from_secs(1);
+/// Every this many blocks the chain watcher reads the era, the set and pending content anew,
+/// whatever the blocks' events said.
+const FULL_REFRESH_BLOCKS: u32 = 30;
 /// How long each member after the first waits before submitting a certificate itself.
 const SUBMIT_STAGGER: Duration = Duration::from_secs(8);
 /// How long a review that could not finish waits before it is tried again.
@@ -64,6 +70,8 @@ pub struct Config {
 	pub public: Vec<Multiaddr>,
 	/// The model, hash bank and policy.
 	pub moderator: Moderator,
+	/// Where to serve Prometheus metrics, if anywhere: the port, and whether on every interface.
+	pub prometheus: Option<(u16, bool)>,
 }
 
 /// The chain as one poll saw it.
@@ -80,7 +88,7 @@ fn read_chain(chain: &Chain) -> Result<ChainView, RpcError> {
 	let mut pending = Vec::new();
 	for id in chain.pending()? {
 		if let Some(content) = chain.content(&id)? {
-			if content.info.status == pallet_content::Status::Pending {
+			if content.info.status == Status::Pending {
 				pending.push(content);
 			}
 		}
@@ -90,7 +98,7 @@ fn read_chain(chain: &Chain) -> Result<ChainView, RpcError> {
 
 /// Publishes this sidecar's peer id and addresses (and the moderation key) in the
 /// superdelegate's record, unless the current set already shows them.
-fn publish_identity(
+async fn publish_identity(
 	chain: &Chain,
 	signer: &sr25519::Pair,
 	moderation_key: [u8; 32],
@@ -107,18 +115,23 @@ fn publish_identity(
 				&& s.addresses == addrs
 		})
 	};
-	if shown(&chain.superdelegates()?.1) {
+	let read = || {
+		let c = chain.clone();
+		async move {
+			tokio::task::spawn_blocking(move || c.superdelegates())
+				.await
+				.map_err(|e| RpcError::Transport(e.to_string()))?
+		}
+	};
+	if shown(&read().await?.1) {
 		tracing::info!(target: "superdelegate", "{me} is in the moderation set at {addresses:?}");
 		return Ok(());
 	}
-	let call = RuntimeCall::Sdpos(pallet_sdpos::Call::update_superdelegate {
-		moderation_key,
-		peer_id: peer.clone(),
-		addresses: addrs.clone(),
-	});
-	match chain.submit(call, signer) {
+	let call = calls::update_superdelegate(moderation_key, peer.clone(), addrs.clone());
+	tracing::info!(target: "superdelegate", "publishing peer id {peer_id} and {addresses:?} for {me}");
+	match chain.submit_included(call, signer).await {
 		Ok(_) => {}
-		Err(RpcError::Refused(why)) if why.contains("NotSuperdelegate") => {
+		Err(e) if e.sdpos().is_some_and(|e| matches!(e, SdposError::NotSuperdelegate)) => {
 			return Err(format!(
 				"{me} is not a registered superdelegate: register it first \
 				 (sdpos.registerSuperdelegate with this moderation key)"
@@ -127,11 +140,9 @@ fn publish_identity(
 		}
 		Err(e) => return Err(e.into()),
 	}
-	tracing::info!(target: "superdelegate", "publishing peer id {peer_id} and {addresses:?} for {me}");
 	let start = Instant::now();
 	while start.elapsed() < Duration::from_secs(60) {
-		std::thread::sleep(POLL);
-		let (era, set) = chain.superdelegates()?;
+		let (era, set) = read().await?;
 		if shown(&set) {
 			tracing::info!(target: "superdelegate", "{me} published; in the moderation set of era {era}");
 			return Ok(());
@@ -143,6 +154,7 @@ fn publish_identity(
 			);
 			return Ok(());
 		}
+		tokio::time::sleep(Duration::from_secs(1)).await;
 	}
 	Err("the superdelegate record was not updated within 60 s; see the chain node's log".into())
 }
@@ -157,6 +169,7 @@ struct Seat {
 }
 
 struct Sidecar {
+	metrics: SidecarMetrics,
 	start: Instant,
 	net: NetHandle,
 	chain: Chain,
@@ -360,6 +373,7 @@ impl Sidecar {
 					target: "superdelegate",
 					"content {}: {:?}: {}", short(&id), a.verdict, a.reason
 				);
+				self.metrics.reviews.with_label_values(&[&format!("{:?}", a.verdict)]).inc();
 				if !pending {
 					return;
 				}
@@ -398,10 +412,13 @@ impl Sidecar {
 		let (n, me) = (c.replica.config().n(), c.replica.index());
 		for event in events {
 			match event {
-				Event::Executed { seq, content, verdict } => tracing::info!(
-					target: "superdelegate",
-					"the set agreed: content {} {verdict:?} (#{seq})", short(&content)
-				),
+				Event::Executed { seq, content, verdict } => {
+					self.metrics.decisions.with_label_values(&[&format!("{verdict:?}")]).inc();
+					tracing::info!(
+						target: "superdelegate",
+						"the set agreed: content {} {verdict:?} (#{seq})", short(&content)
+					)
+				}
 				Event::Certified(cert) => {
 					// One member submits at once, the next one SUBMIT_STAGGER later if the
 					// content is still pending, and so on round the set.
@@ -416,14 +433,20 @@ impl Sidecar {
 					);
 					self.submissions.push((at, cert));
 				}
-				Event::ViewChangeStarted(v) => tracing::warn!(
-					target: "superdelegate",
-					"asking for view {v}: the primary is silent or faulty"
-				),
-				Event::ViewEntered(v) => tracing::info!(
-					target: "superdelegate",
-					"view {v}: member {} is primary", v % n as u64
-				),
+				Event::ViewChangeStarted(v) => {
+					self.metrics.view_changes.inc();
+					tracing::warn!(
+						target: "superdelegate",
+						"asking for view {v}: the primary is silent or faulty"
+					)
+				}
+				Event::ViewEntered(v) => {
+					self.metrics.view.set(v);
+					tracing::info!(
+						target: "superdelegate",
+						"view {v}: member {} is primary", v % n as u64
+					)
+				}
 				Event::Stable(seq) => {
 					tracing::debug!(target: "superdelegate", "checkpoint {seq} stable")
 				}
@@ -455,41 +478,69 @@ impl Sidecar {
 			self.submissions.push((now + SUBMIT_STAGGER * n, cert.clone()));
 			let (chain, signer, member) =
 				(self.chain.clone(), self.signer.clone(), self.member.clone());
-			tokio::task::spawn_blocking(move || {
-				let _one_at_a_time = member.submitting.blocking_lock();
-				submit(&chain, &signer, cert)
+			let metrics = self.metrics.clone();
+			tokio::spawn(async move {
+				let _one_at_a_time = member.submitting.lock().await;
+				submit(&chain, &signer, cert, &metrics).await
 			});
 		}
 	}
 }
 
-fn submit(chain: &Chain, signer: &sr25519::Pair, cert: Certificate) {
+async fn submit(
+	chain: &Chain,
+	signer: &sr25519::Pair,
+	cert: Certificate,
+	metrics: &SidecarMetrics,
+) {
 	let content = cert.content;
-	let call = RuntimeCall::Content(pallet_content::Call::submit_verdict {
+	let call = match calls::submit_verdict(
 		content,
-		verdict: cert.verdict,
-		model_hash: cert.model_hash,
-		era: cert.era,
-		signatures: BoundedVec::truncate_from(cert.signatures),
-	});
-	match chain.submit(call, signer) {
-		Ok(hash) => tracing::info!(
-			target: "superdelegate",
-			"submitted the certificate for content {} ({hash})", short(&content)
-		),
-		Err(RpcError::Refused(why)) if why.contains("AlreadyDecided") => tracing::info!(
-			target: "superdelegate",
-			"content {} was decided already", short(&content)
-		),
-		Err(RpcError::Refused(why)) if why.contains("WrongEra") => tracing::info!(
-			target: "superdelegate",
-			"content {}: the era turned before the certificate landed; the new set decides it",
-			short(&content)
-		),
-		Err(e) => tracing::warn!(
-			target: "superdelegate",
-			"submitting the certificate for content {}: {e}", short(&content)
-		),
+		cert.verdict,
+		cert.model_hash,
+		cert.era,
+		cert.signatures,
+	) {
+		Ok(call) => call,
+		Err(e) => {
+			tracing::warn!(target: "superdelegate", "certificate for content {}: {e}", short(&content));
+			return;
+		}
+	};
+	let result = match chain.submit(call, signer).await {
+		Ok(submitted) => {
+			metrics.certificates_submitted.inc();
+			tracing::info!(
+				target: "superdelegate",
+				"submitted the certificate for content {} ({:?})", short(&content), submitted.hash()
+			);
+			submitted.included().await
+		}
+		Err(e) => Err(e),
+	};
+	match result {
+		Ok(at) => {
+			metrics.certificates_included.inc();
+			tracing::info!(
+				target: "superdelegate",
+				"the certificate for content {} is in block {:?}", short(&content), at.block
+			)
+		}
+		Err(e) => match e.content() {
+			Some(ContentError::AlreadyDecided) => tracing::info!(
+				target: "superdelegate",
+				"content {} was decided already", short(&content)
+			),
+			Some(ContentError::WrongEra) => tracing::info!(
+				target: "superdelegate",
+				"content {}: the era turned before the certificate landed; the new set decides it",
+				short(&content)
+			),
+			_ => tracing::warn!(
+				target: "superdelegate",
+				"submitting the certificate for content {}: {e}", short(&content)
+			),
+		},
 	}
 }
 
@@ -510,13 +561,7 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 	let chain = Chain::new(&config.chain_rpc);
 	pop_swarm::masternode::wait_for_chain(&chain, &config.chain_rpc).await;
 	let moderation_key = config.moderation.public().0;
-	{
-		let (chain, signer, public) = (chain.clone(), config.signer.clone(), public.clone());
-		tokio::task::spawn_blocking(move || {
-			publish_identity(&chain, &signer, moderation_key, &peer_id, &public)
-		})
-		.await??;
-	}
+	publish_identity(&chain, &config.signer, moderation_key, &peer_id, &public).await?;
 	tracing::info!(
 		target: "superdelegate",
 		"moderating with model 0x{} (policy: {:?})",
@@ -524,8 +569,15 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 		config.moderator.policy()
 	);
 
+	let registry = pop_swarm::metrics::registry();
+	let metrics = SidecarMetrics::register(&registry)?;
+	if let Some((port, external)) = config.prometheus {
+		pop_swarm::metrics::serve(port, external, registry);
+	}
+
 	let (reviews_tx, mut reviews) = mpsc::unbounded_channel();
 	let mut sidecar = Sidecar {
+		metrics: metrics.clone(),
 		start: Instant::now(),
 		client: Arc::new(Client::with_network(net.clone(), chain.clone())),
 		net,
@@ -552,33 +604,67 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 		idle_in: None,
 	};
 
-	// The chain watcher.
+	// The chain watcher, woken by each new best block: it reads the era, the set and pending
+	// content when the block's events touch them, while content is pending, after the node was
+	// away, and every FULL_REFRESH_BLOCKS blocks; an idle chain costs one read of each block's
+	// events.
 	let (views_tx, mut views) = mpsc::channel(1);
 	tokio::spawn(async move {
-		let mut ticker = tokio::time::interval(POLL);
+		let mut heads = chain.heads();
 		let mut failing = false;
+		let (mut last_read, mut pending) = (None::<u32>, false);
 		loop {
-			ticker.tick().await;
+			let head = heads.next().await;
 			let c = chain.clone();
-			match tokio::task::spawn_blocking(move || read_chain(&c)).await {
-				Ok(Ok(view)) => {
+			let due = head.resumed
+				|| pending || last_read
+				.is_none_or(|at| head.number >= at + FULL_REFRESH_BLOCKS);
+			let read = tokio::task::spawn_blocking(move || {
+				let touched = due
+					|| c.events(head.hash)?
+						.iter()
+						.any(|e| matches!(e, ChainEvent::ModerationSet | ChainEvent::Content(_)));
+				touched.then(|| read_chain(&c)).transpose()
+			})
+			.await;
+			let read = match read {
+				Ok(read) => read,
+				Err(e) => Err(RpcError::Transport(e.to_string())),
+			};
+			metrics.chain.observe(&read);
+			match read {
+				Ok(None) => failing = false,
+				Ok(Some(view)) => {
 					failing = false;
+					last_read = Some(head.number);
+					pending = !view.pending.is_empty();
 					if views_tx.send(view).await.is_err() {
 						return;
 					}
 				}
-				Ok(Err(e)) if !failing => {
-					failing = true;
-					tracing::warn!(target: "superdelegate", "cannot read the chain: {e}");
+				Err(e) => {
+					last_read = None;
+					if !failing {
+						failing = true;
+						tracing::warn!(target: "superdelegate", "cannot read the chain: {e}");
+					}
 				}
-				_ => {}
 			}
 		}
 	});
 
 	let mut tick = tokio::time::interval(Duration::from_millis(20));
+	let shutdown = pop_swarm::shutdown_signal();
+	tokio::pin!(shutdown);
 	loop {
 		tokio::select! {
+			signal = &mut shutdown => {
+				// What this member sent is on disk already (`flush` runs after every step):
+				// a restart resumes from it, and submissions in flight were taken by the pool.
+				sidecar.flush()?;
+				tracing::info!(target: "superdelegate", "{signal}: stopping");
+				return Ok(());
+			},
 			Some(view) = views.recv() => sidecar.on_chain(view),
 			Some((generation, id, outcome)) = reviews.recv() => {
 				sidecar.on_review(generation, id, outcome);

@@ -10,12 +10,15 @@ use crate::{
 };
 use futures::{stream::FuturesUnordered, StreamExt};
 use libp2p::{identity::Keypair, PeerId};
-use pallet_content::{Pricing, Status};
-use pop_chain_client::{Chain, Content, RpcError};
+use pop_chain_client::{
+	calls::{self, Pricing},
+	error::ContentError,
+	types::{KeyRelease, Status},
+	Chain, ChainError, Content, RpcError,
+};
 use pop_codec::{seal::seal, CodecError, ContentKey, Params};
 use pop_primitives::{content::ContentId, AccountId};
-use pop_runtime::RuntimeCall;
-use sp_core::{bounded::BoundedVec, sr25519};
+use sp_core::sr25519;
 use std::{
 	collections::HashMap,
 	fmt,
@@ -29,12 +32,14 @@ const PUSHES_IN_FLIGHT: usize = 16;
 const PUSH_ATTEMPTS: u32 = 10;
 /// Attempts to release a content key when the era turns under it.
 const KEY_RELEASE_ATTEMPTS: u32 = 3;
+/// How long a registration may take to be included.
+const REGISTER_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What went wrong, in words a creator or viewer can act on.
 #[derive(Debug)]
 pub enum ClientError {
 	/// The chain node failed or refused.
-	Chain(RpcError),
+	Chain(ChainError),
 	/// Encoding or decoding failed (a wrong key shows up here).
 	Codec(CodecError),
 	/// The network failed.
@@ -42,7 +47,7 @@ pub enum ClientError {
 	/// The chain has no such content.
 	UnknownContent(ContentId),
 	/// The content is not published: pending moderation, needing review, or rejected.
-	NotPublished(ContentId, pallet_content::Status),
+	NotPublished(ContentId, Status),
 	/// The chain's record does not hash to the content id.
 	ManifestMismatch(ContentId),
 	/// The registration did not show up on chain in time.
@@ -102,6 +107,11 @@ impl std::error::Error for ClientError {}
 
 impl From<RpcError> for ClientError {
 	fn from(e: RpcError) -> Self {
+		Self::Chain(e.into())
+	}
+}
+impl From<ChainError> for ClientError {
+	fn from(e: ChainError) -> Self {
 		Self::Chain(e)
 	}
 }
@@ -202,8 +212,8 @@ impl Client {
 		let chain = self.chain.clone();
 		tokio::task::spawn_blocking(move || f(chain))
 			.await
-			.map_err(|e| ClientError::Chain(RpcError::Transport(e.to_string())))?
-			.map_err(ClientError::Chain)
+			.map_err(|e| ClientError::from(RpcError::Transport(e.to_string())))?
+			.map_err(ClientError::from)
 	}
 
 	async fn directory(&self) -> Result<HashMap<AccountId, Peer>, ClientError> {
@@ -231,22 +241,14 @@ impl Client {
 		let id = manifest.content_id();
 
 		if self.blocking(move |c| c.content(&id)).await?.is_none() {
-			let call = RuntimeCall::Content(pallet_content::Call::register {
-				manifest: manifest.clone(),
-				pricing: Pricing::Free,
-			});
-			let signer = signer.clone();
-			self.blocking(move |c| c.submit(call, &signer)).await?;
 			progress.start("registering on chain", 1);
-			let start = Instant::now();
-			loop {
-				tokio::time::sleep(Duration::from_millis(500)).await;
-				if self.blocking(move |c| c.content(&id)).await?.is_some() {
-					break;
+			let call = calls::register_content(manifest.clone(), Pricing::Free);
+			let submitted = self.chain.submit(call, signer).await?;
+			match tokio::time::timeout(REGISTER_TIMEOUT, submitted.included()).await {
+				Ok(included) => {
+					included?;
 				}
-				if start.elapsed() > Duration::from_secs(60) {
-					return Err(ClientError::NotRegistered(id));
-				}
+				Err(_) => return Err(ClientError::NotRegistered(id)),
 			}
 			progress.advance(1);
 		}
@@ -304,7 +306,7 @@ impl Client {
 		let mut last = String::new();
 		for _ in 0..KEY_RELEASE_ATTEMPTS {
 			let (era, set) = self.blocking(|c| c.superdelegates()).await?;
-			let released = |r: &Option<pallet_content::KeyRelease>| {
+			let released = |r: &Option<KeyRelease>| {
 				r.as_ref().is_some_and(|r| {
 					set.iter().all(|(_, s)| r.keys.iter().any(|k| k.member == s.moderation_key))
 				})
@@ -318,38 +320,24 @@ impl Client {
 					.map_err(|e| ClientError::KeyRelease(format!("superdelegate {who}: {e}")))?;
 				keys.push(sealed);
 			}
-			let call = RuntimeCall::Content(pallet_content::Call::release_keys {
-				content: id,
-				era,
-				keys: BoundedVec::truncate_from(keys),
-			});
-			let signer = signer.clone();
-			match self.blocking(move |c| c.submit(call, &signer)).await {
-				Ok(_) => {}
-				Err(ClientError::Chain(RpcError::Refused(why))) if why.contains("WrongEra") => {
-					last = why;
-					continue;
-				}
-				// Another member re-sealed it for this set first.
-				Err(ClientError::Chain(RpcError::Refused(why)))
-					if why.contains("AlreadyReleased") =>
-				{
-					return Ok(())
-				}
-				Err(ClientError::Chain(RpcError::Refused(why))) => {
-					return Err(ClientError::KeyRelease(why))
-				}
-				Err(e) => return Err(e),
+			let call = calls::release_keys(id, era, keys)?;
+			let result = match self.chain.submit(call, signer).await {
+				Ok(submitted) => submitted.included().await,
+				Err(e) => Err(e),
+			};
+			match result {
+				Ok(_) => return Ok(()),
+				Err(e) => match e.content() {
+					// The era turned between reading the set and the block: seal for the new one.
+					Some(ContentError::WrongEra) => last = e.to_string(),
+					// Another member re-sealed it for this set first.
+					Some(ContentError::AlreadyReleased) => return Ok(()),
+					_ if e.dispatch().is_some() => {
+						return Err(ClientError::KeyRelease(e.to_string()))
+					}
+					_ => return Err(e.into()),
+				},
 			}
-			let start = Instant::now();
-			while start.elapsed() < Duration::from_secs(30) {
-				tokio::time::sleep(Duration::from_millis(500)).await;
-				let release = self.blocking(move |c| c.sealed_keys(&id)).await?;
-				if release.as_ref().is_some_and(|r| r.era == era) {
-					return Ok(());
-				}
-			}
-			last = format!("the release for era {era} did not show up on chain within 30 s");
 		}
 		Err(ClientError::KeyRelease(last))
 	}

@@ -3,12 +3,15 @@
 //! Masternodes hold encrypted, erasure-coded shards of media; creators push them and viewers
 //! stream them back over rust-libp2p. [`protocol`] is the shard protocol, [`network`] the libp2p
 //! stack, [`store`] the masternode's crash-safe shard store, [`masternode`] the daemon
-//! (`pop-masternode`), [`client`] the upload and fetch logic of the `pop` CLI, and
-//! [`directory`] maps the chain's records to peers and manifests.
+//! (`pop-masternode`), [`client`] the upload and fetch logic of the `pop` CLI,
+//! [`directory`] maps the chain's records to peers and manifests, and [`metrics`] serves the
+//! daemons' Prometheus metrics.
 
 pub mod client;
+pub mod config;
 pub mod directory;
 pub mod masternode;
+pub mod metrics;
 pub mod network;
 pub mod protocol;
 pub mod store;
@@ -41,4 +44,28 @@ pub fn signer(suri: Option<&str>) -> Result<sp_core::sr25519::Pair, String> {
 			.map_err(|_| "no account: pass --suri or set POP_SURI".to_string())?,
 	};
 	sp_core::sr25519::Pair::from_string(&suri, None).map_err(|e| format!("bad secret URI: {e:?}"))
+}
+
+/// Resolves when the process is asked to stop: Ctrl-C (SIGINT) or SIGTERM (what systemd and
+/// `docker stop` send). The daemons then finish what they were answering and exit with 0.
+pub async fn shutdown_signal() -> &'static str {
+	#[cfg(unix)]
+	{
+		use tokio::signal::unix::{signal, SignalKind};
+		match signal(SignalKind::terminate()) {
+			Ok(mut term) => tokio::select! {
+				_ = tokio::signal::ctrl_c() => "SIGINT",
+				_ = term.recv() => "SIGTERM",
+			},
+			Err(_) => {
+				let _ = tokio::signal::ctrl_c().await;
+				"SIGINT"
+			}
+		}
+	}
+	#[cfg(not(unix))]
+	{
+		let _ = tokio::signal::ctrl_c().await;
+		"Ctrl-C"
+	}
 }

@@ -1,6 +1,7 @@
 //! The masternode daemon: registers on chain, stores the shards placed on it, serves them,
 //! answers storage audits, and rebuilds shards the chain moves to it from `k` other holders.
 
+use crate::metrics::MasternodeMetrics;
 use crate::{
 	directory::{self, Peer},
 	network::{Inbound, NetConfig, NetHandle, Network},
@@ -9,14 +10,16 @@ use crate::{
 };
 use futures::{stream::FuturesUnordered, StreamExt};
 use libp2p::{identity::Keypair, Multiaddr, PeerId};
-use pallet_content::{Assignment, Status};
-use pop_chain_client::{Chain, Content};
+use pop_chain_client::{
+	calls::{self, Call},
+	types::{Assignment, Status},
+	Chain, ChainEvent, Content, Head,
+};
 use pop_primitives::{
 	content::{chunk_data, chunk_proof, ContentId, ShardHash},
 	AccountId, Balance,
 };
-use pop_runtime::RuntimeCall;
-use sp_core::{bounded::BoundedVec, sr25519, Pair};
+use sp_core::{sr25519, Pair};
 use std::{
 	collections::{HashMap, HashSet},
 	io,
@@ -28,8 +31,11 @@ use std::{
 /// A boxed error with a message an operator can act on.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// How often the daemon looks at the chain.
+/// How often the daemon asks whether the chain node is up, while starting.
 const POLL: Duration = Duration::from_secs(1);
+/// Every this many blocks the daemon reads everything it keeps anew, whatever the blocks'
+/// events said (a safety net under the event-driven updates).
+const FULL_REFRESH_BLOCKS: u32 = 30;
 /// Bytes of stored shards re-hashed per block, looking for damage.
 const SCRUB_PER_BLOCK: u64 = 256 * 1024 * 1024;
 /// How long a content record read for serving stays fresh.
@@ -58,6 +64,8 @@ pub struct Config {
 	/// How long an assigned shard may be missing before the daemon rebuilds it (the creator's
 	/// upload normally brings it first).
 	pub repair_delay: Duration,
+	/// Where to serve Prometheus metrics, if anywhere: the port, and whether on every interface.
+	pub prometheus: Option<(u16, bool)>,
 }
 
 /// Loads the libp2p identity from `path`, creating it on first start.
@@ -93,6 +101,7 @@ struct State {
 	/// Masternodes and the moderation set's sidecars: they may read content not yet public.
 	trusted_peers: RwLock<HashSet<PeerId>>,
 	contents: Mutex<HashMap<ContentId, (Instant, Content)>>,
+	metrics: MasternodeMetrics,
 }
 
 impl State {
@@ -201,7 +210,7 @@ impl State {
 }
 
 /// Registers (or updates) the masternode on chain so that its record names this daemon.
-fn ensure_registered(
+async fn ensure_registered(
 	chain: &Chain,
 	signer: &sr25519::Pair,
 	peer_id: &PeerId,
@@ -210,8 +219,9 @@ fn ensure_registered(
 ) -> Result<(), BoxError> {
 	let me: AccountId = signer.public().into();
 	let (peer_bytes, addrs) = directory::on_chain(peer_id, addresses)?;
-	let region = pallet_masternodes::Region(region);
-	let current = chain.masternodes()?.into_iter().find(|(who, _)| *who == me);
+	let c = chain.clone();
+	let nodes = tokio::task::spawn_blocking(move || c.masternodes()).await??;
+	let current = nodes.into_iter().find(|(who, _)| *who == me);
 	let call = match current {
 		Some((_, info)) if info.unlock_at.is_some() => {
 			tracing::warn!(
@@ -224,66 +234,84 @@ fn ensure_registered(
 			tracing::info!(target: "masternode", "registered as {me}, bond {} POP", info.bond / pop_primitives::currency::POP);
 			return Ok(());
 		}
-		Some(_) => RuntimeCall::Masternodes(pallet_masternodes::Call::update {
-			peer_id: peer_bytes.clone(),
-			addresses: addrs.clone(),
-			region,
-			capacity,
-		}),
-		None => RuntimeCall::Masternodes(pallet_masternodes::Call::register {
-			peer_id: peer_bytes.clone(),
-			addresses: addrs.clone(),
-			region,
-			capacity,
-			bond,
-		}),
+		Some(_) => calls::update_masternode(peer_bytes, addrs, region, capacity),
+		None => calls::register_masternode(peer_bytes, addrs, region, capacity, bond),
 	};
-	chain.submit(call, signer)?;
 	tracing::info!(target: "masternode", "registering {me} with peer id {peer_id} at {addresses:?}");
-	let start = Instant::now();
-	while start.elapsed() < Duration::from_secs(90) {
-		std::thread::sleep(POLL);
-		let now = chain.masternodes()?.into_iter().find(|(who, _)| *who == me);
-		if now.is_some_and(|(_, info)| info.peer_id == peer_bytes && info.addresses == addrs) {
-			tracing::info!(target: "masternode", "registered as {me}");
-			return Ok(());
-		}
-	}
-	Err("the registration was not included within 90 s; see the chain node's log".into())
+	let included = chain.submit_included(call, signer).await?;
+	tracing::info!(target: "masternode", "registered as {me} in block {:?}", included.block);
+	Ok(())
 }
 
 /// What the chain watcher remembers between blocks.
 #[derive(Default)]
 struct Watch {
-	best: u32,
+	/// The block everything was last read at; `None` until the first read (or after a failure).
+	full_at: Option<u32>,
+	/// The shards this node must hold, as last read.
+	assignments: Vec<Assignment>,
+	/// Whether an audit of this node was open at the last read.
+	audits_open: bool,
 	missing_since: HashMap<ShardHash, Instant>,
-	answered: HashSet<u64>,
+	/// Audits answered, or whose answer is being submitted.
+	answered: Arc<Mutex<HashSet<u64>>>,
 	scrub_cursor: Option<ShardHash>,
 }
 
-/// One look at the chain at a new best block: the directory, audits, and the assigned shards
-/// missing long enough to rebuild.
+/// What a look at the chain found to do.
+#[derive(Default)]
+struct Work {
+	/// Assigned shards missing long enough to rebuild.
+	repairs: Vec<Assignment>,
+	/// Audit answers to submit: the audit and the `prove` call.
+	proofs: Vec<(u64, Call)>,
+}
+
+/// One look at the chain at a new best block: what its events say changed (the directory, this
+/// node's assignments, audits of it) is read again, everything every [`FULL_REFRESH_BLOCKS`]
+/// blocks or after the node was away; then the store is scrubbed, audits answered, and the
+/// assigned shards missing long enough are handed out to rebuild.
 fn watch_chain(
 	state: &State,
 	watch: &mut Watch,
+	head: Head,
 	repair_delay: Duration,
-) -> Result<Vec<Assignment>, BoxError> {
-	let best = state.chain.best_number()?;
-	if best == watch.best {
-		return Ok(Vec::new());
+) -> Result<Work, BoxError> {
+	let full =
+		head.resumed || watch.full_at.is_none_or(|at| head.number >= at + FULL_REFRESH_BLOCKS);
+	let events = if full { Vec::new() } else { state.chain.events(head.hash)? };
+	let me = &state.me;
+	let directory_changed = full
+		|| events.iter().any(|e| matches!(e, ChainEvent::Masternodes | ChainEvent::ModerationSet));
+	let placement_changed = full
+		|| events
+			.iter()
+			.any(|e| matches!(e, ChainEvent::Content(_) | ChainEvent::Placement { .. }));
+	let audited = full
+		|| watch.audits_open
+		|| events.iter().any(|e| matches!(e, ChainEvent::Audit { node, .. } if node == me));
+	if full {
+		// Read anew below; a failure on the way leaves `full_at` empty, so the next block
+		// reads everything again.
+		watch.full_at = None;
 	}
-	watch.best = best;
-	let peers = directory::peers(&state.chain.masternodes()?);
-	for peer in peers.values() {
-		state.net.add_peer(peer.id, peer.addresses.clone());
+
+	if directory_changed {
+		let peers = directory::peers(&state.chain.masternodes()?);
+		for peer in peers.values() {
+			state.net.add_peer(peer.id, peer.addresses.clone());
+		}
+		let (_, moderators) = state.chain.superdelegates()?;
+		*state.trusted_peers.write().expect("not poisoned") = peers
+			.values()
+			.map(|p| p.id)
+			.chain(moderators.iter().filter_map(|(_, s)| PeerId::from_bytes(&s.peer_id).ok()))
+			.collect();
+		*state.directory.write().expect("not poisoned") = peers;
 	}
-	let (_, moderators) = state.chain.superdelegates()?;
-	*state.trusted_peers.write().expect("not poisoned") = peers
-		.values()
-		.map(|p| p.id)
-		.chain(moderators.iter().filter_map(|(_, s)| PeerId::from_bytes(&s.peer_id).ok()))
-		.collect();
-	*state.directory.write().expect("not poisoned") = peers;
+	if placement_changed {
+		watch.assignments = state.chain.assignments(me)?;
+	}
 
 	// Damage found here is moved aside; the shard then counts as missing and is rebuilt.
 	let (damaged, next) = state.store.scrub(watch.scrub_cursor, SCRUB_PER_BLOCK)?;
@@ -292,9 +320,12 @@ fn watch_chain(
 		tracing::warn!(target: "masternode", "scrub: shard {} was damaged on disk", hex::encode(hash));
 	}
 
-	let assignments = state.chain.assignments(&state.me)?;
-	for (id, audit) in state.chain.audits(&state.me)? {
-		if watch.answered.contains(&id) {
+	let assignments = &watch.assignments;
+	let mut proofs = Vec::new();
+	let audits = if audited { state.chain.audits(me)? } else { Vec::new() };
+	watch.audits_open = !audits.is_empty();
+	for (id, audit) in audits {
+		if watch.answered.lock().expect("not poisoned").contains(&id) {
 			continue;
 		}
 		let Some(a) = assignments.iter().find(|a| {
@@ -313,31 +344,34 @@ fn watch_chain(
 			(chunk_data(&shard, audit.chunk), chunk_proof(&shard, audit.chunk))
 		else {
 			tracing::warn!(target: "masternode", "audit {id} asks for chunk {} beyond the shard", audit.chunk);
-			watch.answered.insert(id);
+			watch.answered.lock().expect("not poisoned").insert(id);
 			continue;
 		};
-		let call = RuntimeCall::Content(pallet_content::Call::prove {
-			audit: id,
-			data: BoundedVec::truncate_from(data.to_vec()),
-			proof: BoundedVec::truncate_from(proof),
-		});
-		match state.chain.submit(call, &state.signer) {
-			Ok(_) => {
+		match calls::prove(id, data.to_vec(), proof) {
+			Ok(call) => {
 				tracing::info!(
 					target: "masternode",
-					"answered audit {id}: chunk {} of shard {} of segment {} of {}",
+					"answering audit {id}: chunk {} of shard {} of segment {} of {}",
 					audit.chunk, audit.shard, audit.segment, short(&audit.content)
 				);
-				watch.answered.insert(id);
+				watch.answered.lock().expect("not poisoned").insert(id);
+				proofs.push((id, call));
 			}
 			Err(e) => tracing::warn!(target: "masternode", "cannot answer audit {id}: {e}"),
 		}
 	}
 
+	if full {
+		watch.full_at = Some(head.number);
+	}
+	let held = assignments.iter().filter(|a| state.store.contains(&a.shard_hash)).count();
+	state.metrics.shards_stored.set(held as u64);
+	state.metrics.bytes_stored.set(state.store.used());
+
 	let now = Instant::now();
 	let mut due = Vec::new();
 	let mut still_missing = HashMap::new();
-	for a in assignments {
+	for a in assignments.iter().cloned() {
 		if state.store.contains(&a.shard_hash) {
 			continue;
 		}
@@ -348,7 +382,23 @@ fn watch_chain(
 		}
 	}
 	watch.missing_since = still_missing;
-	Ok(due)
+	Ok(Work { repairs: due, proofs })
+}
+
+/// Submits an audit answer and waits for its outcome; an answer that does not get in is
+/// forgotten, so that the next look at the chain answers again while the audit is open.
+async fn answer_audit(state: Arc<State>, answered: Arc<Mutex<HashSet<u64>>>, id: u64, call: Call) {
+	match state.chain.submit_included(call, &state.signer).await {
+		Ok(at) => {
+			state.metrics.audits_answered.inc();
+			tracing::info!(target: "masternode", "answered audit {id} in block {:?}", at.block)
+		}
+		Err(e) => {
+			state.metrics.audits_failed.inc();
+			tracing::warn!(target: "masternode", "cannot answer audit {id}: {e}");
+			answered.lock().expect("not poisoned").remove(&id);
+		}
+	}
 }
 
 /// Rebuilds an assigned shard from `k` other holders of its segment.
@@ -391,6 +441,7 @@ async fn repair(state: Arc<State>, a: Assignment) -> Result<(), BoxError> {
 	let refs: Vec<(u8, &[u8])> = shards.iter().map(|(i, d)| (*i, d.as_slice())).collect();
 	let shard = pop_codec::rebuild_shard(&manifest, a.segment, a.shard, &refs)?;
 	state.store.put(&a.shard_hash, &shard)?;
+	state.metrics.shards_rebuilt.inc();
 	tracing::info!(
 		target: "masternode",
 		"rebuilt shard {} of segment {} of {} from {from} holders",
@@ -440,14 +491,13 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 	let public = if config.public.is_empty() { listening } else { config.public.clone() };
 	let chain = Chain::new(&config.chain_rpc);
 	wait_for_chain(&chain, &config.chain_rpc).await;
-	{
-		let (chain, signer) = (chain.clone(), config.signer.clone());
-		let terms = (config.region, config.capacity, config.bond);
-		tokio::task::spawn_blocking(move || {
-			ensure_registered(&chain, &signer, &peer_id, &public, terms)
-		})
-		.await??;
+	let registry = crate::metrics::registry();
+	let metrics = MasternodeMetrics::register(&registry)?;
+	if let Some((port, external)) = config.prometheus {
+		crate::metrics::serve(port, external, registry);
 	}
+	let terms = (config.region, config.capacity, config.bond);
+	ensure_registered(&chain, &config.signer, &peer_id, &public, terms).await?;
 	let state = Arc::new(State {
 		chain,
 		store,
@@ -457,6 +507,7 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 		directory: RwLock::new(HashMap::new()),
 		trusted_peers: RwLock::new(HashSet::new()),
 		contents: Mutex::new(HashMap::new()),
+		metrics,
 	});
 
 	// The chain watcher.
@@ -466,12 +517,15 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 		tokio::spawn(async move {
 			let repairing = Arc::new(Mutex::new(HashSet::<ShardHash>::new()));
 			let mut watch = Watch::default();
-			let mut ticker = tokio::time::interval(POLL);
+			// Woken by each new best block, not by a clock: an idle chain costs one read of
+			// the block's events.
+			let mut heads = state.chain.heads();
 			loop {
-				ticker.tick().await;
+				let head = heads.next().await;
 				let st = state.clone();
 				let result = tokio::task::spawn_blocking(move || {
-					let due = watch_chain(&st, &mut watch, repair_delay);
+					let due = watch_chain(&st, &mut watch, head, repair_delay);
+					st.metrics.chain.observe(&due);
 					(watch, due)
 				})
 				.await;
@@ -486,14 +540,17 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 						continue;
 					}
 				};
-				let due = match due {
-					Ok(due) => due,
+				let Work { repairs, proofs } = match due {
+					Ok(work) => work,
 					Err(e) => {
 						tracing::warn!(target: "masternode", "cannot read the chain: {e}");
 						continue;
 					}
 				};
-				for a in due {
+				for (id, call) in proofs {
+					tokio::spawn(answer_audit(state.clone(), watch.answered.clone(), id, call));
+				}
+				for a in repairs {
 					if !repairing.lock().expect("not poisoned").insert(a.shard_hash) {
 						continue;
 					}
@@ -517,6 +574,8 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 	}
 
 	tracing::info!(target: "masternode", "serving shards as {peer_id}");
+	let shutdown = crate::shutdown_signal();
+	tokio::pin!(shutdown);
 	loop {
 		tokio::select! {
 			request = inbound.recv() => {
@@ -524,18 +583,32 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 				let state = state.clone();
 				tokio::spawn(async move {
 					let what = format!("{request:?}");
+					let (kind, bytes_in) = match &request {
+						Request::Get { .. } => ("get", 0),
+						Request::Put { data, .. } => ("put", data.len()),
+					};
 					let st = state.clone();
+					let started = Instant::now();
 					let response = tokio::task::spawn_blocking(move || st.answer(peer, request))
 						.await
 						.unwrap_or(Response::Refused(Refusal::Busy));
+					let (outcome, bytes_out) = match &response {
+						Response::Shard(data) => ("ok".to_string(), data.len()),
+						Response::Stored => {
+							state.metrics.bytes_received.inc_by(bytes_in as u64);
+							("ok".to_string(), 0)
+						}
+						Response::Refused(why) => (format!("{why:?}"), 0),
+					};
+					state.metrics.request(kind, &outcome, started.elapsed(), bytes_out);
 					if let Response::Refused(why) = &response {
 						tracing::debug!(target: "masternode", "refused {what} from {peer}: {why}");
 					}
 					state.net.respond(id, response);
 				});
 			}
-			_ = tokio::signal::ctrl_c() => {
-				tracing::info!(target: "masternode", "stopping");
+			signal = &mut shutdown => {
+				tracing::info!(target: "masternode", "{signal}: stopping");
 				break;
 			}
 		}

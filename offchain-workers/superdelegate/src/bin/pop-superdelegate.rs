@@ -1,6 +1,6 @@
 //! `pop-superdelegate`: the moderation sidecar of a POP Network superdelegate.
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use pop_moderation::{model::OPEN_NSFW_FILE, models_dir, HashBank, Moderator, NsfwModel, Policy};
 use pop_superdelegate::sidecar::{self, BoxError};
 use pop_swarm::Multiaddr;
@@ -11,10 +11,15 @@ use std::{path::PathBuf, process::ExitCode};
 #[command(
 	name = "pop-superdelegate",
 	version,
+	args_override_self = true,
 	about = "Moderates pending POP Network content with the era's moderation set: scores it with \
 	         the model, agrees on verdicts over pBFT, and submits certificates"
 )]
 struct Cli {
+	/// A TOML file of settings, each key a flag's long name (`nsfw-threshold = 0.2`); flags on
+	/// the command line win, and an unknown key is refused.
+	#[arg(long, value_name = "FILE")]
+	config: Option<PathBuf>,
 	/// The chain node's HTTP JSON-RPC endpoint.
 	#[arg(long, default_value = "http://127.0.0.1:9944")]
 	chain_rpc: String,
@@ -53,6 +58,8 @@ struct Cli {
 	/// Bits a blockhash may differ by and still match the bank.
 	#[arg(long, default_value_t = 24)]
 	hash_distance: u32,
+	#[command(flatten)]
+	prometheus: pop_swarm::metrics::PrometheusArgs,
 }
 
 fn moderation_key(suri: Option<String>) -> Result<ed25519::Pair, String> {
@@ -91,6 +98,7 @@ async fn main_inner(cli: Cli) -> Result<(), BoxError> {
 		listen: cli.listen,
 		public: cli.public,
 		moderator,
+		prometheus: cli.prometheus.endpoint(),
 	})
 	.await
 }
@@ -98,7 +106,18 @@ async fn main_inner(cli: Cli) -> Result<(), BoxError> {
 #[tokio::main]
 async fn main() -> ExitCode {
 	pop_swarm::init_logging();
-	match main_inner(Cli::parse()).await {
+	let args = match pop_swarm::config::with_config_file(
+		&Cli::command(),
+		None,
+		std::env::args_os().collect(),
+	) {
+		Ok(args) => args,
+		Err(e) => {
+			eprintln!("error: {e}");
+			return ExitCode::from(2);
+		}
+	};
+	match main_inner(Cli::parse_from(args)).await {
 		Ok(()) => ExitCode::SUCCESS,
 		Err(e) => {
 			eprintln!("error: {e}");

@@ -1,10 +1,9 @@
 //! `pop-masternode`: stores and serves shards of POP Network content.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use libp2p::Multiaddr;
 use pop_chain_client::Chain;
 use pop_primitives::currency::POP;
-use pop_runtime::RuntimeCall;
 use pop_swarm::masternode::{self, BoxError};
 use sp_core::sr25519;
 use std::{path::PathBuf, process::ExitCode, time::Duration};
@@ -23,6 +22,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
 	/// Register on chain (if needed) and serve shards until stopped.
+	#[command(args_override_self = true)]
 	Run(Run),
 	/// Unregister: the chain moves this masternode's shards to others and unbonds it.
 	Unregister(Account),
@@ -46,6 +46,10 @@ struct Account {
 
 #[derive(clap::Args)]
 struct Run {
+	/// A TOML file of settings, each key a flag's long name (`region = "DE"`); flags on the
+	/// command line win, and an unknown key is refused.
+	#[arg(long, value_name = "FILE")]
+	config: Option<PathBuf>,
 	#[command(flatten)]
 	account: Account,
 	/// Where the identity key and the shards live.
@@ -69,6 +73,8 @@ struct Run {
 	/// Seconds an assigned shard may be missing before it is rebuilt from other holders.
 	#[arg(long, default_value_t = 30)]
 	repair_delay: u64,
+	#[command(flatten)]
+	prometheus: pop_swarm::metrics::PrometheusArgs,
 }
 
 fn signer(suri: &Option<String>) -> Result<sr25519::Pair, BoxError> {
@@ -95,15 +101,17 @@ async fn main_inner(cli: Cli) -> Result<(), BoxError> {
 				capacity: run.capacity_gib.checked_mul(1 << 30).ok_or("capacity too large")?,
 				bond: u128::from(run.bond) * POP,
 				repair_delay: Duration::from_secs(run.repair_delay),
+				prometheus: run.prometheus.endpoint(),
 			})
 			.await
 		}
 		Command::Unregister(account) => {
 			let pair = signer(&account.suri)?;
 			let chain = Chain::new(&account.chain_rpc);
-			let call = RuntimeCall::Masternodes(pallet_masternodes::Call::unregister {});
-			let hash = tokio::task::spawn_blocking(move || chain.submit(call, &pair)).await??;
-			println!("unregistration submitted: {hash}");
+			let included = chain
+				.submit_included(pop_chain_client::calls::unregister_masternode(), &pair)
+				.await?;
+			println!("unregistered in block {:?}", included.block);
 			Ok(())
 		}
 		Command::PeerId { base_path } => {
@@ -120,7 +128,18 @@ async fn main_inner(cli: Cli) -> Result<(), BoxError> {
 #[tokio::main]
 async fn main() -> ExitCode {
 	pop_swarm::init_logging();
-	match main_inner(Cli::parse()).await {
+	let args = match pop_swarm::config::with_config_file(
+		&Cli::command(),
+		Some("run"),
+		std::env::args_os().collect(),
+	) {
+		Ok(args) => args,
+		Err(e) => {
+			eprintln!("error: {e}");
+			return ExitCode::from(2);
+		}
+	};
+	match main_inner(Cli::parse_from(args)).await {
 		Ok(()) => ExitCode::SUCCESS,
 		Err(e) => {
 			eprintln!("error: {e}");

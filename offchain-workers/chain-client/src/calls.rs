@@ -1,0 +1,134 @@
+//! The runtime calls off-chain code makes, each built by one function with plain arguments, so
+//! that no crate outside this one names a `RuntimeCall` or a pallet's `Call`.
+
+use crate::error::ChainError;
+use pop_primitives::{
+	content::{ContentId, Manifest, ModelHash, SealedKey, Verdict},
+	network::{Addresses, PeerId},
+	Balance,
+};
+use pop_runtime::RuntimeCall;
+use sp_core::bounded::BoundedVec;
+
+pub use pallet_content::Pricing;
+
+/// An ed25519 moderation key (a superdelegate's, which signs verdicts).
+pub type ModerationKey = [u8; 32];
+
+/// One call of the runtime, ready to be signed and submitted ([`crate::Chain::submit`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Call(pub(crate) RuntimeCall);
+
+impl Call {
+	/// Wraps a call the runtime's own types built: for the end-to-end tests, which try calls
+	/// this module does not offer.
+	pub fn from_runtime(call: RuntimeCall) -> Self {
+		Self(call)
+	}
+
+	/// The pallet and call name, for logs (`Content::prove`).
+	pub fn name(&self) -> String {
+		use frame_support::traits::GetCallMetadata;
+		let m = self.0.get_call_metadata();
+		format!("{}::{}", m.pallet_name, m.function_name)
+	}
+}
+
+/// `Masternodes::register`: a new masternode with its libp2p identity, where it listens, its
+/// region (ISO 3166-1 alpha-2), the bytes it offers and its bond.
+pub fn register_masternode(
+	peer_id: PeerId,
+	addresses: Addresses,
+	region: [u8; 2],
+	capacity: u64,
+	bond: Balance,
+) -> Call {
+	Call(RuntimeCall::Masternodes(pallet_masternodes::Call::register {
+		peer_id,
+		addresses,
+		region: pallet_masternodes::Region(region),
+		capacity,
+		bond,
+	}))
+}
+
+/// `Masternodes::update`: a registered masternode's new identity, addresses, region or capacity.
+pub fn update_masternode(
+	peer_id: PeerId,
+	addresses: Addresses,
+	region: [u8; 2],
+	capacity: u64,
+) -> Call {
+	Call(RuntimeCall::Masternodes(pallet_masternodes::Call::update {
+		peer_id,
+		addresses,
+		region: pallet_masternodes::Region(region),
+		capacity,
+	}))
+}
+
+/// `Masternodes::unregister`: out of service now, the bond released after the unbonding period.
+pub fn unregister_masternode() -> Call {
+	Call(RuntimeCall::Masternodes(pallet_masternodes::Call::unregister {}))
+}
+
+/// `Content::prove`: the answer to audit `audit`, a chunk of a shard and its BLAKE3 proof.
+pub fn prove(audit: u64, data: Vec<u8>, proof: Vec<[u8; 32]>) -> Result<Call, ChainError> {
+	Ok(Call(RuntimeCall::Content(pallet_content::Call::prove {
+		audit,
+		data: BoundedVec::try_from(data).map_err(|_| ChainError::TooLarge("audit chunk"))?,
+		proof: BoundedVec::try_from(proof).map_err(|_| ChainError::TooLarge("audit proof"))?,
+	})))
+}
+
+/// `Content::register`: a manifest and its pricing; the chain places every shard.
+pub fn register_content(manifest: Manifest, pricing: Pricing) -> Call {
+	Call(RuntimeCall::Content(pallet_content::Call::register { manifest, pricing }))
+}
+
+/// `Content::release_keys`: pending content's key sealed to each member of era `era`'s
+/// moderation set.
+pub fn release_keys(
+	content: ContentId,
+	era: u32,
+	keys: Vec<SealedKey>,
+) -> Result<Call, ChainError> {
+	Ok(Call(RuntimeCall::Content(pallet_content::Call::release_keys {
+		content,
+		era,
+		keys: BoundedVec::try_from(keys).map_err(|_| ChainError::TooLarge("sealed keys"))?,
+	})))
+}
+
+/// `Content::submit_verdict`: the moderation set's certificate, a quorum of members' signatures
+/// over (content, verdict, model hash, era).
+pub fn submit_verdict(
+	content: ContentId,
+	verdict: Verdict,
+	model_hash: ModelHash,
+	era: u32,
+	signatures: Vec<(ModerationKey, [u8; 64])>,
+) -> Result<Call, ChainError> {
+	Ok(Call(RuntimeCall::Content(pallet_content::Call::submit_verdict {
+		content,
+		verdict,
+		model_hash,
+		era,
+		signatures: BoundedVec::try_from(signatures)
+			.map_err(|_| ChainError::TooLarge("certificate signatures"))?,
+	})))
+}
+
+/// `Sdpos::update_superdelegate`: a superdelegate's moderation key and its sidecar's libp2p
+/// identity and addresses.
+pub fn update_superdelegate(
+	moderation_key: ModerationKey,
+	peer_id: PeerId,
+	addresses: Addresses,
+) -> Call {
+	Call(RuntimeCall::Sdpos(pallet_sdpos::Call::update_superdelegate {
+		moderation_key,
+		peer_id,
+		addresses,
+	}))
+}

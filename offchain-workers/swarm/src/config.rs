@@ -1,0 +1,153 @@
+//! Daemon settings from a TOML file (`--config FILE`), beside flags and the environment
+//! variables for secrets (`POP_SURI`, `POP_MODERATION_SURI`). Each key of the file is the long
+//! name of a flag (`chain-rpc = "http://127.0.0.1:9944"`, `listen = ["/ip4/…", …]`,
+//! `prometheus-port = 9616`); a key no flag has is refused by name, so a typo never passes
+//! silently. Flags on the command line win over the file.
+
+use std::{ffi::OsString, path::Path};
+
+/// The command line `args` (program name first) with the settings of the TOML file named by
+/// `--config` put in front of the flags, which therefore win. `command` is the daemon's clap
+/// command; `subcommand`, if given, is the one the file configures (`run`).
+pub fn with_config_file(
+	command: &clap::Command,
+	subcommand: Option<&str>,
+	args: Vec<OsString>,
+) -> Result<Vec<OsString>, String> {
+	let Some(at) =
+		args.iter().position(|a| a == "--config" || a.to_string_lossy().starts_with("--config="))
+	else {
+		return Ok(args);
+	};
+	let mut args = args;
+	let flag = args.remove(at).to_string_lossy().into_owned();
+	let path = match flag.strip_prefix("--config=") {
+		Some(path) => path.to_string(),
+		None if at < args.len() => args.remove(at).to_string_lossy().into_owned(),
+		None => return Err("--config needs a file".into()),
+	};
+	let command = match subcommand {
+		Some(name) => {
+			command.find_subcommand(name).ok_or_else(|| format!("no subcommand {name}"))?
+		}
+		None => command,
+	};
+	let settings = settings(command, Path::new(&path))?;
+	// After the program name, and after the subcommand's name if there is one.
+	let insert_at = match subcommand {
+		Some(name) => args.iter().position(|a| a == name).map_or(args.len(), |i| i + 1),
+		None => 1,
+	};
+	args.splice(insert_at..insert_at, settings);
+	Ok(args)
+}
+
+/// The flags the file at `path` stands for.
+fn settings(command: &clap::Command, path: &Path) -> Result<Vec<OsString>, String> {
+	let text = std::fs::read_to_string(path)
+		.map_err(|e| format!("config file {}: {e}", path.display()))?;
+	let table: toml::Table =
+		text.parse().map_err(|e| format!("config file {}: {e}", path.display()))?;
+	let mut out = Vec::new();
+	for (key, value) in table {
+		let known = command
+			.get_arguments()
+			.any(|a| a.get_long() == Some(key.as_str()) && a.get_id() != "config");
+		if !known {
+			let mut names: Vec<&str> =
+				command.get_arguments().filter_map(|a| a.get_long()).collect();
+			names.sort();
+			return Err(format!(
+				"config file {}: unknown key `{key}` (known: {})",
+				path.display(),
+				names.join(", ")
+			));
+		}
+		let flag = format!("--{key}");
+		let one = |v: &toml::Value| -> Result<String, String> {
+			match v {
+				toml::Value::String(s) => Ok(s.clone()),
+				toml::Value::Integer(i) => Ok(i.to_string()),
+				toml::Value::Float(f) => Ok(f.to_string()),
+				other => Err(format!(
+					"config file {}: `{key}` must be a string or a number, not {}",
+					path.display(),
+					other.type_str()
+				)),
+			}
+		};
+		match &value {
+			toml::Value::Boolean(true) => out.push(flag.into()),
+			toml::Value::Boolean(false) => {}
+			toml::Value::Array(items) => {
+				for item in items {
+					out.push(flag.clone().into());
+					out.push(one(item)?.into());
+				}
+			}
+			v => {
+				out.push(flag.into());
+				out.push(one(v)?.into());
+			}
+		}
+	}
+	Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use clap::{CommandFactory, Parser};
+
+	#[derive(Parser, Debug)]
+	#[command(args_override_self = true)]
+	struct Daemon {
+		#[arg(long)]
+		config: Option<String>,
+		#[arg(long)]
+		chain_rpc: String,
+		#[arg(long = "listen")]
+		listen: Vec<String>,
+		#[arg(long)]
+		quiet: bool,
+		#[arg(long, default_value_t = 1)]
+		threads: u32,
+	}
+
+	fn parse(file: &str, args: &[&str]) -> Result<Daemon, String> {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("daemon.toml");
+		std::fs::write(&path, file).unwrap();
+		let mut argv: Vec<OsString> = vec!["daemon".into(), "--config".into(), path.into()];
+		argv.extend(args.iter().map(OsString::from));
+		let argv = with_config_file(&Daemon::command(), None, argv)?;
+		Daemon::try_parse_from(argv).map_err(|e| e.to_string())
+	}
+
+	#[test]
+	fn a_file_sets_flags_and_the_command_line_wins() {
+		let d = parse(
+			"chain-rpc = \"http://a:1\"\nlisten = [\"/x\", \"/y\"]\nquiet = true\nthreads = 4\n",
+			&["--threads", "2"],
+		)
+		.unwrap();
+		assert_eq!(d.chain_rpc, "http://a:1");
+		assert_eq!(d.listen, ["/x", "/y"]);
+		assert!(d.quiet);
+		assert_eq!(d.threads, 2, "the command line wins");
+	}
+
+	#[test]
+	fn an_unknown_key_is_refused_by_name() {
+		let e = parse("chain-rpc = \"http://a:1\"\nchian-rpc = \"typo\"\n", &[]).unwrap_err();
+		assert!(e.contains("unknown key `chian-rpc`"), "{e}");
+	}
+
+	#[test]
+	fn a_malformed_file_says_where() {
+		let e = parse("chain-rpc = \n", &[]).unwrap_err();
+		assert!(e.contains("daemon.toml"), "{e}");
+		let e = parse("chain-rpc = { a = 1 }\n", &[]).unwrap_err();
+		assert!(e.contains("must be a string or a number"), "{e}");
+	}
+}
