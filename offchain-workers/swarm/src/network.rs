@@ -19,13 +19,21 @@ use libp2p::{
 	},
 	tcp, websocket, yamux, Multiaddr, PeerId, StreamProtocol, Swarm, Transport,
 };
-use std::{collections::HashMap, fmt, time::Duration};
+use std::{
+	collections::HashMap,
+	fmt,
+	time::{Duration, Instant},
+};
 use tokio::sync::{mpsc, oneshot};
 
 /// The Kademlia protocol of POP Network's content swarm (its own DHT, apart from the chain's).
 const KAD_PROTOCOL: StreamProtocol = StreamProtocol::new("/pop/kad/1");
 /// How long a shard request may take, connection included.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a request may wait for its peer to connect. A dial normally ends in a connection or
+/// an error well before this; one that reports neither must not hold its requests forever (a
+/// viewer's fetch would hang instead of asking another holder).
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 /// Requests from peers waiting for an answer, at most.
 const INBOUND_QUEUE: usize = 1024;
 /// pBFT messages from peers waiting to be handled, at most (more are dropped: the protocol
@@ -278,10 +286,26 @@ async fn drive(
 	// Requests waiting for a connection. The request-response behaviour would dial once per
 	// request, and a second dial to a peer being dialled fails every request queued for it;
 	// so the swarm dials each peer once here and sends the requests when it connects.
-	let mut connecting: HashMap<PeerId, Vec<Queued>> = HashMap::new();
+	let mut connecting: HashMap<PeerId, (Instant, Vec<Queued>)> = HashMap::new();
 	let mut next_id = 0u64;
+	let mut sweep = tokio::time::interval(Duration::from_secs(1));
 	loop {
 		tokio::select! {
+			_ = sweep.tick() => {
+				let now = Instant::now();
+				let stale: Vec<PeerId> = connecting
+					.iter()
+					.filter(|(_, (since, _))| now.duration_since(*since) > CONNECT_TIMEOUT)
+					.map(|(peer, _)| *peer)
+					.collect();
+				for peer in stale {
+					if let Some((_, queued)) = connecting.remove(&peer) {
+						let why = format!("peer {peer}: no connection within {} s", CONNECT_TIMEOUT.as_secs());
+						tracing::debug!(target: "net", "{why}");
+						fail(queued, &why);
+					}
+				}
+			}
 			command = commands.recv() => match command {
 				None => return,
 				Some(Command::Request { peer, addresses, request, reply }) => {
@@ -380,7 +404,7 @@ async fn drive(
 					}
 				}
 				SwarmEvent::ConnectionEstablished { peer_id, .. } => {
-					for queued in connecting.remove(&peer_id).unwrap_or_default() {
+					for queued in connecting.remove(&peer_id).map(|(_, q)| q).unwrap_or_default() {
 						match queued {
 							Queued::Shard(request, reply) => {
 								let id = swarm.behaviour_mut().shards.send_request(&peer_id, request);
@@ -396,7 +420,8 @@ async fn drive(
 				}
 				SwarmEvent::OutgoingConnectionError { peer_id: Some(peer), error, .. } => {
 					if !swarm.is_connected(&peer) {
-						fail(connecting.remove(&peer).unwrap_or_default(), &format!("peer {peer}: {error}"));
+						let queued = connecting.remove(&peer).map(|(_, q)| q).unwrap_or_default();
+						fail(queued, &format!("peer {peer}: {error}"));
 					}
 				}
 				SwarmEvent::NewListenAddr { address, .. } => {
@@ -414,18 +439,19 @@ async fn drive(
 /// Queues `item` until `peer` connects, dialling it if this is the first item waiting.
 fn enqueue(
 	swarm: &mut Swarm<Behaviour>,
-	connecting: &mut HashMap<PeerId, Vec<Queued>>,
+	connecting: &mut HashMap<PeerId, (Instant, Vec<Queued>)>,
 	peer: PeerId,
 	addresses: Vec<Multiaddr>,
 	item: Queued,
 ) {
-	let queue = connecting.entry(peer).or_default();
+	let (_, queue) = connecting.entry(peer).or_insert_with(|| (Instant::now(), Vec::new()));
 	queue.push(item);
 	if queue.len() == 1 {
 		match swarm.dial(DialOpts::peer_id(peer).addresses(addresses).build()) {
 			Ok(()) | Err(DialError::DialPeerConditionFalse(_)) => {}
 			Err(e) => {
-				fail(connecting.remove(&peer).unwrap_or_default(), &format!("peer {peer}: {e}"))
+				let queued = connecting.remove(&peer).map(|(_, q)| q).unwrap_or_default();
+				fail(queued, &format!("peer {peer}: {e}"))
 			}
 		}
 	}
