@@ -197,6 +197,21 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_fees::estimate::FeesApi<Block, <Block as BlockT>::Extrinsic> for Runtime {
+		fn estimate_fee(
+			uxt: <Block as BlockT>::Extrinsic,
+			len: u32,
+		) -> Option<pallet_fees::FeeEstimate> {
+			use sp_runtime::traits::StaticLookup;
+			let sp_runtime::generic::Preamble::Signed(address, ..) = &uxt.preamble else {
+				return None;
+			};
+			let who = <Runtime as frame_system::Config>::Lookup::lookup(address.clone()).ok()?;
+			let fee = TransactionPayment::query_info(uxt, len).partial_fee;
+			Some(crate::Fees::estimate(&who, fee))
+		}
+	}
+
 	impl pallet_content::api::ContentApi<
 		Block,
 		AccountId,

@@ -110,6 +110,32 @@ impl Chain {
 		self.runtime_call("ContentApi_sealed_keys", id)
 	}
 
+	/// What `call` would cost `signer` if submitted now, in the asset that would pay it (the
+	/// free quota, LIT or POP): the runtime's `FeesApi` prices the very extrinsic `signer` would
+	/// send, extensions and length included. Nothing is submitted.
+	pub fn estimate_fee(
+		&self,
+		call: &Call,
+		signer: &sr25519::Pair,
+	) -> Result<types::FeeEstimate, RpcError> {
+		use sp_core::Pair;
+		let ctx = ChainContext::fetch(&self.rpc)?;
+		let who: AccountId = signer.public().into();
+		let nonce = self.rpc.call("system_accountNextIndex", json!([who.to_string()]))?;
+		let nonce = nonce.as_u64().unwrap_or_default() as pop_primitives::Nonce;
+		let xt = extrinsic::signed_by(&ctx, call.0.clone(), signer, signer, nonce);
+		// The extrinsic goes as itself (its own length prefix), then its length.
+		let mut args = xt.clone();
+		(xt.len() as u32).encode_to(&mut args);
+		let result = self
+			.rpc
+			.call("state_call", json!(["FeesApi_estimate_fee", rpc::to_hex(&args), null]))?;
+		let bytes = rpc::parse_hex(result.as_str().unwrap_or_default())?;
+		Option::<types::FeeEstimate>::decode(&mut &bytes[..])
+			.map_err(|e| RpcError::Transport(format!("FeesApi_estimate_fee: {e}")))?
+			.ok_or_else(|| RpcError::Transport("the runtime priced no fee for it".into()))
+	}
+
 	/// New best blocks as the node imports them, across node restarts: what the daemons wake up
 	/// on instead of polling.
 	pub fn heads(&self) -> Heads {

@@ -66,7 +66,13 @@ impl RpcClient {
 			Ok(r) => r,
 			// The server answers JSON-RPC errors with HTTP 200; other statuses carry a body too.
 			Err(ureq::Error::Status(_, r)) => r,
-			Err(e) => return Err(RpcError::Transport(e.to_string())),
+			Err(e) => {
+				let e = e.to_string();
+				// ureq names the URL in most errors, not in a malformed URL's.
+				let e =
+					if e.contains(self.url.as_str()) { e } else { format!("{}: {e}", self.url) };
+				return Err(RpcError::Transport(e));
+			}
 		};
 		let value: Value =
 			response.into_json().map_err(|e| RpcError::Transport(format!("bad JSON: {e}")))?;

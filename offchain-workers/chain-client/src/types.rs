@@ -13,3 +13,30 @@ pub type Audit = pallet_content::Audit<AccountId, BlockNumber>;
 pub type Masternode = pallet_masternodes::MasternodeInfo<BlockNumber>;
 /// A superdelegate's record (moderation key, sidecar peer id and addresses).
 pub type Superdelegate = pallet_sdpos::SuperdelegateInfo;
+
+pub use pallet_fees::{FeeEstimate, FeeSource};
+
+/// A fee estimate in words: `0.000125 LIT`, `0.0125 POP from the free quota`.
+pub fn describe_fee(e: &FeeEstimate) -> String {
+	use pop_primitives::currency::{LIT_DECIMALS, POP_DECIMALS};
+	let amount = |units: u128, decimals: u8| {
+		let one = 10u128.pow(decimals.into());
+		let frac = format!("{:0width$}", units % one, width = decimals as usize);
+		let frac = frac.trim_end_matches('0');
+		if frac.is_empty() {
+			format!("{}", units / one)
+		} else {
+			format!("{}.{frac}", units / one)
+		}
+	};
+	match e.source {
+		FeeSource::Nothing => "no fee".into(),
+		FeeSource::Quota => format!("{} POP from the free quota", amount(e.amount, POP_DECIMALS)),
+		FeeSource::Lit => format!("{} LIT", amount(e.amount, LIT_DECIMALS)),
+		FeeSource::Pop => format!("{} POP", amount(e.amount, POP_DECIMALS)),
+		FeeSource::CannotPay => format!(
+			"{} POP, which neither the free quota nor the account's LIT or POP covers",
+			amount(e.fee, POP_DECIMALS)
+		),
+	}
+}

@@ -153,6 +153,12 @@ impl Progress for Bars {
 			b.inc(n);
 		}
 	}
+
+	fn note(&self, line: &str) {
+		if !self.quiet {
+			eprintln!("{line}");
+		}
+	}
 }
 
 impl Bars {

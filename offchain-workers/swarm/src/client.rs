@@ -13,7 +13,7 @@ use libp2p::{identity::Keypair, PeerId};
 use pop_chain_client::{
 	calls::{self, Pricing},
 	error::ContentError,
-	types::{KeyRelease, Status},
+	types::{describe_fee, FeeSource, KeyRelease, Status},
 	Chain, ChainError, Content, RpcError,
 };
 use pop_codec::{seal::seal, CodecError, ContentKey, Params};
@@ -56,6 +56,8 @@ pub enum ClientError {
 	Upload { failed: usize, total: usize, first: String },
 	/// The content key could not be released to the moderation set.
 	KeyRelease(String),
+	/// The account cannot pay the fee: the estimate in words.
+	Fee(String),
 	/// Fewer than `k` holders of a segment answered with a valid shard: why each failed.
 	Unavailable { segment: u32, valid: usize, needed: usize, reasons: Vec<String> },
 	/// Writing the output failed.
@@ -88,6 +90,7 @@ impl fmt::Display for ClientError {
 				"{failed} of {total} shards could not be stored (first: {first}); run the upload \
 				 again with the same key to retry them"
 			),
+			Self::Fee(fee) => write!(f, "the registration would cost {fee}"),
 			Self::KeyRelease(why) => write!(
 				f,
 				"the content key could not be released to the moderation set ({why}); run the \
@@ -132,6 +135,8 @@ pub trait Progress: Send + Sync {
 	fn start(&self, phase: &str, total: u64);
 	/// `n` more units done.
 	fn advance(&self, n: u64);
+	/// Something the user should read (a fee about to be paid).
+	fn note(&self, _line: &str) {}
 }
 
 /// Reports nothing.
@@ -241,8 +246,16 @@ impl Client {
 		let id = manifest.content_id();
 
 		if self.blocking(move |c| c.content(&id)).await?.is_none() {
-			progress.start("registering on chain", 1);
 			let call = calls::register_content(manifest.clone(), Pricing::Free);
+			let (chain, c, pair) = (self.chain.clone(), call.clone(), signer.clone());
+			let fee = tokio::task::spawn_blocking(move || chain.estimate_fee(&c, &pair))
+				.await
+				.map_err(|e| ClientError::from(RpcError::Transport(e.to_string())))??;
+			if fee.source == FeeSource::CannotPay {
+				return Err(ClientError::Fee(describe_fee(&fee)));
+			}
+			progress.note(&format!("registration fee: {}", describe_fee(&fee)));
+			progress.start("registering on chain", 1);
 			let submitted = self.chain.submit(call, signer).await?;
 			match tokio::time::timeout(REGISTER_TIMEOUT, submitted.included()).await {
 				Ok(included) => {

@@ -46,12 +46,12 @@ impl<T: Config> TxCreditHold<T> for FeeAdapter<T> {
 
 impl<T: Config> FeeAdapter<T> {
 	/// The LIT that pays a fee of `fee` POP units, if the conversion works and is not zero.
-	fn lit_fee(fee: u128) -> Option<u128> {
+	pub(crate) fn lit_fee(fee: u128) -> Option<u128> {
 		T::PopToLit::convert(fee).filter(|lit| !lit.is_zero())
 	}
 
 	/// Whether the quota covers `fee`. Tips are paid in tokens, never from the quota.
-	fn quota_covers(who: &T::AccountId, fee: u128, tip: u128) -> bool {
+	pub(crate) fn quota_covers(who: &T::AccountId, fee: u128, tip: u128) -> bool {
 		tip.is_zero() && Pallet::<T>::quota_left(who) >= fee
 	}
 }

@@ -25,7 +25,9 @@
 pub use pallet::*;
 
 mod adapter;
+pub mod estimate;
 pub use adapter::{FeeAdapter, FeePayment};
+pub use estimate::{FeeEstimate, FeeSource};
 
 #[cfg(test)]
 mod mock;
@@ -80,7 +82,12 @@ pub mod pallet {
 		pub used: u128,
 	}
 
+	/// The layout of this pallet's storage as first released; each migration raises it, and
+	/// `try-runtime` checks the chain's recorded version against it.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]

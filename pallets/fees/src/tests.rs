@@ -192,3 +192,44 @@ fn a_fee_too_small_to_price_in_lit_is_paid_in_pop() {
 		assert_eq!(source(&charge(ALICE, 0, 0).unwrap()), "nothing");
 	});
 }
+
+#[test]
+fn the_estimate_names_the_asset_and_amount_the_charge_takes() {
+	use crate::FeeSource;
+	new_test_ext().execute_with(|| {
+		// Each estimate, then the real charge of the same fee: Alice's quota runs out, then
+		// her LIT, then she pays in POP; Bob holds only POP, Carol only LIT, Dave nothing.
+		let cases = [
+			(ALICE, 3 * POP, FeeSource::Quota),
+			(ALICE, 4 * POP, FeeSource::Quota),
+			(ALICE, 4 * POP, FeeSource::Lit),
+			(ALICE, 4 * POP, FeeSource::Pop),
+			(BOB, 2 * POP, FeeSource::Pop),
+			(CAROL, POP, FeeSource::Lit),
+			(DAVE, POP, FeeSource::CannotPay),
+			(DAVE, 0, FeeSource::Nothing),
+		];
+		for (who, fee, expected) in cases {
+			let quota_before = Pallet::<Test>::quota_left(&who);
+			let e = Pallet::<Test>::estimate(&who, fee);
+			assert_eq!(
+				(e.source, e.fee, e.quota_left),
+				(expected, fee, quota_before),
+				"{who} {fee}"
+			);
+			let (pop_before, lit_before) = (pop(who), lit(who));
+			let Ok(paid) = charge(who, fee, 0) else {
+				assert_eq!(e.source, FeeSource::CannotPay, "{who} {fee}: refused as estimated");
+				continue;
+			};
+			let (charged_from, charged) = match source(&paid) {
+				"quota" => (FeeSource::Quota, quota_before - Pallet::<Test>::quota_left(&who)),
+				"lit" => (FeeSource::Lit, lit_before - lit(who)),
+				"pop" => (FeeSource::Pop, pop_before - pop(who)),
+				_ => (FeeSource::Nothing, 0),
+			};
+			assert_eq!((charged_from, charged), (e.source, e.amount), "{who} {fee}: as estimated");
+			settle(who, fee, paid);
+		}
+	});
+}

@@ -49,7 +49,12 @@ pub mod pallet {
 	pub type BalanceOf<T> =
 		<<T as Config>::Pop as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
+	/// The layout of this pallet's storage as first released; each migration raises it, and
+	/// `try-runtime` checks the chain's recorded version against it.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]

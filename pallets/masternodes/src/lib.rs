@@ -59,7 +59,12 @@ pub mod pallet {
 	use pop_primitives::Balance;
 	use sp_runtime::traits::Saturating;
 
+	/// The layout of this pallet's storage as first released; each migration raises it, and
+	/// `try-runtime` checks the chain's recorded version against it.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	/// Why this pallet holds POP.

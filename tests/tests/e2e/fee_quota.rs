@@ -46,6 +46,14 @@ fn a_bonded_account_transacts_for_free_while_its_quota_lasts() {
 	let bond_fee = 1_000 * POP - after_bond;
 	assert!(bond_fee > 0, "the bond itself was paid in POP");
 
+	// The runtime says the quota will pay, before anything is signed.
+	let chain = pop_chain_client::Chain::new(&node.rpc_url());
+	let estimate = chain
+		.estimate_fee(&pop_chain_client::Call::from_runtime(transfer_call(&ferdie, POP)), &voter)
+		.expect("estimate");
+	assert_eq!(estimate.source, pop_chain_client::types::FeeSource::Quota, "{estimate:?}");
+	assert!(estimate.amount > 0 && estimate.amount <= estimate.quota_left, "{estimate:?}");
+
 	// Five transfers: the quota (0.1 % of 500 POP a day) covers every fee.
 	let ferdie_before = free_balance(&node, &ferdie, Some(&head));
 	for nonce in 1..=5u32 {

@@ -81,19 +81,30 @@ fn an_account_holding_only_lit_transacts_and_an_empty_one_is_turned_away() {
 	});
 	assert_eq!(free_balance(&node, &lit_only_id, None), 0, "no POP at all");
 
-	// It sends 20 LIT on and pays its fee in LIT.
+	// It sends 20 LIT on and pays its fee in LIT, as the runtime's estimate says beforehand.
+	let chain = pop_chain_client::Chain::new(&node.rpc_url());
+	let estimate_of = |call, who: &sp_core::sr25519::Pair| {
+		chain.estimate_fee(&pop_chain_client::Call::from_runtime(call), who).expect("estimate")
+	};
+	let estimate = estimate_of(lit_transfer_call(&ferdie, 20 * LIT), &lit_only);
+	assert_eq!(estimate.source, pop_chain_client::types::FeeSource::Lit, "{estimate:?}");
 	let ferdie_lit = free_lit(&node, &ferdie, None);
 	let xt = signed_by(&ctx, lit_transfer_call(&ferdie, 20 * LIT), &lit_only, &lit_only, 0);
 	submit(&node, &xt).expect("a LIT-only account's transaction is accepted");
 	let head = wait_finalized_until(&node, "the LIT-only account's transfer", |at| {
 		free_lit(&node, &ferdie, Some(at)) == ferdie_lit + 20 * LIT
 	});
-	assert_small_lit_fee(30 * LIT - free_lit(&node, &lit_only_id, Some(&head)));
+	let paid = 30 * LIT - free_lit(&node, &lit_only_id, Some(&head));
+	assert_small_lit_fee(paid);
+	assert!(paid.abs_diff(estimate.amount) * 20 <= paid, "paid {paid}, estimated {estimate:?}");
 	assert_eq!(free_balance(&node, &lit_only_id, Some(&head)), 0);
 
-	// An account with nothing is turned away at the pool, and the chain goes on.
+	// An account with nothing is turned away at the pool, as its estimate says, and the chain
+	// goes on.
 	let empty = fresh_pair();
 	let empty_id: AccountId = empty.public().into();
+	let estimate = estimate_of(transfer_call(&ferdie, 1), &empty);
+	assert_eq!(estimate.source, pop_chain_client::types::FeeSource::CannotPay, "{estimate:?}");
 	let err = submit(&node, &signed_by(&ctx, transfer_call(&ferdie, 1), &empty, &empty, 0))
 		.expect_err("an account with nothing cannot pay");
 	assert!(err.full_text().to_lowercase().contains("pay"), "the error names the fee: {err}");
