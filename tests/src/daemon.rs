@@ -95,6 +95,20 @@ impl Daemon {
 	}
 }
 
+/// The sum of every series of the Prometheus metric `name` a daemon serves on `port` (its
+/// `--prometheus-port`), or `None` if the endpoint does not answer or has no such metric.
+pub fn metric(port: u16, name: &str) -> Option<f64> {
+	let text =
+		ureq::get(&format!("http://127.0.0.1:{port}/metrics")).call().ok()?.into_string().ok()?;
+	let values: Vec<f64> = text
+		.lines()
+		.filter(|l| !l.starts_with('#'))
+		.filter(|l| l.split(['{', ' ']).next() == Some(name))
+		.filter_map(|l| l.rsplit(' ').next()?.parse().ok())
+		.collect();
+	(!values.is_empty()).then(|| values.iter().sum())
+}
+
 impl Drop for Daemon {
 	fn drop(&mut self) {
 		self.kill();

@@ -64,7 +64,24 @@ pub fn workspace_root() -> PathBuf {
 
 /// A TCP port on 127.0.0.1 that was free a moment ago.
 pub fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port()
+	unique_port(|| {
+		TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port()
+	})
+}
+
+/// A port from `pick` that this process has not handed out before. The scenarios run side by
+/// side in one process and their daemons bind the ports they were given only later, so the
+/// operating system may offer a port again before its first taker holds it.
+pub fn unique_port(mut pick: impl FnMut() -> u16) -> u16 {
+	static HANDED_OUT: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+	let mut handed_out = HANDED_OUT.lock().unwrap_or_else(|e| e.into_inner());
+	loop {
+		let port = pick();
+		if !handed_out.contains(&port) {
+			handed_out.push(port);
+			return port;
+		}
+	}
 }
 
 /// How to start a node.
@@ -163,7 +180,7 @@ impl Node {
 			.arg(format!("/ip4/127.0.0.1/tcp/{}", self.p2p_port))
 			.arg("--node-key")
 			.arg(hex::encode(self.node_key))
-			.args(["--no-prometheus", "--no-telemetry", "--no-mdns", "--rpc-cors", "all"])
+			.args(["--no-telemetry", "--no-mdns", "--rpc-cors", "all"])
 			.args(["--state-pruning", "archive"])
 			.args(["--log", "info,runtime=debug"]);
 		if let Some(who) = &self.config.who {
@@ -171,6 +188,9 @@ impl Node {
 		}
 		if !self.config.bootnodes.is_empty() {
 			cmd.arg("--bootnodes").args(&self.config.bootnodes);
+		}
+		if !self.config.extra_args.iter().any(|a| a == "--prometheus-port") {
+			cmd.arg("--no-prometheus");
 		}
 		cmd.args(&self.config.extra_args);
 		cmd.stdin(Stdio::null()).stdout(log.try_clone().expect("log handle")).stderr(log);

@@ -12,17 +12,32 @@ pub struct Superdelegate {
 	daemon: Daemon,
 	/// The dev name (`Alice`).
 	pub name: String,
+	/// Where it serves Prometheus metrics.
+	pub metrics_port: u16,
 }
 
 impl Superdelegate {
 	/// Starts the sidecar of `name` against `node`, with the explicit-content `threshold` and
 	/// `band` of its policy.
 	pub fn start(node: &Node, name: &str, threshold: f32, band: f32) -> Superdelegate {
-		let (rpc, port) = (node.rpc_url(), free_port());
+		let (rpc, port, metrics_port) = (node.rpc_url(), free_port(), free_port());
 		let suri = format!("//{name}");
 		let models = workspace_root().join("models");
 		let daemon = Daemon::start("pop-superdelegate", &format!("superdelegate {name}"), |base| {
+			// The policy and the model folder come from a config file, as an operator keeps
+			// them; the rest from flags.
+			let config = base.join("superdelegate.toml");
+			std::fs::write(
+				&config,
+				format!(
+					"nsfw-threshold = {threshold}\nband = {band}\nmodels = {:?}\nprometheus-port = {metrics_port}\n",
+					models.to_string_lossy()
+				),
+			)
+			.expect("write the sidecar's config");
 			[
+				"--config",
+				&config.to_string_lossy(),
 				"--chain-rpc",
 				&rpc,
 				"--suri",
@@ -33,17 +48,16 @@ impl Superdelegate {
 				&base.join("data").to_string_lossy(),
 				"--listen",
 				&format!("/ip4/127.0.0.1/tcp/{port}"),
-				"--models",
-				&models.to_string_lossy(),
-				"--nsfw-threshold",
-				&threshold.to_string(),
-				"--band",
-				&band.to_string(),
 			]
 			.map(String::from)
 			.into()
 		});
-		Superdelegate { daemon, name: name.into() }
+		Superdelegate { daemon, name: name.into(), metrics_port }
+	}
+
+	/// The sum of the series of its Prometheus metric `name`, if it serves one.
+	pub fn metric(&self, name: &str) -> Option<f64> {
+		crate::daemon::metric(self.metrics_port, name)
 	}
 }
 

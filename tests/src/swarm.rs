@@ -18,6 +18,8 @@ pub struct Masternode {
 	pub suri: String,
 	/// TCP, WebSocket and QUIC (UDP) ports.
 	pub ports: [u16; 3],
+	/// Where it serves Prometheus metrics.
+	pub metrics_port: u16,
 }
 
 /// Loopback addresses on TCP, WebSocket and QUIC for `ports`.
@@ -33,6 +35,7 @@ impl Masternode {
 	/// Starts a masternode for the account `suri` against `node`, in `region`.
 	pub fn start(node: &Node, suri: &str, region: &str) -> Masternode {
 		let ports = [free_port(), free_port(), free_udp_port()];
+		let metrics_port = free_port();
 		let rpc = node.rpc_url();
 		let daemon = Daemon::start("pop-masternode", &format!("masternode {suri}"), |base| {
 			let mut args: Vec<String> = ["run", "--chain-rpc", &rpc, "--suri", suri, "--base-path"]
@@ -43,12 +46,18 @@ impl Masternode {
 				["--region", region, "--capacity-gib", "1", "--repair-delay", "5"]
 					.map(String::from),
 			);
+			args.extend(["--prometheus-port".into(), metrics_port.to_string()]);
 			for a in loopback_addresses(ports) {
 				args.extend(["--listen".to_string(), a]);
 			}
 			args
 		});
-		Masternode { daemon, suri: suri.into(), ports }
+		Masternode { daemon, suri: suri.into(), ports, metrics_port }
+	}
+
+	/// The sum of the series of its Prometheus metric `name`, if it serves one.
+	pub fn metric(&self, name: &str) -> Option<f64> {
+		crate::daemon::metric(self.metrics_port, name)
 	}
 
 	/// The addresses it listens on.
@@ -86,7 +95,12 @@ impl std::ops::DerefMut for Masternode {
 
 /// A UDP port on 127.0.0.1 that was free a moment ago.
 pub fn free_udp_port() -> u16 {
-	std::net::UdpSocket::bind("127.0.0.1:0").and_then(|s| s.local_addr()).expect("free port").port()
+	crate::node::unique_port(|| {
+		std::net::UdpSocket::bind("127.0.0.1:0")
+			.and_then(|s| s.local_addr())
+			.expect("free port")
+			.port()
+	})
 }
 
 /// Runs the `pop` CLI against `node` with `args`; returns its output.

@@ -559,7 +559,16 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 	let peer_id = net.peer_id();
 	let public = if config.public.is_empty() { listening } else { config.public.clone() };
 	let chain = Chain::new(&config.chain_rpc);
-	pop_swarm::masternode::wait_for_chain(&chain, &config.chain_rpc).await;
+	// SIGTERM or Ctrl-C from here on stops the sidecar cleanly, also while it waits for its node.
+	let shutdown = pop_swarm::shutdown_signal();
+	tokio::pin!(shutdown);
+	tokio::select! {
+		_ = pop_swarm::masternode::wait_for_chain(&chain, &config.chain_rpc) => {}
+		signal = &mut shutdown => {
+			tracing::info!(target: "superdelegate", "{signal}: stopping before the chain node answered");
+			return Ok(());
+		}
+	}
 	let moderation_key = config.moderation.public().0;
 	publish_identity(&chain, &config.signer, moderation_key, &peer_id, &public).await?;
 	tracing::info!(
@@ -654,8 +663,6 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 	});
 
 	let mut tick = tokio::time::interval(Duration::from_millis(20));
-	let shutdown = pop_swarm::shutdown_signal();
-	tokio::pin!(shutdown);
 	loop {
 		tokio::select! {
 			signal = &mut shutdown => {

@@ -490,7 +490,16 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 	let peer_id = net.peer_id();
 	let public = if config.public.is_empty() { listening } else { config.public.clone() };
 	let chain = Chain::new(&config.chain_rpc);
-	wait_for_chain(&chain, &config.chain_rpc).await;
+	// SIGTERM or Ctrl-C from here on stops the daemon cleanly, also while it waits for its node.
+	let shutdown = crate::shutdown_signal();
+	tokio::pin!(shutdown);
+	tokio::select! {
+		_ = wait_for_chain(&chain, &config.chain_rpc) => {}
+		signal = &mut shutdown => {
+			tracing::info!(target: "masternode", "{signal}: stopping before the chain node answered");
+			return Ok(());
+		}
+	}
 	let registry = crate::metrics::registry();
 	let metrics = MasternodeMetrics::register(&registry)?;
 	if let Some((port, external)) = config.prometheus {
@@ -574,8 +583,6 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 	}
 
 	tracing::info!(target: "masternode", "serving shards as {peer_id}");
-	let shutdown = crate::shutdown_signal();
-	tokio::pin!(shutdown);
 	loop {
 		tokio::select! {
 			request = inbound.recv() => {

@@ -124,6 +124,26 @@ fn four_superdelegates_moderate_uploads_and_survive_a_kill() {
 	assert!(out.status.success(), "pop fetch failed: {}", stderr(&out));
 	assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&coffee).unwrap());
 
+	// Each sidecar's metrics count its review and the set's decision; `pop status` shows who
+	// decided what, for people and for scripts.
+	wait_for(TIMEOUT, "the sidecars' metrics", || {
+		sidecars
+			.iter()
+			.all(|s| {
+				s.metric("pop_superdelegate_reviews_total") >= Some(1.0)
+					&& s.metric("pop_superdelegate_decisions_total") >= Some(1.0)
+					&& s.metric("pop_superdelegate_chain_connected") == Some(1.0)
+			})
+			.then_some(())
+	});
+	let out = pop(&node, &["status", &format!("0x{}", hex::encode(id)), "--output", "json"]);
+	assert!(out.status.success(), "pop status failed: {}", stderr(&out));
+	let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+	assert_eq!(status["status"], "Approved");
+	assert_eq!(status["decision"]["verdict"], "Approve");
+	assert!(status["decision"]["signers"].as_u64() >= Some(3), "{status}");
+	assert_eq!(status["holders"].as_array().map(Vec::len), Some(6), "{status}");
+
 	// Rejected by the policy: never public.
 	let (id, key) = upload(&node, &sample("astronaut.png"), "image/png");
 	let c = decided(&chain, id, "the astronaut decided");

@@ -317,6 +317,17 @@ fn six_masternodes_keep_content_through_kills_damage_and_departure() {
 		(answered(&nodes) > before).then_some(())
 	});
 
+	// The live daemons' metrics count what they did: requests, bytes served, audits, the chain.
+	let live = [&nodes[0], &nodes[1], &nodes[2], &nodes[6]];
+	let total = |name: &str| live.iter().filter_map(|m| m.metric(name)).sum::<f64>();
+	assert!(total("pop_masternode_requests_total") > 0.0, "requests counted");
+	assert!(total("pop_masternode_bytes_served_total") > 0.0, "bytes served counted");
+	assert!(total("pop_masternode_audits_answered_total") >= 1.0, "audits counted");
+	assert!(nodes[6].metric("pop_masternode_shards_rebuilt_total") >= Some(20.0), "rebuilds");
+	for m in live {
+		assert_eq!(m.metric("pop_masternode_chain_connected"), Some(1.0), "{}", m.suri);
+	}
+
 	// SIGTERM (systemd, docker stop): the daemon stops taking requests and exits cleanly.
 	let status = nodes[0].terminate(Duration::from_secs(30));
 	assert!(status.is_some_and(|s| s.success()), "exit after SIGTERM: {status:?}");
