@@ -6,6 +6,19 @@
 
 use std::{ffi::OsString, path::Path};
 
+/// The daemon's command line with the settings of `--config FILE` applied (see
+/// [`with_config_file`]); a file that cannot be read, parsed or matched to flags ends the
+/// process with status 2 and the reason, as a bad flag does.
+pub fn parse_args<C: clap::Parser>(subcommand: Option<&str>) -> C {
+	match with_config_file(&C::command(), subcommand, std::env::args_os().collect()) {
+		Ok(args) => C::parse_from(args),
+		Err(e) => {
+			eprintln!("error: {e}");
+			std::process::exit(2);
+		}
+	}
+}
+
 /// The command line `args` (program name first) with the settings of the TOML file named by
 /// `--config` put in front of the flags, which therefore win. `command` is the daemon's clap
 /// command; `subcommand`, if given, is the one the file configures (`run`).

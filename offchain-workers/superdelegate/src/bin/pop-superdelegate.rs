@@ -1,6 +1,6 @@
 //! `pop-superdelegate`: the moderation sidecar of a POP Network superdelegate.
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use pop_moderation::{model::OPEN_NSFW_FILE, models_dir, HashBank, Moderator, NsfwModel, Policy};
 use pop_superdelegate::sidecar::{self, BoxError};
 use pop_swarm::Multiaddr;
@@ -106,18 +106,7 @@ async fn main_inner(cli: Cli) -> Result<(), BoxError> {
 #[tokio::main]
 async fn main() -> ExitCode {
 	pop_swarm::init_logging();
-	let args = match pop_swarm::config::with_config_file(
-		&Cli::command(),
-		None,
-		std::env::args_os().collect(),
-	) {
-		Ok(args) => args,
-		Err(e) => {
-			eprintln!("error: {e}");
-			return ExitCode::from(2);
-		}
-	};
-	match main_inner(Cli::parse_from(args)).await {
+	match main_inner(pop_swarm::config::parse_args(None)).await {
 		Ok(()) => ExitCode::SUCCESS,
 		Err(e) => {
 			eprintln!("error: {e}");

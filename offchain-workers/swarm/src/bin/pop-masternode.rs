@@ -1,6 +1,6 @@
 //! `pop-masternode`: stores and serves shards of POP Network content.
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use libp2p::Multiaddr;
 use pop_chain_client::Chain;
 use pop_primitives::currency::POP;
@@ -128,18 +128,7 @@ async fn main_inner(cli: Cli) -> Result<(), BoxError> {
 #[tokio::main]
 async fn main() -> ExitCode {
 	pop_swarm::init_logging();
-	let args = match pop_swarm::config::with_config_file(
-		&Cli::command(),
-		Some("run"),
-		std::env::args_os().collect(),
-	) {
-		Ok(args) => args,
-		Err(e) => {
-			eprintln!("error: {e}");
-			return ExitCode::from(2);
-		}
-	};
-	match main_inner(Cli::parse_from(args)).await {
+	match main_inner(pop_swarm::config::parse_args(Some("run"))).await {
 		Ok(()) => ExitCode::SUCCESS,
 		Err(e) => {
 			eprintln!("error: {e}");
