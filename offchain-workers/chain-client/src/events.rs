@@ -2,11 +2,33 @@
 //! events once ([`crate::Chain::events`]) and looks at the chain again only where they say
 //! something it cares about changed, instead of re-reading everything every block.
 
+use codec::Decode;
 use pallet_content::Event as Content;
 use pallet_masternodes::Event as Masternodes;
 use pallet_sdpos::Event as Sdpos;
 use pop_primitives::{content::ContentId, AccountId};
 use pop_runtime::RuntimeEvent;
+use sp_core::H256;
+
+/// One event of a block as the runtime stores it, with the phase it happened in.
+pub(crate) type Record = frame_system::EventRecord<RuntimeEvent, H256>;
+
+/// The storage key of `System::Events`.
+pub(crate) fn events_key() -> [u8; 32] {
+	frame_support::storage::storage_prefix(b"System", b"Events")
+}
+
+/// Decodes the raw `System::Events` of block `at`, or says which runtime the client speaks
+/// when they do not decode (the node runs another one).
+pub(crate) fn decode_records(raw: &[u8], at: H256) -> Result<Vec<Record>, String> {
+	Vec::<Record>::decode(&mut &raw[..]).map_err(|e| {
+		format!(
+			"the events of block {at:?} do not decode with this client's runtime (spec version \
+			 {}): {e}",
+			pop_runtime::VERSION.spec_version
+		)
+	})
+}
 
 /// A change the daemons react to.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -144,21 +144,11 @@ impl Chain {
 
 	/// The changes the daemons react to among the events of block `at`.
 	pub fn events(&self, at: sp_core::H256) -> Result<Vec<ChainEvent>, RpcError> {
-		let key = frame_support::storage::storage_prefix(b"System", b"Events");
+		let key = events::events_key();
 		let raw = self.rpc.call("state_getStorage", json!([rpc::to_hex(&key), at]))?;
 		let Some(raw) = raw.as_str() else { return Ok(Vec::new()) };
-		let bytes = rpc::parse_hex(raw)?;
 		let records =
-			Vec::<frame_system::EventRecord<pop_runtime::RuntimeEvent, sp_core::H256>>::decode(
-				&mut &bytes[..],
-			)
-			.map_err(|e| {
-				RpcError::Transport(format!(
-					"the events of block {at:?} do not decode with this client's runtime (spec \
-					 version {}): {e}",
-					pop_runtime::VERSION.spec_version
-				))
-			})?;
+			events::decode_records(&rpc::parse_hex(raw)?, at).map_err(RpcError::Transport)?;
 		Ok(records.into_iter().filter_map(|r| ChainEvent::from_runtime(r.event)).collect())
 	}
 

@@ -272,19 +272,10 @@ impl Submitted {
 			.and_then(|xts| xts.iter().position(|x| x.as_str() == Some(ours.as_str())))
 			.ok_or_else(|| ChainError::Decode(format!("block {block:?} does not hold it")))?
 			as u32;
-		let events =
-			self.ws.request("state_getStorage", rpc_params![to_hex(&events_key()), block]).await?;
+		let key = crate::events::events_key();
+		let events = self.ws.request("state_getStorage", rpc_params![to_hex(&key), block]).await?;
 		let raw = parse_hex(events.as_str().unwrap_or_default())?;
-		let events = Vec::<frame_system::EventRecord<pop_runtime::RuntimeEvent, H256>>::decode(
-			&mut &raw[..],
-		)
-		.map_err(|e| {
-			ChainError::Decode(format!(
-				"the events of block {block:?} do not decode with this client's runtime \
-				 (spec version {}): {e}",
-				pop_runtime::VERSION.spec_version
-			))
-		})?;
+		let events = crate::events::decode_records(&raw, block).map_err(ChainError::Decode)?;
 		for record in events {
 			if record.phase != frame_system::Phase::ApplyExtrinsic(index) {
 				continue;
@@ -307,9 +298,4 @@ impl Submitted {
 		}
 		Err(ChainError::Decode(format!("no outcome of extrinsic {index} in block {block:?}")))
 	}
-}
-
-/// The storage key of `System::Events`.
-fn events_key() -> Vec<u8> {
-	frame_support::storage::storage_prefix(b"System", b"Events").to_vec()
 }
