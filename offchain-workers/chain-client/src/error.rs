@@ -146,3 +146,44 @@ impl From<RpcError> for ChainError {
 		Self::Rpc(e)
 	}
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use codec::Encode;
+
+	fn module_error(index: usize, error: impl Encode) -> DispatchError {
+		let mut bytes = [0u8; 4];
+		let encoded = error.encode();
+		bytes[..encoded.len()].copy_from_slice(&encoded);
+		DispatchError::Module(sp_runtime::ModuleError {
+			index: index as u8,
+			error: bytes,
+			message: None,
+		})
+	}
+
+	#[test]
+	fn module_errors_decode_to_their_pallet_and_variant() {
+		let index = pallet_content::Pallet::<Runtime>::index();
+		let failure = DispatchFailure::from(module_error(index, ContentError::WrongEra));
+		assert!(matches!(failure, DispatchFailure::Content(ContentError::WrongEra)));
+		assert_eq!(failure.to_string(), "Content::WrongEra");
+
+		let index = pallet_sdpos::Pallet::<Runtime>::index();
+		let failure = DispatchFailure::from(module_error(index, SdposError::NotSuperdelegate));
+		assert!(matches!(failure, DispatchFailure::Sdpos(SdposError::NotSuperdelegate)));
+
+		let e = ChainError::Dispatch { block: Default::default(), failure };
+		assert!(e.sdpos().is_some() && e.content().is_none());
+	}
+
+	#[test]
+	fn other_errors_stay_whole() {
+		// A pallet this client does not decode, and an error that is not a module's.
+		let failure = DispatchFailure::from(module_error(0, 7u8));
+		assert!(matches!(failure, DispatchFailure::Other(DispatchError::Module(_))));
+		let failure = DispatchFailure::from(DispatchError::BadOrigin);
+		assert!(matches!(failure, DispatchFailure::Other(DispatchError::BadOrigin)));
+	}
+}

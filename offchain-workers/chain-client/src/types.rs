@@ -40,3 +40,24 @@ pub fn describe_fee(e: &FeeEstimate) -> String {
 		),
 	}
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn estimate(source: FeeSource, amount: u128) -> FeeEstimate {
+		FeeEstimate { source, fee: amount, amount, quota_left: 0 }
+	}
+
+	#[test]
+	fn fees_read_in_their_asset() {
+		assert_eq!(describe_fee(&estimate(FeeSource::Lit, 125_000)), "0.000125 LIT");
+		assert_eq!(describe_fee(&estimate(FeeSource::Pop, 2_000_000_000_000)), "2 POP");
+		assert_eq!(
+			describe_fee(&estimate(FeeSource::Quota, 12_500_000_000)),
+			"0.0125 POP from the free quota"
+		);
+		assert_eq!(describe_fee(&estimate(FeeSource::Nothing, 0)), "no fee");
+		assert!(describe_fee(&estimate(FeeSource::CannotPay, 1)).contains("neither"));
+	}
+}
