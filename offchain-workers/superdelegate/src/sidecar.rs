@@ -615,8 +615,8 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 
 	// The chain watcher, woken by each new best block: it reads the era, the set and pending
 	// content when the block's events touch them, while content is pending, after the node was
-	// away, and every FULL_REFRESH_BLOCKS blocks; an idle chain costs one read of each block's
-	// events.
+	// away, and every FULL_REFRESH_BLOCKS blocks. The node pushes each block's events with its
+	// head, so an idle chain costs no request between those full reads.
 	let (views_tx, mut views) = mpsc::channel(1);
 	tokio::spawn(async move {
 		let mut heads = chain.heads();
@@ -628,9 +628,15 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 			let due = head.resumed
 				|| pending || last_read
 				.is_none_or(|at| head.number >= at + FULL_REFRESH_BLOCKS);
+			let (hash, pushed) = (head.hash, head.events);
 			let read = tokio::task::spawn_blocking(move || {
+				let events = match pushed {
+					_ if due => Vec::new(),
+					Some(events) => events,
+					None => c.events(hash)?,
+				};
 				let touched = due
-					|| c.events(head.hash)?
+					|| events
 						.iter()
 						.any(|e| matches!(e, ChainEvent::ModerationSet | ChainEvent::Content(_)));
 				touched.then(|| read_chain(&c)).transpose()

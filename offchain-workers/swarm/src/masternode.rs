@@ -279,7 +279,11 @@ fn watch_chain(
 ) -> Result<Work, BoxError> {
 	let full =
 		head.resumed || watch.full_at.is_none_or(|at| head.number >= at + FULL_REFRESH_BLOCKS);
-	let events = if full { Vec::new() } else { state.chain.events(head.hash)? };
+	let events = match head.events {
+		_ if full => Vec::new(),
+		Some(events) => events,
+		None => state.chain.events(head.hash)?,
+	};
 	let me = &state.me;
 	let directory_changed = full
 		|| events.iter().any(|e| matches!(e, ChainEvent::Masternodes | ChainEvent::ModerationSet));
