@@ -15,6 +15,7 @@ pub struct Daemon {
 	base: tempfile::TempDir,
 	bin: &'static str,
 	args: Vec<String>,
+	env: Vec<(String, String)>,
 	/// A name for its log.
 	pub name: String,
 }
@@ -22,9 +23,20 @@ pub struct Daemon {
 impl Daemon {
 	/// Starts `bin` with `args(base path)`, logging to `<base>/daemon.log`.
 	pub fn start(bin: &'static str, name: &str, args: impl FnOnce(&Path) -> Vec<String>) -> Daemon {
+		Self::start_with_env(bin, name, Vec::new(), args)
+	}
+
+	/// Starts `bin` with `args(base path)` and the environment variables `env` (settings an
+	/// operator gives as `POP_*` variables), logging to `<base>/daemon.log`.
+	pub fn start_with_env(
+		bin: &'static str,
+		name: &str,
+		env: Vec<(String, String)>,
+		args: impl FnOnce(&Path) -> Vec<String>,
+	) -> Daemon {
 		let base = tempfile::Builder::new().prefix(&format!("{bin}-")).tempdir().expect("temp dir");
 		let args = args(base.path());
-		let mut d = Daemon { child: None, base, bin, args, name: name.into() };
+		let mut d = Daemon { child: None, base, bin, args, env, name: name.into() };
 		d.spawn();
 		d
 	}
@@ -50,6 +62,7 @@ impl Daemon {
 		let mut cmd = Command::new(release_bin(self.bin));
 		cmd.args(&self.args);
 		cmd.env("RUST_LOG", "info,masternode=debug");
+		cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
 		cmd.stdin(Stdio::null()).stdout(log.try_clone().expect("log handle")).stderr(log);
 		self.child = Some(cmd.spawn().unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}")));
 	}

@@ -23,11 +23,20 @@ impl Superdelegate {
 		let (rpc, port, metrics_port) = (node.rpc_url(), free_port(), free_port());
 		let suri = format!("//{name}");
 		let models = workspace_root().join("models");
-		let daemon = Daemon::start("pop-superdelegate", &format!("superdelegate {name}"), |base| {
-			// The policy and the model folder come from a config file, as an operator keeps
-			// them; the rest from flags.
-			let config = base.join("superdelegate.toml");
-			std::fs::write(
+		// The node and the listening address come from the environment, as a container's
+		// settings would; the policy and the model folder from a config file, as an operator
+		// keeps them; the rest from flags.
+		let env = vec![
+			("POP_CHAIN_RPC".to_string(), rpc),
+			("POP_LISTEN".to_string(), format!("/ip4/127.0.0.1/tcp/{port}")),
+		];
+		let daemon = Daemon::start_with_env(
+			"pop-superdelegate",
+			&format!("superdelegate {name}"),
+			env,
+			|base| {
+				let config = base.join("superdelegate.toml");
+				std::fs::write(
 				&config,
 				format!(
 					"nsfw-threshold = {threshold}\nband = {band}\nmodels = {:?}\nprometheus-port = {metrics_port}\n",
@@ -35,23 +44,20 @@ impl Superdelegate {
 				),
 			)
 			.expect("write the sidecar's config");
-			[
-				"--config",
-				&config.to_string_lossy(),
-				"--chain-rpc",
-				&rpc,
-				"--suri",
-				&suri,
-				"--moderation-suri",
-				&suri,
-				"--base-path",
-				&base.join("data").to_string_lossy(),
-				"--listen",
-				&format!("/ip4/127.0.0.1/tcp/{port}"),
-			]
-			.map(String::from)
-			.into()
-		});
+				[
+					"--config",
+					&config.to_string_lossy(),
+					"--suri",
+					&suri,
+					"--moderation-suri",
+					&suri,
+					"--base-path",
+					&base.join("data").to_string_lossy(),
+				]
+				.map(String::from)
+				.into()
+			},
+		);
 		Superdelegate { daemon, name: name.into(), metrics_port }
 	}
 

@@ -16,8 +16,9 @@ use std::{path::PathBuf, process::ExitCode};
 	         the model, agrees on verdicts over pBFT, and submits certificates"
 )]
 struct Cli {
-	/// A TOML file of settings, each key a flag's long name (`nsfw-threshold = 0.2`); flags on
-	/// the command line win, and an unknown key is refused.
+	/// A TOML file of settings, each key a flag's long name (`nsfw-threshold = 0.2`); an unknown key is
+	/// refused. Every flag can also be set as `POP_` and its name in upper snake case
+	/// (`POP_CHAIN_RPC`); the command line wins over the environment, which wins over the file.
 	#[arg(long, value_name = "FILE")]
 	config: Option<PathBuf>,
 	/// The chain node's HTTP JSON-RPC endpoint.

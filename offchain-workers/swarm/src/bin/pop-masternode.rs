@@ -46,8 +46,9 @@ struct Account {
 
 #[derive(clap::Args)]
 struct Run {
-	/// A TOML file of settings, each key a flag's long name (`region = "DE"`); flags on the
-	/// command line win, and an unknown key is refused.
+	/// A TOML file of settings, each key a flag's long name (`region = "DE"`); an unknown key is
+	/// refused. Every flag can also be set as `POP_` and its name in upper snake case
+	/// (`POP_CHAIN_RPC`); the command line wins over the environment, which wins over the file.
 	#[arg(long, value_name = "FILE")]
 	config: Option<PathBuf>,
 	#[command(flatten)]
