@@ -222,3 +222,20 @@ pub fn runtime_call<T: Decode>(
 	let bytes = crate::rpc::from_hex(result.as_str().expect("state_call answers hex"));
 	T::decode(&mut &bytes[..]).unwrap_or_else(|e| panic!("{method} answer decodes: {e}"))
 }
+
+/// Every extrinsic in the best chain's blocks `from..=to`, decoded with the runtime's types, with
+/// the number of the block that holds it.
+pub fn extrinsics(node: &Node, from: u32, to: u32) -> Vec<(u32, pop_runtime::UncheckedExtrinsic)> {
+	let mut all = Vec::new();
+	for number in from..=to {
+		let hash = node.block_hash(number).unwrap_or_else(|| panic!("no block #{number}"));
+		let block = node.call("chain_getBlock", json!([hash]));
+		for x in block["block"]["extrinsics"].as_array().expect("a block's extrinsics") {
+			let bytes = crate::rpc::from_hex(x.as_str().expect("hex"));
+			let xt = pop_runtime::UncheckedExtrinsic::decode(&mut &bytes[..])
+				.unwrap_or_else(|e| panic!("an extrinsic of #{number} does not decode: {e}"));
+			all.push((number, xt));
+		}
+	}
+	all
+}

@@ -71,7 +71,7 @@ fn sample(name: &str) -> std::path::PathBuf {
 #[test]
 fn four_superdelegates_moderate_uploads_and_survive_a_kill() {
 	// The sidecars must make do with the RPC methods a public node serves.
-	let node = Node::start(NodeConfig::dev().safe_rpc());
+	let mut node = Node::start(NodeConfig::dev().safe_rpc());
 	node.wait_best(1, TIMEOUT);
 	let chain = Chain::new(&node.rpc_url());
 	let work = tempfile::tempdir().unwrap();
@@ -143,6 +143,15 @@ fn four_superdelegates_moderate_uploads_and_survive_a_kill() {
 	assert_eq!(status["decision"]["verdict"], "Approve");
 	assert!(status["decision"]["signers"].as_u64() >= Some(3), "{status}");
 	assert_eq!(status["holders"].as_array().map(Vec::len), Some(6), "{status}");
+
+	// The chain node restarts under the sidecars (a node upgrade, a crash): each says it lost the
+	// node and came back, and the set goes on deciding.
+	node.restart();
+	wait_for(TIMEOUT, "every sidecar reconnected to the restarted node", || {
+		sidecars.iter().all(|s| s.log().contains("reconnected to the chain node")).then_some(())
+	});
+	let (id, _) = upload(&node, &sample("clock.png"), "image/png");
+	decided(&chain, id, "the clock decided after the node restart");
 
 	// Rejected by the policy: never public.
 	let (id, key) = upload(&node, &sample("astronaut.png"), "image/png");
@@ -296,4 +305,27 @@ fn four_superdelegates_moderate_uploads_and_survive_a_kill() {
 		"the newcomer reviewed it"
 	);
 	assert!(newcomer_sidecar.is_running());
+
+	// Through kills, restarts of sidecars and of the node, and a change of set: every decided
+	// content has exactly one certificate on chain; no member ever submitted one twice or
+	// after the set decided.
+	let best = node.best_number();
+	let mut certificates: std::collections::HashMap<ContentId, u32> = Default::default();
+	for (_, xt) in pop_e2e::chain::extrinsics(&node, 1, best) {
+		if let RuntimeCall::Content(pallet_content::Call::submit_verdict { content, .. }) =
+			xt.function
+		{
+			*certificates.entry(content).or_default() += 1;
+		}
+	}
+	assert!(certificates.len() >= 8, "the certificates of every decided upload: {certificates:?}");
+	assert!(
+		certificates.values().all(|&n| n == 1),
+		"a certificate submitted twice: {certificates:?}"
+	);
+
+	// SIGTERM (systemd, docker stop): the sidecar leaves cleanly and says why.
+	let status = newcomer_sidecar.terminate(Duration::from_secs(30));
+	assert!(status.is_some_and(|s| s.success()), "exit after SIGTERM: {status:?}");
+	assert!(newcomer_sidecar.log().contains("SIGTERM"), "it says why it stops");
 }
