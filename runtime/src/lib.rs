@@ -79,6 +79,9 @@ runtime_version!(101);
 
 /// The transaction extensions, in the order a wallet signs them. They are the standard set that
 /// polkadot-js and every other Substrate wallet know, so that no wallet meets an unknown one.
+/// The last, `CheckMetadataHash`, lets a signer commit to the RFC-0078 hash of the metadata it
+/// decoded the call with (Ledger's generic app and other offline signers); a wallet that does not
+/// know it signs with the mode off. The hash is built into the wasm by the `metadata-hash` feature.
 pub type TxExtension = (
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
@@ -88,6 +91,7 @@ pub type TxExtension = (
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
 );
 
 /// An extrinsic as it travels on the wire.
@@ -100,8 +104,9 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 /// A block of this runtime.
 pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 
-/// Storage migrations run on the next runtime upgrade.
-type Migrations = ();
+/// Storage migrations run on the next runtime upgrade; each runs only when the chain records
+/// the storage version it starts from, so a chain already past it skips it.
+type Migrations = (pallet_content::migrations::v1::MigrateToV1<Runtime>,);
 
 /// Dispatches extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<

@@ -2,7 +2,6 @@
 
 use crate::{
 	Assignment, Audit, Config, ContentView, Contents, Holdings, KeyRelease, Pallet, Segments,
-	Status,
 };
 use alloc::vec::Vec;
 use codec::Codec;
@@ -45,10 +44,7 @@ impl<T: Config> Pallet<T> {
 
 	/// See [`ContentApi::pending`].
 	pub fn pending() -> Vec<ContentId> {
-		Contents::<T>::iter()
-			.filter(|(_, c)| matches!(c.status, Status::Pending | Status::NeedsReview))
-			.map(|(id, _)| id)
-			.collect()
+		crate::Awaiting::<T>::iter_keys().collect()
 	}
 
 	/// See [`ContentApi::sealed_keys`].

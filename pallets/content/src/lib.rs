@@ -38,6 +38,7 @@ pub mod audit;
 mod benchmarking;
 mod certificate;
 mod keys;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 pub mod reassign;
@@ -148,9 +149,10 @@ pub mod pallet {
 	};
 	use sp_runtime::{traits::Zero, Perbill};
 
-	/// The layout of this pallet's storage as first released; each migration raises it, and
-	/// `try-runtime` checks the chain's recorded version against it.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	/// The layout of this pallet's storage; each migration raises it, and `try-runtime` checks
+	/// the chain's recorded version against it. 1: [`Awaiting`] indexes content awaiting a
+	/// verdict ([`migrations::v1`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -239,6 +241,13 @@ pub mod pallet {
 		ContentInfo<T::AccountId, BlockNumberFor<T>>,
 		OptionQuery,
 	>;
+
+	/// Content awaiting a verdict (pending or needing review), so that the moderation set finds
+	/// it (`ContentApi::pending`) without a scan of all content. Kept with [`Contents`]: an entry
+	/// exactly while the content's status is `Pending` or `NeedsReview`.
+	#[pallet::storage]
+	pub type Awaiting<T: Config> =
+		CountedStorageMap<_, Blake2_128Concat, ContentId, (), OptionQuery>;
 
 	/// The shards of each segment: hashes and holders.
 	#[pallet::storage]
@@ -462,6 +471,11 @@ pub mod pallet {
 			assert!(T::AuditsPerPeriod::get() > 0, "audits must be drawn");
 			assert!(T::MaxReassignPerBlock::get() > 0, "departures must be handled");
 		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::check_awaiting()
+		}
 	}
 
 	#[pallet::call]
@@ -473,7 +487,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::register(
 			Pallet::<T>::charged_shards(manifest),
 			T::MaxDeparting::get(),
-		))]
+		).saturating_add(Pallet::<T>::awaiting_index_weight()))]
 		pub fn register(
 			origin: OriginFor<T>,
 			manifest: Manifest,
@@ -529,6 +543,7 @@ pub mod pallet {
 					deposit,
 				},
 			);
+			Awaiting::<T>::insert(id, ());
 			Self::deposit_event(Event::ContentRegistered {
 				content: id,
 				creator,
@@ -537,7 +552,11 @@ pub mod pallet {
 				n: manifest.n,
 				deposit,
 			});
-			Ok(Some(T::WeightInfo::register(charged, nodes.len() as u32)).into())
+			Ok(Some(
+				T::WeightInfo::register(charged, nodes.len() as u32)
+					.saturating_add(Self::awaiting_index_weight()),
+			)
+			.into())
 		}
 
 		/// Record the moderation set's `verdict` on `content`, reached with `model_hash` in
@@ -545,7 +564,8 @@ pub mod pallet {
 		/// Anyone may submit it. Emits [`Event::VerdictRecorded`], and
 		/// [`Event::ContentPublished`] on approval.
 		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::submit_verdict(signatures.len() as u32))]
+		#[pallet::weight(T::WeightInfo::submit_verdict(signatures.len() as u32)
+			.saturating_add(Pallet::<T>::awaiting_index_weight()))]
 		pub fn submit_verdict(
 			origin: OriginFor<T>,
 			content: ContentId,
@@ -572,6 +592,7 @@ pub mod pallet {
 			Contents::<T>::insert(content, info);
 			if verdict != Verdict::NeedsReview {
 				SealedKeys::<T>::remove(content);
+				Awaiting::<T>::remove(content);
 			}
 			for who in &signers {
 				T::Rewards::moderated(who);
@@ -595,7 +616,8 @@ pub mod pallet {
 		/// 8,192; segments × 8 covers any content). Emits
 		/// [`Event::ContentRemoved`].
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::remove(*shards))]
+		#[pallet::weight(T::WeightInfo::remove(*shards)
+			.saturating_add(Pallet::<T>::awaiting_index_weight()))]
 		pub fn remove(
 			origin: OriginFor<T>,
 			content: ContentId,
@@ -616,6 +638,7 @@ pub mod pallet {
 			}
 			audit::unpublish::<T>(content);
 			Contents::<T>::remove(content);
+			Awaiting::<T>::remove(content);
 			SealedKeys::<T>::remove(content);
 			let deposit = T::Currency::release(
 				&HoldReason::ContentDeposit.into(),
@@ -709,5 +732,36 @@ pub mod pallet {
 			let period = T::AuditPeriod::get();
 			!period.is_zero() && (now % period).is_zero()
 		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// What keeping [`Awaiting`] costs a call on top of its benchmarked weight: the entry and the
+	/// map's counter (read and written). The weights in `weights.rs` were measured before the
+	/// index existed; `scripts/bench-weights content` measures it with the rest.
+	pub fn awaiting_index_weight() -> frame_support::weights::Weight {
+		use frame_support::traits::Get;
+		T::DbWeight::get().reads_writes(1, 2)
+	}
+
+	/// [`Awaiting`] holds exactly the content whose status awaits a verdict, and its counter
+	/// matches: the invariant `try_state` checks and the v1 migration establishes.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn check_awaiting() -> Result<(), sp_runtime::TryRuntimeError> {
+		let mut awaiting = 0u32;
+		for (id, info) in Contents::<T>::iter() {
+			let waits = matches!(info.status, types::Status::Pending | types::Status::NeedsReview);
+			frame_support::ensure!(
+				waits == Awaiting::<T>::contains_key(id),
+				"Awaiting disagrees with a content's status"
+			);
+			awaiting += u32::from(waits);
+		}
+		frame_support::ensure!(
+			Awaiting::<T>::iter_keys().all(Contents::<T>::contains_key),
+			"Awaiting lists content that does not exist"
+		);
+		frame_support::ensure!(Awaiting::<T>::count() == awaiting, "Awaiting's counter is off");
+		Ok(())
 	}
 }

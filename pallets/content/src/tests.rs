@@ -562,3 +562,71 @@ fn removing_content_drops_its_released_key() {
 		assert!(SealedKeys::<Test>::get(id).is_none());
 	});
 }
+
+#[test]
+fn the_pending_index_follows_every_status_change() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let (a, b, c) = (manifest(1, 2, 4), manifest(2, 2, 4), manifest(1, 2, 3));
+		let (ida, idb, idc) = (a.content_id(), b.content_id(), c.content_id());
+		for m in [&a, &b, &c] {
+			assert_ok!(register(m));
+		}
+		let pending = |mut ids: Vec<[u8; 32]>| {
+			ids.sort();
+			let mut listed = Content::pending();
+			listed.sort();
+			assert_eq!(listed, ids);
+			assert_ok!(Content::check_awaiting());
+		};
+		pending(vec![ida, idb, idc]);
+		// Approved and rejected content leaves the index; needing review keeps it there.
+		assert_ok!(submit(ida, Verdict::Approve, sign(ida, Verdict::Approve, 3, &[0, 1, 2])));
+		assert_ok!(submit(
+			idb,
+			Verdict::NeedsReview,
+			sign(idb, Verdict::NeedsReview, 3, &[0, 1, 2])
+		));
+		pending(vec![idb, idc]);
+		assert_ok!(submit(idb, Verdict::Reject, sign(idb, Verdict::Reject, 3, &[0, 1, 2])));
+		pending(vec![idc]);
+		// Removed by its creator while pending.
+		assert_ok!(Content::remove(RuntimeOrigin::signed(50), idc, 8));
+		pending(vec![]);
+		assert_eq!(Awaiting::<Test>::count(), 0);
+	});
+}
+
+#[test]
+fn migration_v1_indexes_what_awaits_a_verdict_once() {
+	use crate::migrations::v1::MigrateToV1;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let (a, b, c) = (manifest(1, 2, 4), manifest(2, 2, 4), manifest(1, 2, 3));
+		for m in [&a, &b, &c] {
+			assert_ok!(register(m));
+		}
+		let (ida, idb) = (a.content_id(), b.content_id());
+		assert_ok!(submit(ida, Verdict::Approve, sign(ida, Verdict::Approve, 3, &[0, 1, 2])));
+		assert_ok!(submit(
+			idb,
+			Verdict::NeedsReview,
+			sign(idb, Verdict::NeedsReview, 3, &[0, 1, 2])
+		));
+		// A chain as version 0 left it: no index.
+		let _ = Awaiting::<Test>::clear(u32::MAX, None);
+		StorageVersion::new(0).put::<Content>();
+		assert!(Content::check_awaiting().is_err(), "the invariant sees the missing index");
+
+		MigrateToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(Content::on_chain_storage_version(), 1);
+		assert_eq!(Awaiting::<Test>::count(), 2, "b needs review, c is pending");
+		assert_ok!(Content::check_awaiting());
+
+		// A second run (the version is 1 now) changes nothing.
+		Awaiting::<Test>::remove(idb);
+		MigrateToV1::<Test>::on_runtime_upgrade();
+		assert!(!Awaiting::<Test>::contains_key(idb), "skipped at version 1");
+	});
+}
