@@ -40,18 +40,28 @@ pub fn release_bin(name: &str) -> PathBuf {
 	bin
 }
 
-/// The runtime one `spec_version` later (`scripts/build-next-runtime`), for the upgrade test:
+/// The runtime one `spec_version` later (`scripts/build-test-runtimes`), for the upgrade test:
 /// `POP_NEXT_RUNTIME`, or `next-runtime/pop_runtime.wasm` in the cargo target directory.
 pub fn next_runtime_wasm() -> PathBuf {
-	if let Some(p) = std::env::var_os("POP_NEXT_RUNTIME") {
+	test_runtime("POP_NEXT_RUNTIME", "next-runtime")
+}
+
+/// The runtime with its upgrade checks (`scripts/build-test-runtimes`), for the try-runtime
+/// harness: `POP_TRY_RUNTIME`, or `try-runtime/pop_runtime.wasm` in the cargo target directory.
+pub fn try_runtime_wasm() -> PathBuf {
+	test_runtime("POP_TRY_RUNTIME", "try-runtime")
+}
+
+fn test_runtime(var: &str, folder: &str) -> PathBuf {
+	if let Some(p) = std::env::var_os(var) {
 		return PathBuf::from(p);
 	}
 	let bin = pop_node_bin();
 	let target = bin.parent().and_then(Path::parent).expect("the node lies in <target>/release");
-	let wasm = target.join("next-runtime/pop_runtime.wasm");
+	let wasm = target.join(folder).join("pop_runtime.wasm");
 	assert!(
 		wasm.exists(),
-		"{} does not exist: build it with `scripts/build-next-runtime` or set POP_NEXT_RUNTIME",
+		"{} does not exist: build it with `scripts/build-test-runtimes` or set {var}",
 		wasm.display()
 	);
 	wasm

@@ -62,7 +62,8 @@ pub(crate) fn versions(version: &serde_json::Value) -> Result<(u32, u32), RpcErr
 	Ok((field("specVersion")?, field("transactionVersion")?))
 }
 
-/// The standard transaction extensions with `nonce`, `era` and no tip.
+/// The standard transaction extensions with `nonce`, `era` and no tip. The daemons and the CLI
+/// sign with the runtime's own types, so they do not need a metadata hash: its mode is off.
 fn extensions(nonce: Nonce, era: Era) -> TxExtension {
 	(
 		frame_system::CheckNonZeroSender::new(),
@@ -73,6 +74,7 @@ fn extensions(nonce: Nonce, era: Era) -> TxExtension {
 		frame_system::CheckNonce::from(nonce),
 		frame_system::CheckWeight::new(),
 		pallet_transaction_payment::ChargeTransactionPayment::from(0),
+		frame_metadata_hash_extension::CheckMetadataHash::new(false),
 	)
 }
 
@@ -87,8 +89,17 @@ pub fn signed_by(
 ) -> Vec<u8> {
 	let (era, era_block) = ctx.era();
 	let ext = extensions(nonce, era);
-	let implicit =
-		((), ctx.spec_version, ctx.transaction_version, ctx.genesis_hash, era_block, (), (), ());
+	let implicit = (
+		(),
+		ctx.spec_version,
+		ctx.transaction_version,
+		ctx.genesis_hash,
+		era_block,
+		(),
+		(),
+		(),
+		None,
+	);
 	let payload = SignedPayload::from_raw(call.clone(), ext.clone(), implicit);
 	let signature = payload.using_encoded(|bytes| sign_with.sign(bytes));
 	let account: AccountId = signer.public().into();

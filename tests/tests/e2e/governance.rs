@@ -10,7 +10,7 @@
 //! - bad input: a vote with more POP than the voter has, and a proposal with no track (an
 //!   account's origin), fail with clear errors and take nothing;
 //! - a referendum on the root track enacts a runtime upgrade (the same code with a higher
-//!   `spec_version`, from `scripts/build-next-runtime`); every validator keeps producing and
+//!   `spec_version`, from `scripts/build-test-runtimes`); every validator keeps producing and
 //!   finalizing blocks across it, and transactions signed for the new version are included.
 
 use codec::Encode;

@@ -17,3 +17,4 @@ mod nanopay;
 mod polkadot_js;
 mod sdpos;
 mod swarm;
+mod try_runtime;
