@@ -419,7 +419,7 @@ mod tests {
 		assert_eq!(q, [1, 2, 3, 3, 4, 5, 5, 6, 7, 7]);
 		for n in 1..100u32 {
 			let f = (n - 1) / 3;
-			assert!(quorum(n) >= 2 * f + 1 && quorum(n) <= n);
+			assert!(quorum(n) > 2 * f && quorum(n) <= n);
 			// Two quorums overlap in more than f members.
 			assert!(2 * quorum(n) - n > f);
 		}

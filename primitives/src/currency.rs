@@ -52,7 +52,7 @@ mod tests {
 		assert_eq!(LIT, 1_000_000_000);
 		assert_eq!(NANO_LIT * 1_000_000_000, LIT);
 		assert_eq!(MASTERNODE_BOND / POP, 50_000);
-		assert!(EXISTENTIAL_DEPOSIT > 0 && EXISTENTIAL_DEPOSIT < POP);
+		const { assert!(EXISTENTIAL_DEPOSIT > 0 && EXISTENTIAL_DEPOSIT < POP) };
 		assert_eq!(LIT_EXISTENTIAL_DEPOSIT, 1_000 * NANO_LIT);
 	}
 }

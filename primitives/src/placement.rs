@@ -27,13 +27,13 @@ fn score<Id: Encode>(content: &ContentId, salt: (u32, u32), id: &Id) -> [u8; 32]
 }
 
 /// Nodes ranked for (content, salt), best first; ties (none in practice) by id.
-fn ranked<'a, Id: Encode + Ord, R>(
+fn ranked<'a, Id, R>(
 	content: &ContentId,
 	salt: (u32, u32),
 	nodes: impl Iterator<Item = &'a (Id, R)>,
 ) -> Vec<&'a (Id, R)>
 where
-	Id: 'a,
+	Id: Encode + Ord + 'a,
 	R: 'a,
 {
 	let mut scored: Vec<_> = nodes.map(|n| (score(content, salt, &n.0), n)).collect();

@@ -794,8 +794,8 @@ impl Replica {
 		self.state = next_state(&self.state, seq, &entry);
 		self.history.push(entry);
 		if let Some((content, verdict)) = entry {
-			if !self.decided.contains_key(&content) {
-				self.decided.insert(content, verdict);
+			if let std::collections::btree_map::Entry::Vacant(e) = self.decided.entry(content) {
+				e.insert(verdict);
 				self.votes.remove(&content);
 				self.events.push(Event::Executed { seq, content, verdict });
 				let statement = VerdictStatement {
@@ -811,7 +811,7 @@ impl Replica {
 				self.try_certify(content);
 			}
 		}
-		if seq % self.cfg.checkpoint_interval == 0 {
+		if seq.is_multiple_of(self.cfg.checkpoint_interval) {
 			let message = Message::Checkpoint { seq, state: self.state };
 			let signed = if checkpoint { self.broadcast(message) } else { self.sign(message) };
 			self.my_checkpoints.insert(seq, signed.clone());
@@ -927,7 +927,7 @@ impl Replica {
 		seq: Seq,
 		signed: Signed,
 	) -> Result<(), Refused> {
-		if seq <= self.stable.seq || seq % self.cfg.checkpoint_interval != 0 {
+		if seq <= self.stable.seq || !seq.is_multiple_of(self.cfg.checkpoint_interval) {
 			return Ok(());
 		}
 		// Bound what a faulty member can make us keep: its latest checkpoint only.
@@ -1260,7 +1260,7 @@ impl Replica {
 				// Slots not executed here yet, every time; executed ones (which only a member that
 				// lost messages still needs, until the next stable checkpoint) every fourth time.
 				self.retransmits += 1;
-				let all = self.retransmits % 4 == 0;
+				let all = self.retransmits.is_multiple_of(4);
 				for (seq, slot) in &self.log {
 					if all || *seq > self.executed {
 						again.extend(

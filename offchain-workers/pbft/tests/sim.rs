@@ -176,39 +176,39 @@ struct Outcome {
 	decided_at: Millis,
 }
 
+/// Makes member `i`'s signing keys.
+type KeyMaker = Box<dyn Fn(usize) -> Box<dyn Keys>>;
+
 fn simulate(seed: u64, n: usize, verifier_kind: VerifierKind) -> Outcome {
 	let mut rng = ChaCha8Rng::seed_from_u64(seed);
 	let era = 3;
 	let model_hash = [7u8; 32];
 	let secrets: Vec<[u8; 32]> = (0..n).map(|_| rng.gen()).collect();
-	let (members, verifier, make_keys): (
-		Vec<Public>,
-		Arc<dyn Verifier>,
-		Box<dyn Fn(usize) -> Box<dyn Keys>>,
-	) = match verifier_kind {
-		VerifierKind::Sim => {
-			let members = secrets.iter().map(|s| SimKeys { secret: *s }.public()).collect();
-			let table = secrets.iter().map(|s| (SimKeys { secret: *s }.public(), *s)).collect();
-			let s2 = secrets.clone();
-			(
-				members,
-				Arc::new(SimVerifier { secrets: table }),
-				Box::new(move |i| Box::new(SimKeys { secret: s2[i] }) as Box<dyn Keys>),
-			)
-		}
-		VerifierKind::Ed25519 => {
-			let pairs: Vec<sp_core::ed25519::Pair> = secrets
-				.iter()
-				.map(|s| <sp_core::ed25519::Pair as sp_core::Pair>::from_seed(s))
-				.collect();
-			let members = pairs.iter().map(|p| Keys::public(p)).collect();
-			(
-				members,
-				Arc::new(pop_pbft::Ed25519),
-				Box::new(move |i| Box::new(pairs[i].clone()) as Box<dyn Keys>),
-			)
-		}
-	};
+	let (members, verifier, make_keys): (Vec<Public>, Arc<dyn Verifier>, KeyMaker) =
+		match verifier_kind {
+			VerifierKind::Sim => {
+				let members = secrets.iter().map(|s| SimKeys { secret: *s }.public()).collect();
+				let table = secrets.iter().map(|s| (SimKeys { secret: *s }.public(), *s)).collect();
+				let s2 = secrets.clone();
+				(
+					members,
+					Arc::new(SimVerifier { secrets: table }),
+					Box::new(move |i| Box::new(SimKeys { secret: s2[i] }) as Box<dyn Keys>),
+				)
+			}
+			VerifierKind::Ed25519 => {
+				let pairs: Vec<sp_core::ed25519::Pair> = secrets
+					.iter()
+					.map(<sp_core::ed25519::Pair as sp_core::Pair>::from_seed)
+					.collect();
+				let members = pairs.iter().map(Keys::public).collect();
+				(
+					members,
+					Arc::new(pop_pbft::Ed25519),
+					Box::new(move |i| Box::new(pairs[i]) as Box<dyn Keys>),
+				)
+			}
+		};
 	let mut cfg = Config::new(era, members, model_hash);
 	cfg.checkpoint_interval = 4;
 	cfg.window = 8;
@@ -278,7 +278,7 @@ fn simulate(seed: u64, n: usize, verifier_kind: VerifierKind) -> Outcome {
 			Member { fault: faults[i], replica, up: true, sent_view: None }
 		})
 		.collect();
-	let byz_keys: Vec<Box<dyn Keys>> = (0..n).map(|i| make_keys(i)).collect();
+	let byz_keys: Vec<Box<dyn Keys>> = (0..n).map(&make_keys).collect();
 
 	let mut net = Net {
 		rng: ChaCha8Rng::seed_from_u64(seed ^ 0x5eed),
@@ -300,7 +300,7 @@ fn simulate(seed: u64, n: usize, verifier_kind: VerifierKind) -> Outcome {
 	let mut scored = vec![vec![false; CONTENTS]; n];
 	loop {
 		// Partitions come and go while turbulent.
-		if now < heal_at && now % 1_000 == 0 {
+		if now < heal_at && now.is_multiple_of(1_000) {
 			net.sides = match isolated {
 				Some(alone) => Some((0..n).map(|i| i == alone).collect()),
 				None => rng.gen_bool(0.4).then(|| (0..n).map(|_| rng.gen_bool(0.5)).collect()),

@@ -46,8 +46,8 @@ fn settle(replicas: &mut [Replica]) -> (u64, u64) {
 	let (mut sent, mut delivered) = (0, 0);
 	let mut queue = VecDeque::new();
 	loop {
-		for i in 0..n {
-			let (out, _) = replicas[i].drain();
+		for (i, replica) in replicas.iter_mut().enumerate() {
+			let (out, _) = replica.drain();
 			for o in out {
 				sent += 1;
 				match o {

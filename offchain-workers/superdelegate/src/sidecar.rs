@@ -312,7 +312,7 @@ impl Sidecar {
 		let mut replica = Replica::recover(
 			cfg,
 			me,
-			Box::new(self.moderation.clone()),
+			Box::new(self.moderation),
 			Arc::new(Ed25519),
 			self.now(),
 			sent_view,

@@ -396,13 +396,12 @@ async fn drive(
 					peer_id,
 					info,
 					..
-				})) => {
-					if info.protocols.contains(&PROTOCOL) {
+				}))
+					if info.protocols.contains(&PROTOCOL) => {
 						for address in info.listen_addrs {
 							swarm.behaviour_mut().kad.add_address(&peer_id, address);
 						}
 					}
-				}
 				SwarmEvent::ConnectionEstablished { peer_id, .. } => {
 					for queued in connecting.remove(&peer_id).map(|(_, q)| q).unwrap_or_default() {
 						match queued {
@@ -418,12 +417,11 @@ async fn drive(
 						}
 					}
 				}
-				SwarmEvent::OutgoingConnectionError { peer_id: Some(peer), error, .. } => {
-					if !swarm.is_connected(&peer) {
+				SwarmEvent::OutgoingConnectionError { peer_id: Some(peer), error, .. }
+					if !swarm.is_connected(&peer) => {
 						let queued = connecting.remove(&peer).map(|(_, q)| q).unwrap_or_default();
 						fail(queued, &format!("peer {peer}: {error}"));
 					}
-				}
 				SwarmEvent::NewListenAddr { address, .. } => {
 					tracing::info!(target: "net", "listening on {address}/p2p/{}", swarm.local_peer_id());
 				}

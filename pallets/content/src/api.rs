@@ -34,6 +34,9 @@ sp_api::decl_runtime_apis! {
 	}
 }
 
+/// An audit as this runtime stores it.
+pub type AuditOf<T> = Audit<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
+
 impl<T: Config> Pallet<T> {
 	/// See [`ContentApi::content`].
 	pub fn content_view(id: ContentId) -> Option<ContentView<T::AccountId, BlockNumberFor<T>>> {
@@ -69,7 +72,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// See [`ContentApi::audits`].
-	pub fn open_audits(node: &T::AccountId) -> Vec<(u64, Audit<T::AccountId, BlockNumberFor<T>>)> {
+	pub fn open_audits(node: &T::AccountId) -> Vec<(u64, AuditOf<T>)> {
 		crate::Audits::<T>::iter().filter(|(_, a)| &a.node == node).collect()
 	}
 }

@@ -21,8 +21,10 @@ use sp_runtime::{
 pub struct FeeAdapter<T>(PhantomData<T>);
 
 /// How a transaction's fee was paid, kept between dispatch and the refund.
+#[derive(Default)]
 pub enum FeePayment<T: Config> {
 	/// No fee was due.
+	#[default]
 	Nothing,
 	/// From the free quota: `fee` POP units were recorded as used.
 	Quota { fee: u128 },
@@ -30,12 +32,6 @@ pub enum FeePayment<T: Config> {
 	Lit(Credit<T::AccountId, T::Lit>),
 	/// In POP: the withdrawn POP, burned after the refund.
 	Pop(Credit<T::AccountId, T::Pop>),
-}
-
-impl<T: Config> Default for FeePayment<T> {
-	fn default() -> Self {
-		FeePayment::Nothing
-	}
 }
 
 // The adapter keeps the withdrawn credit in its own `LiquidityInfo`; no other pallet draws on

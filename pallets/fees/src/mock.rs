@@ -62,7 +62,7 @@ impl pallet_transaction_payment::Config for Test {
 }
 
 thread_local! {
-	static BONDED: RefCell<BTreeMap<u64, u128>> = RefCell::new(BTreeMap::new());
+	static BONDED: RefCell<BTreeMap<u64, u128>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// Bonded POP as the tests set it.

@@ -93,7 +93,7 @@ fn a_channel_pays_the_latest_voucher_and_refunds_the_rest() {
 
 		// 10,000 micro-payments of 7 units each; only the last voucher is redeemed.
 		let last =
-			(1..=10_000u128).map(|i| (i * 7, voucher(&viewer_key, id, i * 7))).last().unwrap();
+			(1..=10_000u128).map(|i| (i * 7, voucher(&viewer_key, id, i * 7))).next_back().unwrap();
 		assert_ok!(Nanopay::redeem(RuntimeOrigin::signed(creator.clone()), id, last.0, last.1));
 		assert_eq!(lit(&creator), LIT + 70_000);
 		assert_eq!(held(&viewer), 100 * LIT - 70_000);

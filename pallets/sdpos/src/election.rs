@@ -159,7 +159,7 @@ mod tests {
 		assert_eq!(ids, vec![1, 2]);
 		// Every unit of stake that backs a winner is accounted for, and none is invented.
 		let total: u128 = winners.iter().map(|w| w.total()).sum();
-		assert!(total <= 10 + 10 + 100 + 50 && total >= 10 + 10 + 100 + 50 - 4);
+		assert!((10 + 10 + 100 + 50 - 4..=10 + 10 + 100 + 50).contains(&total));
 		// Phragmén balances the load: the two winners end up with similar backing.
 		let (a, b) = (winners[0].total(), winners[1].total());
 		assert!(a.abs_diff(b) <= a.max(b) / 2, "{a} vs {b}");

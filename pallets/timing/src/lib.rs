@@ -67,7 +67,7 @@ pub mod pallet {
 				return;
 			}
 			assert!(
-				self.slot_duration >= MIN_SLOT_DURATION && self.slot_duration % 2 == 0,
+				self.slot_duration >= MIN_SLOT_DURATION && self.slot_duration.is_multiple_of(2),
 				"timing.slotDuration must be an even number of milliseconds, at least {MIN_SLOT_DURATION}; it is {}",
 				self.slot_duration
 			);

@@ -104,7 +104,7 @@ fn four_superdelegates_moderate_uploads_and_survive_a_kill() {
 	let model_hash = wait_for(TIMEOUT, "the sidecars' model", || {
 		let log = sidecars[0].log();
 		let at = log.find("moderating with model 0x")? + "moderating with model 0x".len();
-		Some(hex::decode(&log[at..at + 64]).ok()?)
+		hex::decode(&log[at..at + 64]).ok()
 	});
 
 	// Approved: public, and it comes back byte-identical.
