@@ -1,30 +1,38 @@
 //! polkadot-js compatibility: `@polkadot/api` connects to a real node, decodes its metadata,
 //! signs and submits a transfer and sees it finalized, then notes a preimage and submits a
-//! referendum as the governance pages do, without a single warning.
+//! referendum as the governance pages do, without a single warning; and a transfer signed with
+//! `CheckMetadataHash` on, as offline signers sign, is included, while a wrong hash is refused.
 
 use pop_e2e::{node::workspace_root, Node, NodeConfig};
 use std::process::Command;
 
-#[test]
-fn polkadot_js_signs_a_transfer_without_warnings() {
+/// Starts a development node (`config`), runs `tests/js/<script>` against it with Node.js, and
+/// returns the node and the script's stdout and stderr once it succeeded. `package` is an npm
+/// package the script needs, to say what is missing when `npm ci` has not run.
+fn run_js(script: &str, package: &str, config: NodeConfig) -> (Node, String, String) {
 	let js = workspace_root().join("tests/js");
 	assert!(
-		js.join("node_modules/@polkadot/api").exists(),
+		js.join("node_modules").join(package).exists(),
 		"tests/js has no node_modules: run scripts/setup (it runs `npm ci` there)"
 	);
-	let node = Node::start(NodeConfig::dev());
+	let node = Node::start(config);
 	node.wait_best(1, std::time::Duration::from_secs(90));
-
 	let out = Command::new("node")
 		.current_dir(&js)
-		.arg("transfer.mjs")
+		.arg(script)
 		.arg(format!("ws://127.0.0.1:{}", node.rpc_port))
 		.output()
 		.expect("run node (Node.js); scripts/setup installs it");
-	let stdout = String::from_utf8_lossy(&out.stdout);
-	let stderr = String::from_utf8_lossy(&out.stderr);
+	let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+	let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
 	println!("{stdout}\n{stderr}");
-	assert!(out.status.success(), "polkadot-js check failed:\n{stdout}\n{stderr}");
+	assert!(out.status.success(), "{script} failed:\n{stdout}\n{stderr}");
+	(node, stdout, stderr)
+}
+
+#[test]
+fn polkadot_js_signs_a_transfer_without_warnings() {
+	let (_node, stdout, stderr) = run_js("transfer.mjs", "@polkadot/api", NodeConfig::dev());
 	assert!(stdout.contains("OK"), "the script ran to its end");
 	for text in [&stdout, &stderr] {
 		assert!(!text.contains("WARN"), "polkadot-js printed a warning:\n{text}");
@@ -39,24 +47,11 @@ fn polkadot_js_signs_a_transfer_without_warnings() {
 /// into its wasm (the `metadata-hash` feature), so inclusion proves the two agree.
 #[test]
 fn a_stock_js_client_signs_with_the_metadata_hash() {
-	let js = workspace_root().join("tests/js");
-	assert!(
-		js.join("node_modules/@polkadot-api/merkleize-metadata").exists(),
-		"tests/js has no node_modules: run scripts/setup (it runs `npm ci` there)"
+	let (node, stdout, _) = run_js(
+		"metadata-hash.mjs",
+		"@polkadot-api/merkleize-metadata",
+		NodeConfig::dev().safe_rpc(),
 	);
-	let node = Node::start(NodeConfig::dev().safe_rpc());
-	node.wait_best(1, std::time::Duration::from_secs(90));
-
-	let out = Command::new("node")
-		.current_dir(&js)
-		.arg("metadata-hash.mjs")
-		.arg(format!("ws://127.0.0.1:{}", node.rpc_port))
-		.output()
-		.expect("run node (Node.js); scripts/setup installs it");
-	let stdout = String::from_utf8_lossy(&out.stdout);
-	let stderr = String::from_utf8_lossy(&out.stderr);
-	println!("{stdout}\n{stderr}");
-	assert!(out.status.success(), "metadata-hash check failed:\n{stdout}\n{stderr}");
 	let line = |key: &str| {
 		stdout
 			.lines()
