@@ -30,6 +30,16 @@ pub(crate) fn decode_records(raw: &[u8], at: H256) -> Result<Vec<Record>, String
 	})
 }
 
+/// The changes the daemons react to among the raw `System::Events` of block `at` (empty when
+/// the block stored none).
+pub(crate) fn changes(raw: &[u8], at: H256) -> Result<Vec<ChainEvent>, String> {
+	if raw.is_empty() {
+		return Ok(Vec::new());
+	}
+	let records = decode_records(raw, at)?;
+	Ok(records.into_iter().filter_map(|r| ChainEvent::from_runtime(r.event)).collect())
+}
+
 /// A change the daemons react to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChainEvent {

@@ -5,7 +5,7 @@
 //! and the daemon is told that blocks may have passed unseen.
 
 use crate::{
-	events::{decode_records, events_key},
+	events::{changes, events_key},
 	rpc::{self, RpcError},
 	submit::Ws,
 	ChainEvent,
@@ -89,11 +89,7 @@ impl Heads {
 			Some(hex) => rpc::parse_hex(hex).ok()?,
 			None => Vec::new(),
 		};
-		let records = if raw.is_empty() { Vec::new() } else { decode_records(&raw, block).ok()? };
-		Some((
-			block,
-			records.into_iter().filter_map(|r| ChainEvent::from_runtime(r.event)).collect(),
-		))
+		Some((block, changes(&raw, block).ok()?))
 	}
 
 	/// The events of block `hash` if the node pushes them within [`EVENTS_WAIT`].

@@ -147,9 +147,7 @@ impl Chain {
 		let key = events::events_key();
 		let raw = self.rpc.call("state_getStorage", json!([rpc::to_hex(&key), at]))?;
 		let Some(raw) = raw.as_str() else { return Ok(Vec::new()) };
-		let records =
-			events::decode_records(&rpc::parse_hex(raw)?, at).map_err(RpcError::Transport)?;
-		Ok(records.into_iter().filter_map(|r| ChainEvent::from_runtime(r.event)).collect())
+		events::changes(&rpc::parse_hex(raw)?, at).map_err(RpcError::Transport)
 	}
 
 	/// Signs `call` as `signer` (mortal, with its next nonce), checks that the pool would take
