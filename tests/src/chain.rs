@@ -225,17 +225,47 @@ pub fn runtime_call<T: Decode>(
 
 /// Every extrinsic in the best chain's blocks `from..=to`, decoded with the runtime's types, with
 /// the number of the block that holds it.
-pub fn extrinsics(node: &Node, from: u32, to: u32) -> Vec<(u32, pop_runtime::UncheckedExtrinsic)> {
+pub fn extrinsics(node: &Node, from: u32, to: u32) -> Vec<Included> {
 	let mut all = Vec::new();
 	for number in from..=to {
 		let hash = node.block_hash(number).unwrap_or_else(|| panic!("no block #{number}"));
 		let block = node.call("chain_getBlock", json!([hash]));
-		for x in block["block"]["extrinsics"].as_array().expect("a block's extrinsics") {
+		let records = events(node, &hash);
+		for (index, x) in block["block"]["extrinsics"]
+			.as_array()
+			.expect("a block's extrinsics")
+			.iter()
+			.enumerate()
+		{
 			let bytes = crate::rpc::from_hex(x.as_str().expect("hex"));
-			let xt = pop_runtime::UncheckedExtrinsic::decode(&mut &bytes[..])
+			let extrinsic = pop_runtime::UncheckedExtrinsic::decode(&mut &bytes[..])
 				.unwrap_or_else(|e| panic!("an extrinsic of #{number} does not decode: {e}"));
-			all.push((number, xt));
+			let outcome = records
+				.iter()
+				.filter(|r| r.phase == frame_system::Phase::ApplyExtrinsic(index as u32))
+				.find_map(|r| match &r.event {
+					pop_runtime::RuntimeEvent::System(frame_system::Event::ExtrinsicSuccess {
+						..
+					}) => Some(Ok(())),
+					pop_runtime::RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+						dispatch_error,
+						..
+					}) => Some(Err(*dispatch_error)),
+					_ => None,
+				})
+				.unwrap_or_else(|| panic!("extrinsic {number}-{index} has no outcome event"));
+			all.push(Included { number, extrinsic, outcome });
 		}
 	}
 	all
+}
+
+/// An extrinsic as a block included it, with what its dispatch did.
+pub struct Included {
+	/// The block's number.
+	pub number: u32,
+	/// The extrinsic.
+	pub extrinsic: pop_runtime::UncheckedExtrinsic,
+	/// `Ok` when it dispatched, else the error it failed with.
+	pub outcome: Result<(), sp_runtime::DispatchError>,
 }

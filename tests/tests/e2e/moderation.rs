@@ -307,22 +307,33 @@ fn four_superdelegates_moderate_uploads_and_survive_a_kill() {
 	assert!(newcomer_sidecar.is_running());
 
 	// Through kills, restarts of sidecars and of the node, and a change of set: every decided
-	// content has exactly one certificate on chain; no member ever submitted one twice or
-	// after the set decided.
+	// content has exactly one certificate that took effect on chain, and no member submitted one
+	// after the set had decided (that fails with `AlreadyDecided`). The only failure allowed is a
+	// certificate that was sent in time but landed after the era turned (`WrongEra`): the new
+	// set then decides again.
 	let best = node.best_number();
 	let mut certificates: std::collections::HashMap<ContentId, u32> = Default::default();
-	for (_, xt) in pop_e2e::chain::extrinsics(&node, 1, best) {
+	let wrong_era: sp_runtime::DispatchError =
+		pallet_content::Error::<pop_runtime::Runtime>::WrongEra.into();
+	let mut late = 0;
+	for included in pop_e2e::chain::extrinsics(&node, 1, best) {
 		if let RuntimeCall::Content(pallet_content::Call::submit_verdict { content, .. }) =
-			xt.function
+			included.extrinsic.function
 		{
-			*certificates.entry(content).or_default() += 1;
+			match included.outcome {
+				Ok(()) => *certificates.entry(content).or_default() += 1,
+				Err(e) if e == wrong_era => late += 1,
+				Err(e) => panic!(
+					"a certificate for {} failed in #{}: {e:?}",
+					hex::encode(content),
+					included.number
+				),
+			}
 		}
 	}
+	eprintln!("{} certificates, {late} landed after their era", certificates.len());
 	assert!(certificates.len() >= 8, "the certificates of every decided upload: {certificates:?}");
-	assert!(
-		certificates.values().all(|&n| n == 1),
-		"a certificate submitted twice: {certificates:?}"
-	);
+	assert!(certificates.values().all(|&n| n == 1), "a content decided twice: {certificates:?}");
 
 	// SIGTERM (systemd, docker stop): the sidecar leaves cleanly and says why.
 	let status = newcomer_sidecar.terminate(Duration::from_secs(30));
