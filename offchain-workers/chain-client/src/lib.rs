@@ -44,12 +44,27 @@ use types::{Assignment, Audit, KeyRelease};
 pub struct Chain {
 	rpc: RpcClient,
 	ws: submit::Ws,
+	genesis: std::sync::Arc<std::sync::OnceLock<[u8; 32]>>,
 }
 
 impl Chain {
 	/// A client of the node at `url` (`http://host:port`).
 	pub fn new(url: &str) -> Self {
-		Self { rpc: RpcClient::new(url), ws: submit::Ws::new(url) }
+		Self { rpc: RpcClient::new(url), ws: submit::Ws::new(url), genesis: Default::default() }
+	}
+
+	/// The chain's genesis hash, read once: what seals, verdict statements and moderation
+	/// messages bind to, so that none of them replays on another chain.
+	pub fn genesis_hash(&self) -> Result<[u8; 32], RpcError> {
+		if let Some(hash) = self.genesis.get() {
+			return Ok(*hash);
+		}
+		let answer = self.rpc.call("chain_getBlockHash", json!([0]))?;
+		let bytes = rpc::parse_hex(answer.as_str().unwrap_or_default())?;
+		let hash: [u8; 32] = bytes.try_into().map_err(|_| {
+			RpcError::Transport(format!("the genesis hash {answer} is not 32 bytes"))
+		})?;
+		Ok(*self.genesis.get_or_init(|| hash))
 	}
 
 	/// The JSON-RPC client underneath.

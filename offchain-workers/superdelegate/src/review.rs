@@ -115,7 +115,13 @@ async fn open_key(
 			release.era
 		))
 	})?;
-	let key = match seal::open(sealed, &id, release.era, &me.seed) {
+	let chain = client.chain().clone();
+	let genesis = tokio::task::spawn_blocking(move || chain.genesis_hash())
+		.await
+		.map_err(|e| Outcome::NotYet(e.to_string()))?
+		.map_err(|e| Outcome::NotYet(format!("reading the genesis hash: {e}")))?;
+	let at = seal::SealContext { genesis: &genesis, content: &id, era: release.era };
+	let key = match seal::open(sealed, &at, &me.seed) {
 		Ok(key) => key,
 		// The creator's own release: the creator's fault, and a reason to reject.
 		Err(e) if release.by_creator => {

@@ -16,7 +16,10 @@ use pop_chain_client::{
 	types::{describe_fee, FeeSource, KeyRelease, Status},
 	Chain, ChainError, Content, RpcError,
 };
-use pop_codec::{seal::seal, CodecError, ContentKey, Params};
+use pop_codec::{
+	seal::{seal, SealContext},
+	CodecError, ContentKey, Params,
+};
 use pop_primitives::{content::ContentId, AccountId};
 use sp_core::sr25519;
 use std::{
@@ -327,9 +330,11 @@ impl Client {
 			if released(&self.blocking(move |c| c.sealed_keys(&id)).await?) {
 				return Ok(());
 			}
+			let genesis = self.blocking(|c| c.genesis_hash()).await?;
+			let at = SealContext { genesis: &genesis, content: &id, era };
 			let mut keys = Vec::with_capacity(set.len());
 			for (who, member) in &set {
-				let sealed = seal(key, &id, era, &member.moderation_key, rand::random())
+				let sealed = seal(key, &at, &member.moderation_key, rand::random())
 					.map_err(|e| ClientError::KeyRelease(format!("superdelegate {who}: {e}")))?;
 				keys.push(sealed);
 			}
