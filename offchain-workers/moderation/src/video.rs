@@ -6,6 +6,13 @@
 //! child process with a time limit, on a private copy of the media, writing PNG frames the
 //! classifier then decodes with the same bounded decoder as images.
 //!
+//! FFmpeg parses untrusted media, so it runs boxed in ([`sandboxed`]): an empty environment
+//! (the sidecar's `POP_SURI` and `POP_MODERATION_SURI` never reach it) but `PATH`; the `file`
+//! protocol alone, so no input can make it open a network address or a pipe; media
+//! containers alone, so no playlist or concat script can make it read other files; limits on
+//! address space, CPU time and the size of any file it writes; and a wall-clock limit. Any
+//! failure is the media's: the caller rejects it with FFmpeg's reason.
+//!
 //! Sampling: [`MAX_FRAMES`] frames spread evenly over the whole duration (one every
 //! [`MIN_INTERVAL_SECS`] seconds at most), so a long video is covered end to end.
 
@@ -22,6 +29,15 @@ pub const MAX_FRAMES: usize = 16;
 pub const MIN_INTERVAL_SECS: f64 = 1.0;
 /// How long FFmpeg may take over one video.
 const DECODE_LIMIT: Duration = Duration::from_secs(120);
+/// FFmpeg's address space (decoding 4K video in two threads needs well under this).
+const MEMORY_LIMIT: u64 = 3 << 30;
+/// The largest file FFmpeg may write (one sampled frame, at most 1024 pixels wide).
+const OUTPUT_LIMIT: u64 = 64 << 20;
+/// The protocols FFmpeg may open: the private copy of the media, nothing else.
+const PROTOCOLS: &str = "file";
+/// The containers FFmpeg may read: media files, not playlists (HLS, DASH) or scripts (concat)
+/// that name other files.
+const FORMATS: &str = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,flv,mpegts,mpeg,ogg,gif,image2";
 
 /// Names the sampling, for reasons and logs.
 pub const SAMPLING: &str = "up to 16 frames spread evenly over the video, at least 1 s apart";
@@ -42,6 +58,41 @@ pub fn available() -> bool {
 		.stderr(Stdio::null())
 		.status()
 		.is_ok_and(|s| s.success())
+}
+
+/// `program` (`ffmpeg`, `ffprobe`) in its box: an empty environment but `PATH`, and limits on
+/// its address space, CPU time and written file size. The input options that restrict
+/// protocols and containers are [`input_options`].
+fn sandboxed(program: &str) -> Command {
+	use std::os::unix::process::CommandExt;
+	let mut cmd = Command::new(program);
+	cmd.env_clear();
+	if let Some(path) = std::env::var_os("PATH") {
+		cmd.env("PATH", path);
+	}
+	let limit = |resource, value: u64| {
+		let l = libc::rlimit { rlim_cur: value as libc::rlim_t, rlim_max: value as libc::rlim_t };
+		// SAFETY: setrlimit is async-signal-safe, as code between fork and exec must be.
+		if unsafe { libc::setrlimit(resource, &l) } != 0 {
+			return Err(std::io::Error::last_os_error());
+		}
+		Ok(())
+	};
+	// SAFETY: the closure only calls setrlimit (see above); it allocates nothing.
+	unsafe {
+		cmd.pre_exec(move || {
+			limit(libc::RLIMIT_AS, MEMORY_LIMIT)?;
+			limit(libc::RLIMIT_CPU, DECODE_LIMIT.as_secs())?;
+			limit(libc::RLIMIT_FSIZE, OUTPUT_LIMIT)?;
+			Ok(())
+		});
+	}
+	cmd
+}
+
+/// The input options every FFmpeg run takes: the file protocol and media containers only.
+fn input_options() -> [&'static str; 4] {
+	["-protocol_whitelist", PROTOCOLS, "-format_whitelist", FORMATS]
 }
 
 /// Runs `cmd` to completion within `limit`, returning its stdout; its stderr is the error.
@@ -76,8 +127,11 @@ fn run(mut cmd: Command, limit: Duration) -> Result<Vec<u8>, String> {
 
 /// The video's duration in seconds.
 fn duration(path: &Path) -> Result<f64, String> {
-	let mut cmd = Command::new("ffprobe");
-	cmd.args(["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0"]).arg(path);
+	let mut cmd = sandboxed("ffprobe");
+	cmd.args(["-v", "error"])
+		.args(input_options())
+		.args(["-show_entries", "format=duration", "-of", "csv=p=0"])
+		.arg(path);
 	let out = run(cmd, DECODE_LIMIT)?;
 	let text = String::from_utf8_lossy(&out);
 	text.trim()
@@ -97,8 +151,10 @@ pub fn sample(media: &[u8]) -> Result<Vec<Frame>, String> {
 	std::fs::write(&input, media).map_err(|e| format!("no room for the video: {e}"))?;
 	let seconds = duration(&input)?;
 	let interval = (seconds / MAX_FRAMES as f64).max(MIN_INTERVAL_SECS);
-	let mut cmd = Command::new("ffmpeg");
-	cmd.args(["-v", "error", "-nostdin", "-i"])
+	let mut cmd = sandboxed("ffmpeg");
+	cmd.args(["-v", "error", "-nostdin", "-threads", "2"])
+		.args(input_options())
+		.arg("-i")
 		.arg(&input)
 		.args(["-vf", &format!("fps=1/{interval},scale='min(1024,iw)':-2")])
 		.args(["-frames:v", &MAX_FRAMES.to_string(), "-f", "image2"])
@@ -115,4 +171,60 @@ pub fn sample(media: &[u8]) -> Result<Vec<Frame>, String> {
 		return Err("no frame could be decoded".into());
 	}
 	Ok(frames)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn output(mut cmd: Command) -> String {
+		let out = cmd.output().expect("the command runs");
+		String::from_utf8_lossy(&out.stdout).into_owned()
+	}
+
+	#[test]
+	fn ffmpeg_runs_without_the_sidecars_secrets_and_within_limits() {
+		// The sidecar's environment holds its secret URIs; a decoder exploit must not find them.
+		std::env::set_var("POP_TEST_SIDECAR_SECRET", "//Secret");
+		assert!(output(Command::new("env")).contains("POP_TEST_SIDECAR_SECRET"));
+		let env = output(sandboxed("env"));
+		assert!(!env.contains("POP_TEST_SIDECAR_SECRET"), "the box leaks the environment: {env}");
+		assert!(env.lines().all(|l| l.starts_with("PATH=")), "only PATH is passed: {env}");
+		// Address space in KiB, CPU seconds, file size in 512-byte blocks (POSIX sh).
+		let mut limits = sandboxed("sh");
+		limits.args(["-c", "ulimit -v; ulimit -t; ulimit -f"]);
+		let limits = output(limits);
+		let limits: Vec<&str> = limits.lines().collect();
+		assert_eq!(limits[0], (MEMORY_LIMIT / 1024).to_string());
+		assert_eq!(limits[1], DECODE_LIMIT.as_secs().to_string());
+		assert_eq!(limits[2], (OUTPUT_LIMIT / 512).to_string());
+	}
+
+	#[test]
+	fn a_playlist_cannot_make_ffmpeg_read_another_file() {
+		if !available() {
+			panic!("FFmpeg is not installed: scripts/setup installs it");
+		}
+		// A video elsewhere on the sidecar's disk, and an upload that is an HLS playlist naming
+		// it: unboxed, FFmpeg decodes the other file and the reviewer scores frames the viewers
+		// of this content never see (or frames of a file it should not read at all).
+		let dir = tempfile::tempdir().unwrap();
+		let other = dir.path().join("other.mp4");
+		let status = Command::new("ffmpeg")
+			.args(["-v", "error", "-f", "lavfi", "-i", "testsrc=size=64x64:rate=5", "-t", "3"])
+			.args(["-pix_fmt", "yuv420p"])
+			.arg(&other)
+			.status()
+			.unwrap();
+		assert!(status.success());
+		let playlist = format!(
+			"#EXTM3U\n#EXT-X-TARGETDURATION:3\n#EXTINF:3.0,\n{}\n#EXT-X-ENDLIST\n",
+			other.display()
+		);
+		let err = sample(playlist.as_bytes()).err().expect("a playlist is refused");
+		assert!(err.contains("ffprobe"), "FFmpeg's reason: {err}");
+		// The video itself, uploaded as itself, samples.
+		let frames = sample(&std::fs::read(&other).unwrap()).expect("a video samples");
+		assert!(!frames.is_empty());
+	}
 }
