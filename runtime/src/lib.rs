@@ -106,7 +106,10 @@ pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 
 /// Storage migrations run on the next runtime upgrade; each runs only when the chain records
 /// the storage version it starts from, so a chain already past it skips it.
-type Migrations = (pallet_content::migrations::v1::MigrateToV1<Runtime>,);
+type Migrations = (
+	pallet_content::migrations::v1::MigrateToV1<Runtime>,
+	pallet_sdpos::migrations::v1::MigrateToV1<Runtime>,
+);
 
 /// Dispatches extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<

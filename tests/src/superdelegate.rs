@@ -20,16 +20,41 @@ impl Superdelegate {
 	/// Starts the sidecar of `name` against `node`, with the explicit-content `threshold` and
 	/// `band` of its policy.
 	pub fn start(node: &Node, name: &str, threshold: f32, band: f32) -> Superdelegate {
+		Self::start_with(node, name, threshold, band, None)
+	}
+
+	/// As [`Superdelegate::start`], for an account that is not a superdelegate yet: the sidecar
+	/// registers it with a bond of `bond` POP (`--register-bond`).
+	pub fn start_registering(
+		node: &Node,
+		name: &str,
+		threshold: f32,
+		band: f32,
+		bond: u64,
+	) -> Superdelegate {
+		Self::start_with(node, name, threshold, band, Some(bond))
+	}
+
+	fn start_with(
+		node: &Node,
+		name: &str,
+		threshold: f32,
+		band: f32,
+		register_bond: Option<u64>,
+	) -> Superdelegate {
 		let (rpc, port, metrics_port) = (node.rpc_url(), free_port(), free_port());
 		let suri = format!("//{name}");
 		let models = workspace_root().join("models");
 		// The node and the listening address come from the environment, as a container's
 		// settings would; the policy and the model folder from a config file, as an operator
 		// keeps them; the rest from flags.
-		let env = vec![
+		let mut env = vec![
 			("POP_CHAIN_RPC".to_string(), rpc),
 			("POP_LISTEN".to_string(), format!("/ip4/127.0.0.1/tcp/{port}")),
 		];
+		if let Some(bond) = register_bond {
+			env.push(("POP_REGISTER_BOND".to_string(), bond.to_string()));
+		}
 		let daemon = Daemon::start_with_env(
 			"pop-superdelegate",
 			&format!("superdelegate {name}"),

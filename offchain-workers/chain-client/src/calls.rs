@@ -11,6 +11,13 @@ use pop_runtime::RuntimeCall;
 use sp_core::bounded::BoundedVec;
 
 pub use pallet_content::Pricing;
+pub use pallet_sdpos::IdentityProof;
+
+/// What a superdelegate signs with its moderation key and its sidecar's libp2p key to prove it
+/// holds them ([`IdentityProof`]): bound to the chain's genesis hash and to the account `who`.
+pub fn identity_statement(genesis: &[u8; 32], who: &pop_primitives::AccountId) -> Vec<u8> {
+	pallet_sdpos::identity::statement(genesis, who)
+}
 
 /// An ed25519 moderation key (a superdelegate's, which signs verdicts).
 pub type ModerationKey = [u8; 32];
@@ -119,16 +126,37 @@ pub fn submit_verdict(
 	})))
 }
 
+/// `Sdpos::register_superdelegate`: hold `bond` and register the moderation key, the sidecar's
+/// peer id and addresses, with the proof that the caller holds both keys.
+pub fn register_superdelegate(
+	bond: Balance,
+	moderation_key: ModerationKey,
+	peer_id: PeerId,
+	addresses: Addresses,
+	proof: IdentityProof,
+) -> Call {
+	Call(RuntimeCall::Sdpos(pallet_sdpos::Call::register_superdelegate {
+		bond,
+		moderation_key,
+		peer_id,
+		addresses,
+		proof,
+	}))
+}
+
 /// `Sdpos::update_superdelegate`: a superdelegate's moderation key and its sidecar's libp2p
-/// identity and addresses.
+/// identity and addresses, with the proof that it holds both keys. A member of the moderation
+/// set gets a new key or peer id at the next era; addresses change at once.
 pub fn update_superdelegate(
 	moderation_key: ModerationKey,
 	peer_id: PeerId,
 	addresses: Addresses,
+	proof: IdentityProof,
 ) -> Call {
 	Call(RuntimeCall::Sdpos(pallet_sdpos::Call::update_superdelegate {
 		moderation_key,
 		peer_id,
 		addresses,
+		proof,
 	}))
 }

@@ -23,12 +23,12 @@ use pop_moderation::Moderator;
 use pop_pbft::{
 	Certificate, Config as PbftConfig, ContentId, Ed25519, Event, Replica, ReplicaIndex, Verdict,
 };
-use pop_primitives::AccountId;
+use pop_primitives::{AccountId, Balance};
 use pop_swarm::{
 	client::Client,
 	directory,
 	network::{NetConfig, NetHandle, Network},
-	Multiaddr, PeerId,
+	Keypair, Multiaddr, PeerId,
 };
 use sp_core::{ed25519, sr25519, Pair};
 use std::{
@@ -72,6 +72,9 @@ pub struct Config {
 	pub moderator: Moderator,
 	/// Where to serve Prometheus metrics, if anywhere: the port, and whether on every interface.
 	pub prometheus: Option<(u16, bool)>,
+	/// When the account is not a registered superdelegate yet: register it with this bond
+	/// (its moderation key, peer id and addresses, proven). `None`: refuse to start.
+	pub register_bond: Option<Balance>,
 }
 
 /// The chain as one poll saw it.
@@ -101,11 +104,15 @@ fn read_chain(chain: &Chain) -> Result<ChainView, RpcError> {
 async fn publish_identity(
 	chain: &Chain,
 	signer: &sr25519::Pair,
-	moderation_key: [u8; 32],
-	peer_id: &PeerId,
+	moderation: &ed25519::Pair,
+	peer_key: &Keypair,
 	addresses: &[Multiaddr],
+	register_bond: Option<Balance>,
 ) -> Result<(), BoxError> {
 	let me: AccountId = signer.public().into();
+	let moderation_key = moderation.public().0;
+	let peer_id = peer_key.public().to_peer_id();
+	let peer_id = &peer_id;
 	let (peer, addrs) = directory::on_chain(peer_id, addresses)?;
 	let shown = |set: &[(AccountId, Superdelegate)]| {
 		set.iter().any(|(who, s)| {
@@ -127,16 +134,46 @@ async fn publish_identity(
 		tracing::info!(target: "superdelegate", "{me} is in the moderation set at {addresses:?}");
 		return Ok(());
 	}
-	let call = calls::update_superdelegate(moderation_key, peer.clone(), addrs.clone());
+	// The proof that this account holds both keys, for this chain.
+	let c = chain.clone();
+	let genesis = tokio::task::spawn_blocking(move || c.genesis_hash())
+		.await
+		.map_err(|e| RpcError::Transport(e.to_string()))??;
+	let statement = calls::identity_statement(&genesis, &me);
+	let peer_signature: [u8; 64] = peer_key
+		.sign(&statement)?
+		.try_into()
+		.map_err(|_| "the sidecar's libp2p key is not an ed25519 key")?;
+	let proof = calls::IdentityProof {
+		moderation: moderation.sign(&statement).0,
+		peer: Some(peer_signature),
+	};
+	let call =
+		calls::update_superdelegate(moderation_key, peer.clone(), addrs.clone(), proof.clone());
 	tracing::info!(target: "superdelegate", "publishing peer id {peer_id} and {addresses:?} for {me}");
 	match chain.submit_included(call, signer).await {
 		Ok(_) => {}
 		Err(e) if e.sdpos().is_some_and(|e| matches!(e, SdposError::NotSuperdelegate)) => {
-			return Err(format!(
-				"{me} is not a registered superdelegate: register it first \
-				 (sdpos.registerSuperdelegate with this moderation key)"
-			)
-			.into())
+			let Some(bond) = register_bond else {
+				return Err(format!(
+					"{me} is not a registered superdelegate: start the sidecar once with \
+					 --register-bond POP to register it with this moderation key"
+				)
+				.into());
+			};
+			tracing::info!(
+				target: "superdelegate",
+				"registering {me} as a superdelegate with a bond of {} POP",
+				bond / pop_primitives::currency::POP
+			);
+			let call = calls::register_superdelegate(
+				bond,
+				moderation_key,
+				peer.clone(),
+				addrs.clone(),
+				proof,
+			);
+			chain.submit_included(call, signer).await?;
 		}
 		Err(e) => return Err(e.into()),
 	}
@@ -147,11 +184,20 @@ async fn publish_identity(
 			tracing::info!(target: "superdelegate", "{me} published; in the moderation set of era {era}");
 			return Ok(());
 		}
-		if !set.iter().any(|(who, _)| *who == me) && start.elapsed() > Duration::from_secs(15) {
-			tracing::info!(
-				target: "superdelegate",
-				"{me} is not in era {era}'s moderation set: waiting to be elected"
-			);
+		if start.elapsed() > Duration::from_secs(15) {
+			if !set.iter().any(|(who, _)| *who == me) {
+				tracing::info!(
+					target: "superdelegate",
+					"{me} is not in era {era}'s moderation set: waiting to be elected"
+				);
+			} else {
+				// A member's new key or peer id waits for the era boundary.
+				tracing::info!(
+					target: "superdelegate",
+					"{me}'s new moderation key or peer id takes effect in era {}",
+					era + 1
+				);
+			}
 			return Ok(());
 		}
 		tokio::time::sleep(Duration::from_secs(1)).await;
@@ -549,14 +595,13 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 	std::fs::create_dir_all(&config.base_path)?;
 	let keypair = pop_swarm::masternode::identity(&config.base_path.join("node-key"))?;
 	let network = Network::start(NetConfig {
-		keypair,
+		keypair: keypair.clone(),
 		listen: config.listen.clone(),
 		server: false,
 		pbft: true,
 	})
 	.await?;
 	let Network { handle: net, pbft: mut inbound, listening, .. } = network;
-	let peer_id = net.peer_id();
 	let public = if config.public.is_empty() { listening } else { config.public.clone() };
 	let chain = Chain::new(&config.chain_rpc);
 	// SIGTERM or Ctrl-C from here on stops the sidecar cleanly, also while it waits for its node.
@@ -569,8 +614,15 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 			return Ok(());
 		}
 	}
-	let moderation_key = config.moderation.public().0;
-	publish_identity(&chain, &config.signer, moderation_key, &peer_id, &public).await?;
+	publish_identity(
+		&chain,
+		&config.signer,
+		&config.moderation,
+		&keypair,
+		&public,
+		config.register_bond,
+	)
+	.await?;
 	tracing::info!(
 		target: "superdelegate",
 		"moderating with model 0x{} (policy: {:?})",
@@ -594,7 +646,7 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 		moderator: Arc::new(config.moderator),
 		member: Arc::new(MemberKey {
 			seed: config.moderation.seed(),
-			public: moderation_key,
+			public: config.moderation.public().0,
 			signer: config.signer.clone(),
 			submitting: tokio::sync::Mutex::new(()),
 		}),

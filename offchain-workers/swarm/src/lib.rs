@@ -16,7 +16,7 @@ pub mod network;
 pub mod protocol;
 pub mod store;
 
-pub use libp2p::{Multiaddr, PeerId};
+pub use libp2p::{identity::Keypair, Multiaddr, PeerId};
 
 /// Logs to stderr, at `info` unless `RUST_LOG` says otherwise (libp2p's own chatter only from
 /// `warn`, Kademlia's from `error`); colours only on a terminal.

@@ -49,19 +49,38 @@ fn voter<T: Config>(i: u32, votes: Vec<T::AccountId>) -> T::AccountId {
 fn superdelegate<T: Config>(i: u32) -> T::AccountId {
 	let who = funded::<T>("superdelegate", i);
 	let bond = Params::<T>::get().min_superdelegate_bond;
+	let (key, peer, proof) = identity_of::<T>(&who);
 	Sdpos::<T>::register_superdelegate(
 		RawOrigin::Signed(who.clone()).into(),
 		bond,
-		[i as u8; 32],
-		peer_id(),
+		key,
+		peer,
 		addresses(),
+		proof,
 	)
 	.expect("superdelegate registers");
 	who
 }
 
-fn peer_id() -> PeerId {
-	BoundedVec::truncate_from([7u8; 64].to_vec())
+/// A fresh moderation key and libp2p peer id from the keystore, with `who`'s proof of both.
+fn identity_of<T: Config>(who: &T::AccountId) -> (ModerationKey, PeerId, IdentityProof) {
+	const KEYS: sp_core::crypto::KeyTypeId = sp_core::crypto::KeyTypeId(*b"bsdp");
+	let message = identity::statement(&identity::genesis_hash::<T>(), who);
+	let moderation = sp_io::crypto::ed25519_generate(KEYS, None);
+	let peer = sp_io::crypto::ed25519_generate(KEYS, None);
+	let sign = |key: &sp_core::ed25519::Public| -> [u8; 64] {
+		let signature =
+			sp_io::crypto::ed25519_sign(KEYS, key, &message).expect("the keystore signs");
+		let bytes: &[u8] = signature.as_ref();
+		bytes.try_into().expect("64 bytes")
+	};
+	let mut peer_id: Vec<u8> = alloc::vec![0x00, 0x24, 0x08, 0x01, 0x12, 0x20];
+	let peer_bytes: &[u8] = peer.as_ref();
+	peer_id.extend_from_slice(peer_bytes);
+	let proof = IdentityProof { moderation: sign(&moderation), peer: Some(sign(&peer)) };
+	let key_bytes: &[u8] = moderation.as_ref();
+	let key: [u8; 32] = key_bytes.try_into().expect("32 bytes");
+	(key, BoundedVec::truncate_from(peer_id), proof)
 }
 
 fn addresses() -> Addresses {
@@ -163,17 +182,21 @@ mod benchmarks {
 	fn register_superdelegate() {
 		let who = funded::<T>("caller", 0);
 		let amount = Params::<T>::get().min_superdelegate_bond;
+		let (key, peer, proof) = identity_of::<T>(&who);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), amount, [1; 32], peer_id(), addresses());
+		_(RawOrigin::Signed(who.clone()), amount, key, peer, addresses(), proof);
 		assert!(SuperdelegateCandidates::<T>::contains_key(&who));
 	}
 
 	#[benchmark]
 	fn update_superdelegate() {
+		// A member of the moderation set: its new key and peer id are reserved and scheduled.
 		let who = superdelegate::<T>(0);
+		Superdelegates::<T>::put(BoundedVec::truncate_from(alloc::vec![who.clone()]));
+		let (key, peer, proof) = identity_of::<T>(&who);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), [2; 32], peer_id(), addresses());
-		assert_eq!(SuperdelegateCandidates::<T>::get(&who).unwrap().moderation_key, [2; 32]);
+		_(RawOrigin::Signed(who.clone()), key, peer, addresses(), proof);
+		assert_eq!(PendingIdentities::<T>::get(&who).unwrap().moderation_key, key);
 	}
 
 	#[benchmark]

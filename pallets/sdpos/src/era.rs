@@ -237,6 +237,7 @@ impl<T: Config> Pallet<T> {
 	/// Elects the moderation set of `era` from the ballots of `delegates`. When no delegate has
 	/// voted, the set stays (minus superdelegates who left).
 	fn elect_moderation_set(era: EraIndex, delegates: &[T::AccountId]) {
+		Self::apply_pending_identities();
 		// Ballots of accounts that are no longer delegates are dropped.
 		let stale: Vec<_> =
 			SuperdelegateVotes::<T>::iter_keys().filter(|k| !delegates.contains(k)).collect();

@@ -41,6 +41,8 @@ pub use pallet::*;
 
 pub mod election;
 mod era;
+pub mod identity;
+pub mod migrations;
 mod stake;
 pub mod types;
 pub mod weights;
@@ -105,7 +107,7 @@ pub mod pallet {
 
 	/// The layout of this pallet's storage as first released; each migration raises it, and
 	/// `try-runtime` checks the chain's recorded version against it.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -251,6 +253,21 @@ pub mod pallet {
 	pub type SuperdelegateCandidates<T: Config> =
 		CountedStorageMap<_, Twox64Concat, T::AccountId, SuperdelegateInfo>;
 
+	/// The account that owns each moderation key (registered, or reserved by a change waiting
+	/// for the next era): a key belongs to one superdelegate only.
+	#[pallet::storage]
+	pub type KeyOwner<T: Config> = StorageMap<_, Blake2_128Concat, ModerationKey, T::AccountId>;
+
+	/// The account that owns each sidecar peer id, as [`KeyOwner`] does for keys.
+	#[pallet::storage]
+	pub type PeerOwner<T: Config> = StorageMap<_, Blake2_128Concat, PeerId, T::AccountId>;
+
+	/// Changes of moderation key and peer id by members of the moderation set, applied when
+	/// the next era's set is chosen.
+	#[pallet::storage]
+	pub type PendingIdentities<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, PendingIdentity>;
+
 	/// Each active delegate's approvals of superdelegates.
 	#[pallet::storage]
 	pub type SuperdelegateVotes<T: Config> =
@@ -310,6 +327,9 @@ pub mod pallet {
 			for (who, bond, key) in &self.superdelegates {
 				T::Currency::hold(&HoldReason::SuperdelegateBond.into(), who, *bond)
 					.expect("genesis superdelegates can afford their bonds");
+				assert!(!identity::is_low_order(key), "a genesis moderation key of low order");
+				assert!(!KeyOwner::<T>::contains_key(key), "a genesis moderation key used twice");
+				KeyOwner::<T>::insert(key, who);
 				SuperdelegateCandidates::<T>::insert(
 					who,
 					SuperdelegateInfo {
@@ -350,8 +370,18 @@ pub mod pallet {
 		Withdrawn { who: T::AccountId, amount: Balance },
 		/// `who` registered as a superdelegate.
 		SuperdelegateRegistered { who: T::AccountId, bond: Balance, moderation_key: ModerationKey },
-		/// `who` changed its moderation key or addresses.
+		/// `who`'s moderation key and peer id are now those given (at once, or at the era
+		/// boundary after [`Event::SuperdelegateUpdateScheduled`]).
 		SuperdelegateUpdated { who: T::AccountId, moderation_key: ModerationKey },
+		/// `who`, a member of the moderation set, changes its moderation key and peer id at the
+		/// start of `era`; until then the set keeps the current ones.
+		SuperdelegateUpdateScheduled {
+			who: T::AccountId,
+			moderation_key: ModerationKey,
+			era: EraIndex,
+		},
+		/// `who`'s sidecar now listens at new addresses.
+		SuperdelegateAddressesSet { who: T::AccountId },
 		/// `who` left the superdelegates; its bond unlocks at `unlock_at`.
 		SuperdelegateLeft { who: T::AccountId, unlock_at: BlockNumberFor<T> },
 		/// Delegate `who` approves superdelegates `votes`.
@@ -433,6 +463,27 @@ pub mod pallet {
 		/// The parameters are inconsistent: a count is zero or above its maximum, the era is
 		/// empty, or the reward shares add up to more than everything.
 		InvalidParams,
+		/// The moderation key is a low-order point: anything sealed to it opens for anyone.
+		LowOrderModerationKey,
+		/// The proof's moderation-key signature does not verify for this chain and account.
+		BadModerationKeyProof,
+		/// The peer id is not a libp2p ed25519 identity (the only kind the sidecars use).
+		UnsupportedPeerId,
+		/// The proof's peer-key signature is missing or does not verify for this chain and
+		/// account.
+		BadPeerIdProof,
+		/// Another superdelegate registered (or is switching to) this moderation key.
+		ModerationKeyInUse,
+		/// Another superdelegate registered (or is switching to) this peer id.
+		PeerIdInUse,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::check_identities()
+		}
 	}
 
 	#[pallet::call]
@@ -581,16 +632,20 @@ pub mod pallet {
 		}
 
 		/// Register as a superdelegate: hold `bond` (at least `min_superdelegate_bond`), and
-		/// publish the ed25519 key verdicts are signed with and the sidecar's libp2p peer id and
-		/// multiaddrs.
+		/// publish the ed25519 key verdicts are signed with and the sidecar's libp2p peer id
+		/// (may be empty until the sidecar first starts) and multiaddrs. `proof` signs
+		/// [`identity::statement`] with the moderation key and the peer id's key; neither may
+		/// belong to another superdelegate.
 		#[pallet::call_index(9)]
-		#[pallet::weight(T::WeightInfo::register_superdelegate())]
+		#[pallet::weight(T::WeightInfo::register_superdelegate()
+			.saturating_add(Pallet::<T>::identity_weight()))]
 		pub fn register_superdelegate(
 			origin: OriginFor<T>,
 			#[pallet::compact] bond: Balance,
 			moderation_key: ModerationKey,
 			peer_id: PeerId,
 			addresses: Addresses,
+			proof: IdentityProof,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(
@@ -602,7 +657,9 @@ pub mod pallet {
 				SuperdelegateCandidates::<T>::count() < T::MaxSuperdelegateCandidates::get(),
 				Error::<T>::TooManySuperdelegates
 			);
+			Self::check_identity(&who, &moderation_key, &peer_id, &proof)?;
 			Self::hold(&who, HoldReason::SuperdelegateBond, bond)?;
+			Self::own_identity(&who, &moderation_key, &peer_id);
 			SuperdelegateCandidates::<T>::insert(
 				&who,
 				SuperdelegateInfo { bond, moderation_key, peer_id, addresses },
@@ -611,25 +668,55 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Change the caller's moderation key, peer id and addresses (a new key takes effect
-		/// for verdicts at once).
+		/// Change the caller's moderation key, peer id and addresses, proven as in
+		/// [`Pallet::register_superdelegate`]. Addresses change at once. A new key or peer id
+		/// changes at once for a superdelegate outside the moderation set (or one whose sidecar
+		/// never published a peer id), and otherwise at the next era boundary, so that the set
+		/// keeps the identities it started the era with; it is reserved for the caller meanwhile.
 		#[pallet::call_index(10)]
-		#[pallet::weight(T::WeightInfo::update_superdelegate())]
+		#[pallet::weight(T::WeightInfo::update_superdelegate()
+			.saturating_add(Pallet::<T>::identity_weight()))]
 		pub fn update_superdelegate(
 			origin: OriginFor<T>,
 			moderation_key: ModerationKey,
 			peer_id: PeerId,
 			addresses: Addresses,
+			proof: IdentityProof,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			SuperdelegateCandidates::<T>::try_mutate(&who, |s| {
-				let s = s.as_mut().ok_or(Error::<T>::NotSuperdelegate)?;
-				s.moderation_key = moderation_key;
-				s.peer_id = peer_id;
-				s.addresses = addresses;
-				Ok::<_, DispatchError>(())
-			})?;
-			Self::deposit_event(Event::SuperdelegateUpdated { who, moderation_key });
+			let mut info =
+				SuperdelegateCandidates::<T>::get(&who).ok_or(Error::<T>::NotSuperdelegate)?;
+			Self::check_identity(&who, &moderation_key, &peer_id, &proof)?;
+			if info.addresses != addresses {
+				info.addresses = addresses;
+				SuperdelegateCandidates::<T>::insert(&who, info.clone());
+				Self::deposit_event(Event::SuperdelegateAddressesSet { who: who.clone() });
+			}
+			// A change scheduled earlier gives way to this one.
+			if let Some(earlier) = PendingIdentities::<T>::take(&who) {
+				if earlier.moderation_key != info.moderation_key {
+					Self::release_key(&who, &earlier.moderation_key);
+				}
+				if earlier.peer_id != info.peer_id {
+					Self::release_peer(&who, &earlier.peer_id);
+				}
+			}
+			if info.moderation_key == moderation_key && info.peer_id == peer_id {
+				return Ok(());
+			}
+			Self::own_identity(&who, &moderation_key, &peer_id);
+			let new = PendingIdentity { moderation_key, peer_id };
+			if Self::identity_in_use(&who, &info.peer_id) {
+				PendingIdentities::<T>::insert(&who, new);
+				let era = CurrentEra::<T>::get().saturating_add(1);
+				Self::deposit_event(Event::SuperdelegateUpdateScheduled {
+					who,
+					moderation_key,
+					era,
+				});
+			} else {
+				Self::switch_identity(&who, new);
+			}
 			Ok(())
 		}
 
@@ -642,6 +729,7 @@ pub mod pallet {
 			let info =
 				SuperdelegateCandidates::<T>::take(&who).ok_or(Error::<T>::NotSuperdelegate)?;
 			let unlock_at = Self::push_release(&who, BondKind::Superdelegate, info.bond)?;
+			Self::release_identity(&who, (&info.moderation_key, &info.peer_id));
 			Self::deposit_event(Event::SuperdelegateLeft { who, unlock_at });
 			Ok(())
 		}

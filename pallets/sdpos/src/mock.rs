@@ -102,6 +102,10 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	.unwrap();
 	NoKeys::set(vec![]);
 	let mut ext = sp_io::TestExternalities::new(t);
+	// The benchmarks make identities with the keystore's keys.
+	ext.register_extension(sp_keystore::KeystoreExt::new(
+		sp_keystore::testing::MemoryKeystore::new(),
+	));
 	ext.execute_with(|| System::set_block_number(1));
 	ext
 }

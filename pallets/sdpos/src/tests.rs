@@ -356,8 +356,29 @@ fn leaving_candidates_releases_the_bond_after_the_unbonding_period() {
 	});
 }
 
-fn peer() -> PeerId {
-	b"12D3KooWPeer".to_vec().try_into().unwrap()
+/// Superdelegate `who`'s identity made from `seed`: its moderation key, the peer id of its
+/// sidecar's libp2p key, and its proof of both on the mock chain.
+fn identity(who: u64, seed: u8) -> (ModerationKey, PeerId, IdentityProof) {
+	identity_on(&crate::identity::genesis_hash::<Test>(), who, seed)
+}
+
+fn identity_on(genesis: &[u8; 32], who: u64, seed: u8) -> (ModerationKey, PeerId, IdentityProof) {
+	use sp_core::Pair;
+	let moderation = sp_core::ed25519::Pair::from_seed(&[seed; 32]);
+	let peer = sp_core::ed25519::Pair::from_seed(&[seed.wrapping_add(100); 32]);
+	let message = crate::identity::statement(genesis, &who);
+	let mut peer_id = vec![0x00, 0x24, 0x08, 0x01, 0x12, 0x20];
+	peer_id.extend_from_slice(&peer.public().0);
+	let proof = IdentityProof {
+		moderation: moderation.sign(&message).0,
+		peer: Some(peer.sign(&message).0),
+	};
+	(moderation.public().0, peer_id.try_into().unwrap(), proof)
+}
+
+fn register(who: u64, bond: u128, seed: u8) -> frame_support::dispatch::DispatchResult {
+	let (key, peer, proof) = identity(who, seed);
+	Sdpos::register_superdelegate(signed(who), bond, key, peer, addrs(), proof)
 }
 
 fn addrs() -> Addresses {
@@ -368,22 +389,10 @@ fn addrs() -> Addresses {
 fn delegates_elect_the_moderation_set() {
 	new_test_ext().execute_with(|| {
 		for (who, bond) in [(20, 100), (21, 300), (22, 200)] {
-			assert_ok!(Sdpos::register_superdelegate(
-				signed(who),
-				bond,
-				[who as u8; 32],
-				peer(),
-				addrs()
-			));
+			assert_ok!(register(who, bond, who as u8));
 		}
-		assert_noop!(
-			Sdpos::register_superdelegate(signed(20), 100, [0; 32], peer(), addrs()),
-			Error::<Test>::AlreadySuperdelegate
-		);
-		assert_noop!(
-			Sdpos::register_superdelegate(signed(23), 99, [0; 32], peer(), addrs()),
-			Error::<Test>::BondTooLow
-		);
+		assert_noop!(register(20, 100, 40), Error::<Test>::AlreadySuperdelegate);
+		assert_noop!(register(23, 99, 23), Error::<Test>::BondTooLow);
 		assert_noop!(Sdpos::vote_superdelegates(signed(5), vec![20]), Error::<Test>::NotDelegate);
 		assert_noop!(Sdpos::vote_superdelegates(signed(1), vec![5]), Error::<Test>::NotACandidate);
 		assert_ok!(Sdpos::vote_superdelegates(signed(1), vec![20, 22]));
@@ -392,13 +401,173 @@ fn delegates_elect_the_moderation_set() {
 		// 20 has two approvals; 21 and 22 one each, 21 with the larger bond; two seats.
 		assert_eq!(Superdelegates::<Test>::get().into_inner(), vec![20, 21]);
 		let set = Sdpos::moderation_set();
-		assert_eq!(set[1].1.moderation_key, [21; 32]);
-		assert_ok!(Sdpos::update_superdelegate(signed(21), [9; 32], peer(), addrs()));
-		assert_eq!(Sdpos::moderation_set()[1].1.moderation_key, [9; 32]);
+		assert_eq!(set[1].1.moderation_key, identity(21, 21).0);
 		assert_ok!(Sdpos::leave_superdelegates(signed(20)));
 		assert_eq!(held(20, HoldReason::SuperdelegateBond), 100);
 		end_era(&[1, 2]);
 		assert_eq!(Superdelegates::<Test>::get().into_inner(), vec![21, 22]);
+		assert_ok!(Sdpos::check_identities());
+	});
+}
+
+#[test]
+fn a_copied_moderation_key_or_peer_id_is_refused() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(register(21, 100, 21));
+		let (key, peer, proof) = identity(21, 21);
+		// The attack: 23 registers 21's public key and peer id, to earn its reward points and
+		// silence its sidecar. 23 has only what is public: 21's keys and 21's own proof.
+		let copy = |peer: PeerId, proof: IdentityProof| {
+			Sdpos::register_superdelegate(signed(23), 100, key, peer, addrs(), proof)
+		};
+		assert_noop!(copy(peer.clone(), proof.clone()), Error::<Test>::BadModerationKeyProof);
+		// A key 23 really holds, with 21's peer id and 21's signature of it.
+		let (own_key, _, own_proof) = identity(23, 23);
+		assert_noop!(
+			Sdpos::register_superdelegate(
+				signed(23),
+				100,
+				own_key,
+				peer.clone(),
+				addrs(),
+				IdentityProof { peer: proof.peer, ..own_proof.clone() }
+			),
+			Error::<Test>::BadPeerIdProof
+		);
+		// An operator that holds both keys (one machine, two accounts) still may not use them
+		// twice: each belongs to one superdelegate.
+		let (_, _, proof_by_23) = identity(23, 21);
+		assert_noop!(copy(peer.clone(), proof_by_23.clone()), Error::<Test>::ModerationKeyInUse);
+		let (own_key, own_peer, _) = identity(23, 23);
+		let mut both = proof_by_23.clone();
+		both.moderation = own_proof.moderation;
+		assert_noop!(
+			Sdpos::register_superdelegate(signed(23), 100, own_key, peer, addrs(), both),
+			Error::<Test>::PeerIdInUse
+		);
+		// Its own identity registers.
+		assert_ok!(Sdpos::register_superdelegate(
+			signed(23),
+			100,
+			own_key,
+			own_peer,
+			addrs(),
+			own_proof
+		));
+		assert_eq!(KeyOwner::<Test>::get(key), Some(21));
+		assert_eq!(KeyOwner::<Test>::get(own_key), Some(23));
+		assert_ok!(Sdpos::check_identities());
+	});
+}
+
+#[test]
+fn bad_identities_are_refused_with_a_reason_and_lose_nothing() {
+	new_test_ext().execute_with(|| {
+		let (key, peer, proof) = identity(20, 20);
+		let try_register = |key, peer, proof| {
+			Sdpos::register_superdelegate(signed(20), 100, key, peer, addrs(), proof)
+		};
+		// A low-order key: the identity point, whose "signatures" anyone makes.
+		let mut identity_point = [0u8; 32];
+		identity_point[0] = 1;
+		assert_noop!(
+			try_register(identity_point, peer.clone(), proof.clone()),
+			Error::<Test>::LowOrderModerationKey
+		);
+		// A proof made for another chain.
+		let (_, _, foreign) = identity_on(&[1; 32], 20, 20);
+		assert_noop!(
+			try_register(key, peer.clone(), foreign),
+			Error::<Test>::BadModerationKeyProof
+		);
+		// A peer id that is not an ed25519 libp2p identity, and a missing peer signature.
+		let sha_peer: PeerId = b"QmNotAnEd25519PeerId".to_vec().try_into().unwrap();
+		assert_noop!(try_register(key, sha_peer, proof.clone()), Error::<Test>::UnsupportedPeerId);
+		assert_noop!(
+			try_register(key, peer.clone(), IdentityProof { peer: None, ..proof.clone() }),
+			Error::<Test>::BadPeerIdProof
+		);
+		// No peer id yet (the sidecar has not started): the key's proof is enough.
+		assert_ok!(try_register(key, PeerId::new(), IdentityProof { peer: None, ..proof }));
+		assert_eq!(held(20, HoldReason::SuperdelegateBond), 100);
+	});
+}
+
+#[test]
+fn a_members_new_identity_waits_for_the_next_era_and_is_reserved_meanwhile() {
+	new_test_ext().execute_with(|| {
+		assert_ok!(register(21, 300, 21));
+		assert_ok!(register(22, 200, 22));
+		assert_ok!(Sdpos::vote_superdelegates(signed(1), vec![21]));
+		end_era(&[1, 2]);
+		assert_eq!(Superdelegates::<Test>::get().into_inner(), vec![21]);
+		// 21, in the set, changes key and peer id mid-era: the set keeps the old ones.
+		let (old_key, old_peer, _) = identity(21, 21);
+		let (new_key, new_peer, proof) = identity(21, 51);
+		assert_ok!(Sdpos::update_superdelegate(
+			signed(21),
+			new_key,
+			new_peer.clone(),
+			addrs(),
+			proof
+		));
+		let era = CurrentEra::<Test>::get();
+		System::assert_last_event(
+			Event::SuperdelegateUpdateScheduled { who: 21, moderation_key: new_key, era: era + 1 }
+				.into(),
+		);
+		assert_eq!(Sdpos::moderation_set()[0].1.moderation_key, old_key);
+		assert_eq!(Sdpos::moderation_set()[0].1.peer_id, old_peer);
+		// Reserved for 21 meanwhile.
+		let (_, _, proof_22) = identity(22, 51);
+		assert_noop!(
+			Sdpos::update_superdelegate(signed(22), new_key, identity(22, 22).1, addrs(), proof_22),
+			Error::<Test>::ModerationKeyInUse
+		);
+		end_era(&[1, 2]);
+		let set = Sdpos::moderation_set();
+		assert_eq!((set[0].1.moderation_key, set[0].1.peer_id.clone()), (new_key, new_peer));
+		// The old key is free again; 22, outside the set, changes at once.
+		assert_eq!(KeyOwner::<Test>::get(old_key), None);
+		assert_eq!(PeerOwner::<Test>::get(&old_peer), None);
+		let (_, peer_22, proof_22) = identity(22, 21);
+		assert_eq!(peer_22, old_peer);
+		assert_ok!(Sdpos::update_superdelegate(signed(22), old_key, peer_22, addrs(), proof_22));
+		assert_eq!(SuperdelegateCandidates::<Test>::get(22).unwrap().moderation_key, old_key);
+		// Leaving frees everything.
+		assert_ok!(Sdpos::leave_superdelegates(signed(22)));
+		assert_eq!(KeyOwner::<Test>::get(old_key), None);
+		assert_ok!(Sdpos::check_identities());
+	});
+}
+
+#[test]
+fn the_v1_migration_indexes_the_owners_and_leaves_a_shared_key_to_the_first() {
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		StorageVersion::new(0).put::<Pallet<Test>>();
+		let (key, peer, _) = identity(20, 20);
+		for who in [20u64, 21] {
+			SuperdelegateCandidates::<Test>::insert(
+				who,
+				SuperdelegateInfo {
+					bond: 100,
+					moderation_key: key,
+					peer_id: peer.clone(),
+					addresses: addrs(),
+				},
+			);
+		}
+		crate::migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(Pallet::<Test>::on_chain_storage_version(), 1);
+		let owner = KeyOwner::<Test>::get(key).expect("an owner");
+		assert!(owner == 20 || owner == 21);
+		assert_eq!(PeerOwner::<Test>::get(&peer), Some(owner));
+		assert_ok!(Sdpos::check_identities());
+		// Run again, it does nothing.
+		KeyOwner::<Test>::remove(key);
+		crate::migrations::v1::MigrateToV1::<Test>::on_runtime_upgrade();
+		assert_eq!(KeyOwner::<Test>::get(key), None);
 	});
 }
 

@@ -168,3 +168,30 @@ pub struct SuperdelegateInfo {
 	/// Its sidecar's multiaddrs.
 	pub addresses: Addresses,
 }
+
+/// A superdelegate's proof that it holds the keys it registers: ed25519 signatures over
+/// [`crate::identity::statement`] (the chain's genesis hash and the registering account) by its
+/// moderation key and, when it names a peer id, by the libp2p identity key that peer id is made
+/// of. Without them an account could register another's key (and earn its reward points) or
+/// another's peer id (and silence it).
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct IdentityProof {
+	/// The moderation key's signature.
+	pub moderation: [u8; 64],
+	/// The peer key's signature; `None` only when no peer id is registered.
+	pub peer: Option<[u8; 64]>,
+}
+
+/// A change of moderation key and peer id waiting for the next era, so that the moderation set
+/// keeps the identities it started the era with.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct PendingIdentity {
+	/// The new moderation key.
+	pub moderation_key: ModerationKey,
+	/// The new peer id.
+	pub peer_id: PeerId,
+}

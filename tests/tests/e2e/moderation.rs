@@ -21,11 +21,10 @@ use pop_e2e::{
 };
 use pop_primitives::{
 	content::{ContentId, Verdict},
-	currency::POP,
 	AccountId,
 };
 use pop_runtime::RuntimeCall;
-use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+use sp_keyring::Sr25519Keyring;
 use std::{path::Path, process::Output, time::Duration};
 
 const TIMEOUT: Duration = Duration::from_secs(180);
@@ -243,22 +242,12 @@ fn four_superdelegates_moderate_uploads_and_survive_a_kill() {
 		assert!(s.is_running(), "{} keeps running", s.name);
 	}
 
-	// A new set while content is pending. Ferdie's stash registers as a superdelegate and runs
-	// a sidecar (idle: not in the set); with Charlie and Dave down, an upload stays pending.
-	let ctx = pop_e2e::chain::context(&node);
+	// A new set while content is pending. Ferdie's stash runs a sidecar that registers it as a
+	// superdelegate (its moderation key and peer id, proven; `--register-bond`), idle: not in
+	// the set. With Charlie and Dave down, an upload stays pending.
 	let newcomer = Sr25519Keyring::FerdieStash;
-	send(
-		&node,
-		&ctx,
-		newcomer,
-		RuntimeCall::Sdpos(pallet_sdpos::Call::register_superdelegate {
-			bond: 10_000 * POP,
-			moderation_key: Ed25519Keyring::FerdieStash.public().0,
-			peer_id: Default::default(),
-			addresses: Default::default(),
-		}),
-	);
-	let mut newcomer_sidecar = Superdelegate::start(&node, "Ferdie//stash", THRESHOLD, BAND);
+	let mut newcomer_sidecar =
+		Superdelegate::start_registering(&node, "Ferdie//stash", THRESHOLD, BAND, 10_000);
 	wait_for(TIMEOUT, "the newcomer's sidecar idle outside the set", || {
 		newcomer_sidecar.log().contains("is not in era").then_some(())
 	});
@@ -279,6 +268,8 @@ fn four_superdelegates_moderate_uploads_and_survive_a_kill() {
 	// Alice, the dev chain's delegate, elects Alice, Bob, Charlie and the newcomer: at the era's
 	// end the set changes; an old member re-seals the key, and Alice, Bob and the newcomer
 	// decide (Charlie is still down).
+	assert!(newcomer_sidecar.log().contains("registering"), "the sidecar registered its account");
+	let ctx = pop_e2e::chain::context(&node);
 	let new_set = [Sr25519Keyring::Alice, Sr25519Keyring::Bob, Sr25519Keyring::Charlie, newcomer];
 	send(
 		&node,

@@ -59,6 +59,12 @@ struct Cli {
 	/// Bits a blockhash may differ by and still match the bank.
 	#[arg(long, default_value_t = 24)]
 	hash_distance: u32,
+	/// If the account is not a registered superdelegate, register it with a bond of this many
+	/// POP (its moderation key, the sidecar's peer id and addresses, with the proof that it
+	/// holds both keys, which a wallet cannot make); without it the sidecar refuses to start
+	/// for an unregistered account.
+	#[arg(long, value_name = "POP")]
+	register_bond: Option<u64>,
 	#[command(flatten)]
 	prometheus: pop_swarm::metrics::PrometheusArgs,
 }
@@ -100,6 +106,9 @@ async fn main_inner(cli: Cli) -> Result<(), BoxError> {
 		public: cli.public,
 		moderator,
 		prometheus: cli.prometheus.endpoint(),
+		register_bond: cli
+			.register_bond
+			.map(|pop| u128::from(pop).saturating_mul(pop_primitives::currency::POP)),
 	})
 	.await
 }
