@@ -18,6 +18,14 @@
 //! Decoding takes any `k` shards of a segment, drops any whose hash does not match the manifest,
 //! rebuilds, authenticates and decrypts. Every failure is a [`CodecError`] naming the problem.
 //!
+//! Every decoder also re-encodes what it rebuilt and checks all `n` shard hashes of the
+//! manifest ([`CodecError::InconsistentCodeword`]). The manifest's hashes then fix one codeword,
+//! and any `k` of its shards rebuild the same bytes: a creator cannot make the data shards decode
+//! to what reviewers approve and a set with recovery shards decode to something else that also
+//! authenticates (ChaCha20-Poly1305 does not commit to its key, and the creator holds it).
+//! Shards are checked against their hashes first, so an inconsistent codeword is the creator's
+//! doing, never a masternode's.
+//!
 //! Why ChaCha20-Poly1305: as fast as AES-256-GCM where AES instructions exist, much faster in
 //! wasm and on CPUs without them, and constant-time everywhere.
 
@@ -94,6 +102,9 @@ pub enum CodecError {
 	UnknownShard { segment: u32, index: u8 },
 	/// A rebuilt shard does not match the manifest's hash (the inputs were not of this content).
 	RebuiltShardMismatch { segment: u32, index: u8 },
+	/// The manifest's shards of `segment` are not one Reed-Solomon codeword: shard `index`
+	/// re-encoded from valid shards differs from the manifest's. The upload is malformed.
+	InconsistentCodeword { segment: u32, index: u8 },
 }
 
 impl fmt::Display for CodecError {
@@ -135,6 +146,11 @@ impl fmt::Display for CodecError {
 			Self::RebuiltShardMismatch { segment, index } => write!(
 				f,
 				"shard {index} of segment {segment} rebuilt to bytes that do not match the manifest"
+			),
+			Self::InconsistentCodeword { segment, index } => write!(
+				f,
+				"the shards of segment {segment} are not one codeword: shard {index} re-encoded \
+				 differs from the manifest's, so different shard sets would decode differently"
 			),
 		}
 	}
@@ -353,7 +369,36 @@ fn originals(
 			originals[i] = Some(bytes);
 		}
 	}
-	originals.into_iter().map(|o| o.ok_or(missing.clone())).collect()
+	let originals: Vec<Vec<u8>> =
+		originals.into_iter().map(|o| o.ok_or(missing.clone())).collect::<Result<_, _>>()?;
+	check_codeword(manifest, segment, &originals)?;
+	Ok(originals)
+}
+
+/// Checks that the `k` original shards extend to exactly the `n` shards the manifest lists.
+fn check_codeword(
+	manifest: &Manifest,
+	segment: u32,
+	originals: &[Vec<u8>],
+) -> Result<(), CodecError> {
+	let (k, n) = (usize::from(manifest.k), usize::from(manifest.n));
+	let inconsistent =
+		|index: usize| CodecError::InconsistentCodeword { segment, index: index as u8 };
+	for (i, shard) in originals.iter().enumerate() {
+		if !verify_shard(manifest, segment, i as u8, shard) {
+			return Err(inconsistent(i));
+		}
+	}
+	if n > k {
+		let recovery = reed_solomon_simd::encode(k, n - k, originals)
+			.map_err(|e| CodecError::ErasureCode(e.to_string()))?;
+		for (j, shard) in recovery.iter().enumerate() {
+			if !verify_shard(manifest, segment, (k + j) as u8, shard) {
+				return Err(inconsistent(k + j));
+			}
+		}
+	}
+	Ok(())
 }
 
 /// Rebuilds and decrypts segment `segment` from `shards` ((index, bytes), any order). Shards

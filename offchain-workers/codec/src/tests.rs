@@ -235,3 +235,47 @@ fn rebuilding_refuses_too_few_shards_and_unknown_indices() {
 	);
 	assert_eq!(rebuild_shard(&manifest, 1, 3, &three).unwrap(), seg.shards[3]);
 }
+
+/// The attack: a creator, who holds the key, uploads a segment whose data shards are one
+/// encoding and whose recovery shards another, and lists all of their hashes in the manifest.
+/// Reviewers who fetch the data shards would see one thing and viewers who get a recovery shard
+/// another. Every decoder now re-encodes and refuses the segment whatever shards it was given.
+#[test]
+fn shards_that_are_not_one_codeword_decode_for_no_one() {
+	let (k, n) = (4u8, 6u8);
+	let harmless = media(40_000, 1);
+	let other = media(40_000, 2);
+	let (honest, encoded) = encode(&KEY, &params(1 << 20, k, n), &harmless).unwrap();
+	let (_, encoded_other) = encode(&KEY, &params(1 << 20, k, n), &other).unwrap();
+	let mut mixed: Vec<Vec<u8>> = encoded[0].shards[..usize::from(k)].to_vec();
+	mixed.extend_from_slice(&encoded_other[0].shards[usize::from(k)..]);
+	let mut manifest = honest.clone();
+	manifest.segments[0].shards =
+		BoundedVec::truncate_from(mixed.iter().map(|s| shard_hash(s)).collect());
+	assert_eq!(manifest.check(), Ok(()), "the chain's checks alone do not see it");
+	// Each shard matches the manifest's hash, so every one passes the per-shard check.
+	for (i, s) in mixed.iter().enumerate() {
+		assert!(verify_shard(&manifest, 0, i as u8, s));
+	}
+	let subsets: [&[u8]; 3] = [&[0, 1, 2, 3], &[0, 1, 2, 4], &[2, 3, 4, 5]];
+	for subset in subsets {
+		let shards: Vec<(u8, &[u8])> =
+			subset.iter().map(|i| (*i, mixed[usize::from(*i)].as_slice())).collect();
+		let result = decode_segment(&KEY, &manifest, 0, &shards);
+		assert!(
+			matches!(result, Err(CodecError::InconsistentCodeword { segment: 0, .. })),
+			"shards {subset:?}: {result:?}"
+		);
+		// A repairing masternode refuses to rebuild from them too.
+		assert!(matches!(
+			rebuild_shard(&manifest, 0, 5, &shards),
+			Err(CodecError::InconsistentCodeword { .. })
+		));
+	}
+	// The honest upload decodes from any subset, to the same bytes.
+	for subset in subsets {
+		let shards: Vec<(u8, &[u8])> =
+			subset.iter().map(|i| (*i, encoded[0].shards[usize::from(*i)].as_slice())).collect();
+		assert_eq!(decode_segment(&KEY, &honest, 0, &shards).unwrap(), harmless);
+	}
+}

@@ -86,7 +86,9 @@ pub async fn review(
 	match fetched {
 		Ok(_) => {}
 		Err(ClientError::Codec(e)) => {
-			return done(Verdict::Reject, format!("the media does not decrypt with its key: {e}"))
+			// Shards are checked against the manifest's hashes as they arrive, so a codec error
+			// here is the upload's own: a wrong key, or shards that are not one codeword.
+			return done(Verdict::Reject, format!("the media is unusable as uploaded: {e}"));
 		}
 		Err(e) => return Outcome::NotYet(format!("fetching it: {e}")),
 	}
