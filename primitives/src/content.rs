@@ -175,7 +175,8 @@ pub enum Verdict {
 }
 
 /// What each superdelegate signs: this verdict on this content, reached with this model, in
-/// this era. Signatures of one era do not count in another.
+/// this era, on this chain (the genesis hash is in the signed bytes, [`VerdictStatement::signing_payload`]).
+/// Signatures of one era do not count in another, nor on another chain.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
 pub struct VerdictStatement {
 	/// The content judged.
@@ -203,13 +204,13 @@ pub struct SealedKey {
 	pub ciphertext: [u8; 48],
 }
 
-/// Domain tag of signed verdict statements.
-pub const VERDICT_CONTEXT: &[u8] = b"pop-network/verdict/v1";
+/// Domain tag of signed verdict statements (v2: with the chain's genesis hash).
+pub const VERDICT_CONTEXT: &[u8] = b"pop-network/verdict/v2";
 
 impl VerdictStatement {
-	/// The bytes an ed25519 moderation key signs.
-	pub fn signing_payload(&self) -> Vec<u8> {
-		(VERDICT_CONTEXT, self).encode()
+	/// The bytes an ed25519 moderation key signs on the chain whose genesis hash is `genesis`.
+	pub fn signing_payload(&self, genesis: &[u8; 32]) -> Vec<u8> {
+		(VERDICT_CONTEXT, genesis, self).encode()
 	}
 }
 

@@ -33,8 +33,10 @@ pub fn send(node: &Node, ctx: &ChainContext, who: Sr25519Keyring, call: RuntimeC
 pub const DEV_MODERATORS: [Ed25519Keyring; 4] =
 	[Ed25519Keyring::Alice, Ed25519Keyring::Bob, Ed25519Keyring::Charlie, Ed25519Keyring::Dave];
 
-/// A certificate approving `content` in `era`, signed by `keys` over `signed_era`.
+/// A certificate approving `content` in `era`, signed by `keys` over `signed_era` on the chain
+/// whose genesis hash is `genesis`.
 pub fn approval(
+	genesis: [u8; 32],
 	content: ContentId,
 	era: u32,
 	keys: &[Ed25519Keyring],
@@ -43,7 +45,7 @@ pub fn approval(
 	let model_hash = [7; 32];
 	let statement =
 		VerdictStatement { content, verdict: Verdict::Approve, model_hash, era: signed_era };
-	let payload = statement.signing_payload();
+	let payload = statement.signing_payload(&genesis);
 	RuntimeCall::Content(pallet_content::Call::submit_verdict {
 		content,
 		verdict: Verdict::Approve,
@@ -104,5 +106,11 @@ pub fn certify(
 /// Publishes `content` with a quorum of the dev chain's moderation keys (Alice's, Bob's and
 /// Charlie's ed25519 keys).
 pub fn publish(node: &Node, ctx: &ChainContext, from: u32, content: ContentId) -> u32 {
-	certify(node, ctx, from, |era| approval(content, era, &DEV_MODERATORS[..3], era), None)
+	certify(
+		node,
+		ctx,
+		from,
+		|era| approval(ctx.genesis_hash.0, content, era, &DEV_MODERATORS[..3], era),
+		None,
+	)
 }

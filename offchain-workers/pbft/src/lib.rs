@@ -112,6 +112,9 @@ impl Verifier for Ed25519 {
 /// What every member of one era's instance must agree on.
 #[derive(Clone, Debug)]
 pub struct Config {
+	/// The chain's genesis hash: every signature (messages and verdict statements) covers it,
+	/// so none counts on another chain.
+	pub genesis: [u8; 32],
 	/// The era whose moderation set this is.
 	pub era: u32,
 	/// The moderation keys of the set, in the chain's order.
@@ -131,8 +134,9 @@ pub struct Config {
 
 impl Config {
 	/// A configuration with the defaults the sidecar uses.
-	pub fn new(era: u32, members: Vec<Public>, model_hash: ModelHash) -> Self {
+	pub fn new(genesis: [u8; 32], era: u32, members: Vec<Public>, model_hash: ModelHash) -> Self {
 		Config {
+			genesis,
 			era,
 			members,
 			model_hash,

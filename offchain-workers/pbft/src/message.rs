@@ -5,7 +5,7 @@ use codec::{Decode, Encode};
 
 /// Domain tag of signed protocol messages (verdict statements have their own,
 /// [`pop_primitives::content::VERDICT_CONTEXT`]).
-pub const PBFT_CONTEXT: &[u8] = b"pop-network/pbft/v1";
+pub const PBFT_CONTEXT: &[u8] = b"pop-network/pbft/v2";
 
 /// How deep a decoded message may nest (a new view holds view changes, which hold prepared
 /// proofs, which hold proposals, which hold votes).
@@ -119,9 +119,15 @@ pub struct Certificate {
 	pub signatures: Vec<(Public, Signature)>,
 }
 
-/// The bytes `from` signs to send `message` in `era`'s instance.
-pub fn signing_payload(era: u32, from: ReplicaIndex, message: &Message) -> Vec<u8> {
-	(PBFT_CONTEXT, era, from, message).encode()
+/// The bytes `from` signs to send `message` in `era`'s instance on the chain whose genesis
+/// hash is `genesis` (so that no message replays on another chain).
+pub fn signing_payload(
+	genesis: &[u8; 32],
+	era: u32,
+	from: ReplicaIndex,
+	message: &Message,
+) -> Vec<u8> {
+	(PBFT_CONTEXT, genesis, era, from, message).encode()
 }
 
 /// The digest that prepares and commits name a proposal (or a null request) by.

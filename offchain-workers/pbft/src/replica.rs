@@ -428,7 +428,8 @@ impl Replica {
 	// ---- sending ----
 
 	fn sign(&self, message: Message) -> Signed {
-		let signature = self.keys.sign(&signing_payload(self.cfg.era, self.me, &message));
+		let signature =
+			self.keys.sign(&signing_payload(&self.cfg.genesis, self.cfg.era, self.me, &message));
 		Signed { from: self.me, message, signature }
 	}
 
@@ -459,7 +460,8 @@ impl Replica {
 		if self.verified.contains(&key) {
 			return true;
 		}
-		let payload = signing_payload(self.cfg.era, signed.from, &signed.message);
+		let payload =
+			signing_payload(&self.cfg.genesis, self.cfg.era, signed.from, &signed.message);
 		if !self.verifier.verify(public, &payload, &signed.signature) {
 			return false;
 		}
@@ -804,7 +806,7 @@ impl Replica {
 					model_hash: self.cfg.model_hash,
 					era: self.cfg.era,
 				};
-				let signature = self.keys.sign(&statement.signing_payload());
+				let signature = self.keys.sign(&statement.signing_payload(&self.cfg.genesis));
 				let share = self.broadcast(Message::Share { content, verdict, signature });
 				self.my_shares.insert(content, share);
 				self.shares.entry(content).or_default().insert(self.me, (verdict, signature));
@@ -841,7 +843,11 @@ impl Replica {
 				era: self.cfg.era,
 			};
 			let public = self.cfg.members[from as usize];
-			if !self.verifier.verify(&public, &statement.signing_payload(), &signature) {
+			if !self.verifier.verify(
+				&public,
+				&statement.signing_payload(&self.cfg.genesis),
+				&signature,
+			) {
 				return Err(Refused::BadSignature);
 			}
 			self.shares.entry(content).or_default().entry(from).or_insert((verdict, signature));
@@ -899,7 +905,7 @@ impl Replica {
 			model_hash: cert.model_hash,
 			era: cert.era,
 		};
-		let payload = statement.signing_payload();
+		let payload = statement.signing_payload(&self.cfg.genesis);
 		let mut seen = BTreeSet::new();
 		for (public, signature) in &cert.signatures {
 			if !self.cfg.members.contains(public)

@@ -101,6 +101,8 @@ impl Net {
 	}
 }
 
+/// The genesis hash of the chain the simulated set moderates for.
+const GENESIS: [u8; 32] = [0x60; 32];
 const CONTENTS: usize = 8;
 /// The last contents are scored only after the network heals: deciding them needs ordering to
 /// work again, not just certificates passed around.
@@ -131,7 +133,10 @@ fn check_certificate(cert: &Certificate, cfg: &Config, verifier: &dyn Verifier) 
 	assert!(keys.len() >= cfg.quorum(), "certificate without a quorum");
 	for (k, s) in &cert.signatures {
 		assert!(cfg.members.contains(k));
-		assert!(verifier.verify(k, &statement.signing_payload(), s), "bad certificate signature");
+		assert!(
+			verifier.verify(k, &statement.signing_payload(&GENESIS), s),
+			"bad certificate signature"
+		);
 	}
 }
 
@@ -158,7 +163,11 @@ fn corrupt(rng: &mut ChaCha8Rng, keys: &dyn Keys, era: u32, msg: &Signed) -> Opt
 		Message::Share { content, verdict, .. } => {
 			let verdict = flip(verdict);
 			let statement = VerdictStatement { content, verdict, model_hash: [7; 32], era };
-			Message::Share { content, verdict, signature: keys.sign(&statement.signing_payload()) }
+			Message::Share {
+				content,
+				verdict,
+				signature: keys.sign(&statement.signing_payload(&GENESIS)),
+			}
 		}
 		Message::ViewChange(mut vc) => {
 			vc.prepared.clear();
@@ -167,7 +176,8 @@ fn corrupt(rng: &mut ChaCha8Rng, keys: &dyn Keys, era: u32, msg: &Signed) -> Opt
 		Message::NewView { .. } => return None,
 		other => other,
 	};
-	let signature = keys.sign(&pop_pbft::message::signing_payload(era, msg.from, &message));
+	let signature =
+		keys.sign(&pop_pbft::message::signing_payload(&GENESIS, era, msg.from, &message));
 	Some(Signed { from: msg.from, message, signature })
 }
 
@@ -209,7 +219,7 @@ fn simulate(seed: u64, n: usize, verifier_kind: VerifierKind) -> Outcome {
 				)
 			}
 		};
-	let mut cfg = Config::new(era, members, model_hash);
+	let mut cfg = Config::new(GENESIS, era, members, model_hash);
 	cfg.checkpoint_interval = 4;
 	cfg.window = 8;
 	cfg.view_timeout = 1_500;
@@ -397,8 +407,9 @@ fn simulate(seed: u64, n: usize, verifier_kind: VerifierKind) -> Outcome {
 										..proposal
 									},
 								};
-								let payload =
-									pop_pbft::message::signing_payload(era, m.from, &message);
+								let payload = pop_pbft::message::signing_payload(
+									&GENESIS, era, m.from, &message,
+								);
 								Signed {
 									from: m.from,
 									message,
@@ -531,11 +542,11 @@ fn unjustified_proposal_is_refused() {
 	let verifier: Arc<dyn Verifier> = Arc::new(SimVerifier {
 		secrets: secrets.iter().map(|s| (SimKeys { secret: *s }.public(), *s)).collect(),
 	});
-	let cfg = Config::new(1, members, [7; 32]);
+	let cfg = Config::new(GENESIS, 1, members, [7; 32]);
 	let content = content_id(0);
 	let sign = |i: usize, message: Message| {
 		let signature = SimKeys { secret: secrets[i] }
-			.sign(&pop_pbft::message::signing_payload(1, i as u16, &message));
+			.sign(&pop_pbft::message::signing_payload(&GENESIS, 1, i as u16, &message));
 		Signed { from: i as u16, message, signature }
 	};
 	let vote = |i: usize, verdict| sign(i, Message::Vote { content, verdict, model_hash: [7; 32] });
@@ -565,8 +576,19 @@ fn unjustified_proposal_is_refused() {
 	let p = Proposal { content, verdict: Verdict::Approve, model_hash: [7; 32], votes: stolen };
 	let r = backup.handle(0, sign(0, Message::PrePrepare { view: 0, seq: 1, proposal: p }));
 	assert!(matches!(r, Err(pop_pbft::Refused::BadProposal(_))), "{r:?}");
-	// The justified proposal is prepared.
+	// The justified proposal, signed by the set's real keys for another chain (a test
+	// network's instance replayed here): refused.
 	let good = Proposal { content, verdict: Verdict::Approve, model_hash: [7; 32], votes };
+	let message = Message::PrePrepare { view: 0, seq: 1, proposal: good.clone() };
+	let signature = SimKeys { secret: secrets[0] }.sign(&pop_pbft::message::signing_payload(
+		&[0x7e; 32],
+		1,
+		0,
+		&message,
+	));
+	let r = backup.handle(0, Signed { from: 0, message, signature });
+	assert!(matches!(r, Err(pop_pbft::Refused::BadSignature)), "{r:?}");
+	// The justified proposal for this chain is prepared.
 	backup.handle(0, sign(0, Message::PrePrepare { view: 0, seq: 1, proposal: good })).unwrap();
 	let (out, _) = backup.drain();
 	assert!(out.iter().any(

@@ -25,7 +25,7 @@ fn replicas(n: usize) -> Vec<Replica> {
 	let pairs: Vec<sp_core::ed25519::Pair> = (0..n)
 		.map(|i| <sp_core::ed25519::Pair as sp_core::Pair>::from_seed(&[i as u8 + 1; 32]))
 		.collect();
-	let cfg = Config::new(1, pairs.iter().map(Keys::public).collect(), [9; 32]);
+	let cfg = Config::new([0x60; 32], 1, pairs.iter().map(Keys::public).collect(), [9; 32]);
 	let verifier: Arc<dyn Verifier> = Arc::new(Ed25519);
 	pairs
 		.into_iter()

@@ -215,6 +215,8 @@ struct Seat {
 }
 
 struct Sidecar {
+	/// The chain's genesis hash, which every pBFT message and verdict signature covers.
+	genesis: [u8; 32],
 	metrics: SidecarMetrics,
 	start: Instant,
 	net: NetHandle,
@@ -348,7 +350,7 @@ impl Sidecar {
 				Some(passive)
 			}
 		};
-		let cfg = PbftConfig::new(era, keys.clone(), self.moderator.model_hash());
+		let cfg = PbftConfig::new(self.genesis, era, keys.clone(), self.moderator.model_hash());
 		tracing::info!(
 			target: "superdelegate",
 			"era {era}: member {me} of {} (f = {}, certificates need {}){}",
@@ -636,8 +638,13 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 		pop_swarm::metrics::serve(port, external, registry);
 	}
 
+	let c = chain.clone();
+	let genesis = tokio::task::spawn_blocking(move || c.genesis_hash())
+		.await
+		.map_err(|e| RpcError::Transport(e.to_string()))??;
 	let (reviews_tx, mut reviews) = mpsc::unbounded_channel();
 	let mut sidecar = Sidecar {
+		genesis,
 		metrics: metrics.clone(),
 		start: Instant::now(),
 		client: Arc::new(Client::with_network(net.clone(), chain.clone())),

@@ -36,7 +36,8 @@ async fn four_replicas_certify_over_libp2p_and_survive_the_primary() {
 		.iter()
 		.map(|n| Member { peer: n.handle.peer_id(), addresses: n.listening.clone() })
 		.collect();
-	let mut cfg = Config::new(1, (0..n).map(|i| Keys::public(&pair(i))).collect(), [4; 32]);
+	let mut cfg =
+		Config::new([0x60; 32], 1, (0..n).map(|i| Keys::public(&pair(i))).collect(), [4; 32]);
 	cfg.view_timeout = 1_500;
 	cfg.retransmit = 300;
 	let verifier: Arc<dyn Verifier> = Arc::new(Ed25519);
@@ -95,7 +96,7 @@ async fn four_replicas_certify_over_libp2p_and_survive_the_primary() {
 	// A peer outside the set, and a member signing as another, are turned away.
 	let mesh = Mesh::new(handles[1].clone(), members.clone(), 1);
 	let vote = Message::Vote { content: content(0), verdict: Verdict::Reject, model_hash: [4; 32] };
-	let payload = pop_pbft::message::signing_payload(1, 2, &vote);
+	let payload = pop_pbft::message::signing_payload(&[0x60; 32], 1, 2, &vote);
 	let signed = Signed { from: 2, message: vote, signature: Keys::sign(&pair(2), &payload) };
 	let stranger = fresh_identity().public().to_peer_id();
 	assert_eq!(mesh.accept(stranger, &signed.encode()), Err(Dropped::NotAMember(stranger)));
@@ -142,7 +143,7 @@ async fn four_replicas_certify_over_libp2p_and_survive_the_primary() {
 		let cert = replica.certificate(&content(12)).expect("certificate");
 		assert!(cert.signatures.len() >= 3);
 		for (key, sig) in &cert.signatures {
-			assert!(Ed25519.verify(key, &statement.signing_payload(), sig));
+			assert!(Ed25519.verify(key, &statement.signing_payload(&[0x60; 32]), sig));
 		}
 	}
 }

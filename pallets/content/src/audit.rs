@@ -119,14 +119,16 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Counts the audits due before `now` that were not answered; retires masternodes that
-	/// missed too many in a row. Returns how many audits were due.
+	/// missed too many in a row. A node that unregistered after it was audited still answers
+	/// for it: its bond is held until it withdraws, after every audit it was given has expired.
+	/// Returns how many audits were due.
 	pub(crate) fn expire_audits(now: BlockNumberFor<T>) -> u32 {
 		// An audit is due at its deadline block: answers in that block still count.
 		let due = AuditsDue::<T>::take(now.saturating_sub(1u32.into()));
 		let count = due.len() as u32;
 		for id in due {
 			let Some(audit) = Audits::<T>::take(id) else { continue };
-			if !T::Masternodes::is_active(&audit.node) {
+			if !T::Masternodes::is_bonded(&audit.node) {
 				continue;
 			}
 			let misses = Misses::<T>::mutate(&audit.node, |m| {

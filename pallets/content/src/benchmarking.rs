@@ -94,7 +94,7 @@ fn publish<T: Config>(id: ContentId, keys: &[sp_core::ed25519::Public]) {
 fn sign(id: ContentId, era: u32, keys: &[sp_core::ed25519::Public]) -> Signatures {
 	let payload =
 		VerdictStatement { content: id, verdict: Verdict::Approve, model_hash: [0; 32], era }
-			.signing_payload();
+			.signing_payload(&crate::certificate::genesis_hash::<T>());
 	BoundedVec::truncate_from(
 		keys.iter()
 			.map(|k| {

@@ -5,10 +5,21 @@ use alloc::vec::Vec;
 use frame_support::ensure;
 use pop_primitives::content::{quorum, VerdictStatement};
 use sp_core::ed25519;
+use sp_runtime::traits::Zero;
+
+/// The chain's genesis hash, which verdict signatures cover (`frame_system` keeps block 0's
+/// hash for good).
+pub(crate) fn genesis_hash<T: Config>() -> [u8; 32] {
+	frame_system::Pallet::<T>::block_hash(frame_system::pallet_prelude::BlockNumberFor::<T>::zero())
+		.as_ref()
+		.try_into()
+		.unwrap_or_default()
+}
 
 /// The members who signed `statement`, if `signatures` is a valid certificate: the statement is
 /// for the current era, every key belongs to the current set and signs once, every signature
-/// verifies, and at least a quorum of the set signed.
+/// verifies over the statement on this chain (its genesis hash; a certificate made for another
+/// chain fails as [`Error::BadSignature`]), and at least a quorum of the set signed.
 pub(crate) fn check<T: Config>(
 	statement: &VerdictStatement,
 	signatures: &Signatures,
@@ -16,7 +27,7 @@ pub(crate) fn check<T: Config>(
 	ensure!(statement.era == T::Moderators::era(), Error::<T>::WrongEra);
 	let set = T::Moderators::members();
 	ensure!(!set.is_empty(), Error::<T>::NoModerationSet);
-	let payload = statement.signing_payload();
+	let payload = statement.signing_payload(&genesis_hash::<T>());
 	let mut signers = Vec::with_capacity(signatures.len());
 	let mut seen = Vec::with_capacity(signatures.len());
 	for (key, signature) in signatures {

@@ -75,8 +75,10 @@ pub trait MasternodeRegistry<AccountId> {
 	fn active() -> alloc::vec::Vec<(AccountId, Region)>;
 	/// Whether `who`'s masternode is in service.
 	fn is_active(who: &AccountId) -> bool;
-	/// Takes `who`'s masternode out of service, burning `fraction` of its bond; returns the
-	/// POP burned.
+	/// Whether `who`'s masternode still has its bond held (in service or leaving).
+	fn is_bonded(who: &AccountId) -> bool;
+	/// Takes `who`'s masternode out of service (if it still is), burning `fraction` of its
+	/// bond, also when it is leaving; returns the POP burned.
 	fn retire(who: &AccountId, fraction: sp_runtime::Perbill) -> pop_primitives::Balance;
 	/// Registers a masternode for `who` in `region` (benchmarks only).
 	#[cfg(feature = "runtime-benchmarks")]
@@ -94,6 +96,9 @@ impl<T: pallet_masternodes::Config> MasternodeRegistry<T::AccountId>
 	}
 	fn is_active(who: &T::AccountId) -> bool {
 		pallet_masternodes::Pallet::<T>::is_active(who)
+	}
+	fn is_bonded(who: &T::AccountId) -> bool {
+		pallet_masternodes::Pallet::<T>::is_bonded(who)
 	}
 	fn retire(who: &T::AccountId, fraction: sp_runtime::Perbill) -> pop_primitives::Balance {
 		pallet_masternodes::Pallet::<T>::retire(who, fraction)

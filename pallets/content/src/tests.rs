@@ -49,7 +49,8 @@ fn register(m: &Manifest) -> frame_support::dispatch::DispatchResult {
 
 /// Signatures of members `signers` over `verdict` on `content` in `era`.
 fn sign(content: [u8; 32], verdict: Verdict, era: u32, signers: &[u8]) -> Signatures {
-	let payload = VerdictStatement { content, verdict, model_hash: [5; 32], era }.signing_payload();
+	let payload = VerdictStatement { content, verdict, model_hash: [5; 32], era }
+		.signing_payload(&crate::certificate::genesis_hash::<Test>());
 	BoundedVec::truncate_from(
 		signers
 			.iter()
@@ -390,6 +391,44 @@ fn repeated_misses_retire_the_node_and_its_shards_move() {
 		assert!(events()
 			.iter()
 			.any(|e| matches!(e, Event::ShardReassigned { from, .. } if *from == node)));
+	});
+}
+
+#[test]
+fn a_node_that_unregisters_after_missing_audits_is_still_slashed() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		masternode(7, b"BR");
+		published(8);
+		// The attack: a node with one miss (of the two that retire it) is audited again, and
+		// unregisters instead of answering, hoping the miss no longer counts.
+		let mut block = 10;
+		let (id, audit) = loop {
+			run_to(block);
+			if let Some(open) = Audits::<Test>::iter().next() {
+				break open;
+			}
+			block += 5;
+		};
+		let node = audit.node;
+		Misses::<Test>::insert(node, 1);
+		assert_ok!(pallet_masternodes::Pallet::<Test>::unregister(RuntimeOrigin::signed(node)));
+		assert!(!pallet_masternodes::Pallet::<Test>::is_active(&node));
+		run_to(audit.deadline + 1);
+		assert!(Audits::<Test>::get(id).is_none());
+		assert!(events()
+			.iter()
+			.any(|e| matches!(e, Event::AuditMissed { node: n, misses: 2, .. } if *n == node)));
+		// 10 % of its 1,000 bond burned although it was leaving; it keeps its unlock block.
+		let mn = pallet_masternodes::Masternodes::<Test>::get(node).unwrap();
+		assert_eq!(mn.bond, 900);
+		assert_eq!(
+			Balances::balance_on_hold(
+				&pallet_masternodes::HoldReason::MasternodeBond.into(),
+				&node
+			),
+			900
+		);
 	});
 }
 

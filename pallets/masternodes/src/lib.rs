@@ -340,11 +340,13 @@ pub mod pallet {
 			Masternodes::<T>::iter().filter(|(_, n)| n.is_active()).collect()
 		}
 
-		/// Takes `who`'s masternode out of service for a penalty: burns `fraction` of its bond
-		/// and starts the unbonding period, as if it had unregistered. Returns the POP burned;
-		/// nothing happens to an account with no masternode in service.
+		/// Penalises `who`'s masternode: burns `fraction` of its bond and takes it out of
+		/// service, starting the unbonding period as if it had unregistered. A node that is
+		/// already leaving is slashed all the same (its bond stays held until it withdraws, so
+		/// unregistering does not escape the audits it already missed) and keeps its unlock
+		/// block. Returns the POP burned; nothing happens to an account with no bond.
 		pub fn retire(who: &T::AccountId, fraction: sp_runtime::Perbill) -> Balance {
-			let Ok(mut node) = Self::active_node(who) else { return 0 };
+			let Some(mut node) = Masternodes::<T>::get(who) else { return 0 };
 			let slash = fraction * node.bond;
 			let slashed = T::Currency::burn_held(
 				&HoldReason::MasternodeBond.into(),
@@ -354,14 +356,24 @@ pub mod pallet {
 				frame_support::traits::tokens::Fortitude::Force,
 			)
 			.unwrap_or(0);
-			let unlock_at =
-				frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
+			let was_active = node.is_active();
+			let unlock_at = node.unlock_at.unwrap_or_else(|| {
+				frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get())
+			});
 			node.bond.saturating_reduce(slashed);
 			node.unlock_at = Some(unlock_at);
 			Masternodes::<T>::insert(who, node);
-			T::OnLeave::on_leave(who);
+			if was_active {
+				T::OnLeave::on_leave(who);
+			}
 			Self::deposit_event(Event::Retired { who: who.clone(), slashed, unlock_at });
 			slashed
+		}
+
+		/// Whether `who` has a masternode whose bond is still held (in service or leaving):
+		/// one that a missed audit can still cost.
+		pub fn is_bonded(who: &T::AccountId) -> bool {
+			Masternodes::<T>::contains_key(who)
 		}
 
 		/// Whether `who` has a masternode in service.

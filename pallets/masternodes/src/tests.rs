@@ -178,12 +178,16 @@ fn a_retired_node_loses_its_slash_leaves_service_and_withdraws_the_rest() {
 		assert_eq!(Left::get(), vec![1]);
 		assert!(!Masternodes::is_active(&1));
 		assert_eq!(Masternodes::bonded(&1), 1_800);
-		// Retiring twice, or an account with no masternode, does nothing.
-		assert_eq!(Masternodes::retire(&1, sp_runtime::Perbill::from_percent(10)), 0);
+		// A leaving node is slashed again for a new penalty (its bond is still held), without
+		// leaving twice or moving its unlock block; an account with no masternode loses nothing.
+		assert_eq!(Masternodes::retire(&1, sp_runtime::Perbill::from_percent(10)), 180);
+		assert!(events().contains(&Event::Retired { who: 1, slashed: 180, unlock_at: 11 }));
 		assert_eq!(Masternodes::retire(&2, sp_runtime::Perbill::from_percent(10)), 0);
 		assert_eq!(Left::get(), vec![1]);
 		System::set_block_number(11);
 		assert_ok!(Masternodes::withdraw(signed(1)));
-		assert_eq!((held(1), Balances::balance(&1)), (0, 9_800));
+		assert_eq!((held(1), Balances::balance(&1)), (0, 9_620));
+		// Once withdrawn, nothing is left to slash.
+		assert_eq!(Masternodes::retire(&1, sp_runtime::Perbill::from_percent(10)), 0);
 	});
 }

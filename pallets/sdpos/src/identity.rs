@@ -29,13 +29,10 @@ pub fn statement(genesis: &[u8; 32], who: &impl Encode) -> alloc::vec::Vec<u8> {
 
 /// The chain's genesis hash (`frame_system` keeps block 0's hash for good).
 pub fn genesis_hash<T: Config>() -> [u8; 32] {
-	let hash = frame_system::Pallet::<T>::block_hash(
-		frame_system::pallet_prelude::BlockNumberFor::<T>::zero(),
-	);
-	let mut out = [0u8; 32];
-	let bytes = hash.as_ref();
-	out[..bytes.len().min(32)].copy_from_slice(&bytes[..bytes.len().min(32)]);
-	out
+	frame_system::Pallet::<T>::block_hash(frame_system::pallet_prelude::BlockNumberFor::<T>::zero())
+		.as_ref()
+		.try_into()
+		.unwrap_or_default()
 }
 
 /// The ed25519 key inside a libp2p peer id: `0x00 0x24` (identity multihash of 36 bytes), then

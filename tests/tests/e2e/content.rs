@@ -182,18 +182,27 @@ fn six_masternodes_hold_content_that_a_certificate_publishes() {
 	let keys: Vec<[u8; 32]> = set.iter().map(|(_, s)| s.moderation_key).collect();
 	assert_eq!(keys, DEV_MODERATORS.map(|k| k.public().0).to_vec());
 	let quorum = &DEV_MODERATORS[..3];
+	let genesis = ctx.genesis_hash.0;
 
-	// Certificates for a future era, signed over the wrong era, or by a key outside the set:
-	// all refused, and the content stays pending.
+	// Certificates for a future era, signed over the wrong era, for another chain, or by a key
+	// outside the set: all refused, and the content stays pending.
 	let mut from = start;
-	send(&node, &ctx, Ferdie, approval(id, era + 5, quorum, era + 5));
+	send(&node, &ctx, Ferdie, approval(genesis, id, era + 5, quorum, era + 5));
 	from =
 		wait_failure(&node, from, TIMEOUT, Error::WrongEra.into(), "a certificate of a future era");
 	from = certify(
 		&node,
 		&ctx,
 		from,
-		|era| approval(id, era, quorum, era + 1),
+		|era| approval(genesis, id, era, quorum, era + 1),
+		Some(Error::BadSignature),
+	);
+	// The set's real signatures, made on a test network: they do not count here.
+	from = certify(
+		&node,
+		&ctx,
+		from,
+		|era| approval([0x7e; 32], id, era, quorum, era),
 		Some(Error::BadSignature),
 	);
 	from = certify(
@@ -202,6 +211,7 @@ fn six_masternodes_hold_content_that_a_certificate_publishes() {
 		from,
 		|era| {
 			approval(
+				genesis,
 				id,
 				era,
 				&[Ed25519Keyring::Alice, Ed25519Keyring::Bob, Ed25519Keyring::Eve],
@@ -214,14 +224,15 @@ fn six_masternodes_hold_content_that_a_certificate_publishes() {
 		&node,
 		&ctx,
 		from,
-		|era| approval(id, era, &DEV_MODERATORS[..2], era),
+		|era| approval(genesis, id, era, &DEV_MODERATORS[..2], era),
 		Some(Error::TooFewSigners),
 	);
 	let view: View = runtime_call(&node, "ContentApi_content", &id, None);
 	assert_eq!(view.expect("the content").info.status, Status::Pending, "still pending");
 
 	// The real certificate publishes it.
-	let published_at = certify(&node, &ctx, from, |era| approval(id, era, quorum, era), None);
+	let published_at =
+		certify(&node, &ctx, from, |era| approval(genesis, id, era, quorum, era), None);
 	let at = node.block_hash(published_at).expect("the block");
 	let view: View = runtime_call(&node, "ContentApi_content", &id, Some(&at));
 	let info = view.expect("the content").info;
