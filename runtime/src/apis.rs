@@ -207,8 +207,8 @@ impl_runtime_apis! {
 				return None;
 			};
 			let who = <Runtime as frame_system::Config>::Lookup::lookup(address.clone()).ok()?;
-			let fee = TransactionPayment::query_info(uxt, len).partial_fee;
-			Some(crate::Fees::estimate(&who, fee))
+			let info = TransactionPayment::query_info(uxt, len);
+			Some(crate::Fees::estimate(&who, info.partial_fee, info.weight))
 		}
 	}
 

@@ -34,6 +34,12 @@ pub fn describe_fee(e: &FeeEstimate) -> String {
 		FeeSource::Quota => format!("{} POP from the free quota", amount(e.amount, POP_DECIMALS)),
 		FeeSource::Lit => format!("{} LIT", amount(e.amount, LIT_DECIMALS)),
 		FeeSource::Pop => format!("{} POP", amount(e.amount, POP_DECIMALS)),
+		FeeSource::QuotaBlockFull => format!(
+			"{} POP from the free quota, in a later block: this block's share for free \
+			 transactions ({:.0}% of a block) is taken",
+			amount(e.amount, POP_DECIMALS),
+			100.0 * (1.0 - e.block_quota_left as f64 / e.block_quota.max(1) as f64)
+		),
 		FeeSource::CannotPay => format!(
 			"{} POP, which neither the free quota nor the account's LIT or POP covers",
 			amount(e.fee, POP_DECIMALS)
@@ -46,7 +52,14 @@ mod tests {
 	use super::*;
 
 	fn estimate(source: FeeSource, amount: u128) -> FeeEstimate {
-		FeeEstimate { source, fee: amount, amount, quota_left: 0 }
+		FeeEstimate {
+			source,
+			fee: amount,
+			amount,
+			quota_left: 0,
+			block_quota_left: 0,
+			block_quota: 1,
+		}
 	}
 
 	#[test]

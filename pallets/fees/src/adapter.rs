@@ -3,16 +3,18 @@
 use crate::{Config, Pallet};
 use core::marker::PhantomData;
 use frame_support::{
+	dispatch::{DispatchInfo, PostDispatchInfo},
 	traits::{
 		fungible::{Balanced, Credit, Inspect},
 		tokens::{Fortitude, Precision, Preservation, WithdrawConsequence},
 		Imbalance,
 	},
 	unsigned::TransactionValidityError,
+	weights::Weight,
 };
 use pallet_transaction_payment::{OnChargeTransaction, TxCreditHold};
 use sp_runtime::{
-	traits::{Convert, DispatchInfoOf, PostDispatchInfoOf, Zero},
+	traits::{Convert, DispatchInfoOf, Dispatchable, PostDispatchInfoOf, Zero},
 	transaction_validity::InvalidTransaction,
 };
 
@@ -26,8 +28,9 @@ pub enum FeePayment<T: Config> {
 	/// No fee was due.
 	#[default]
 	Nothing,
-	/// From the free quota: `fee` POP units were recorded as used.
-	Quota { fee: u128 },
+	/// From the free quota: `fee` POP units and `weight` of the block's quota share were
+	/// recorded as used.
+	Quota { fee: u128, weight: Weight },
 	/// In LIT: the withdrawn LIT, burned after the refund.
 	Lit(Credit<T::AccountId, T::Lit>),
 	/// In POP: the withdrawn POP, burned after the refund.
@@ -46,20 +49,35 @@ impl<T: Config> FeeAdapter<T> {
 		T::PopToLit::convert(fee).filter(|lit| !lit.is_zero())
 	}
 
-	/// Whether the quota covers `fee`. Tips are paid in tokens, never from the quota.
+	/// Whether the account's quota covers `fee`. Tips are paid in tokens, never from the quota.
 	pub(crate) fn quota_covers(who: &T::AccountId, fee: u128, tip: u128) -> bool {
 		tip.is_zero() && Pallet::<T>::quota_left(who) >= fee
 	}
+
+	/// Whether this block's share for quota-paid transactions has room for `weight`.
+	pub(crate) fn block_has_room(weight: Weight) -> bool {
+		weight.all_lte(Pallet::<T>::quota_weight_left())
+	}
+
+	/// Whether `who` can pay `fee` in LIT or POP.
+	fn tokens_cover(who: &T::AccountId, fee: u128) -> bool {
+		let lit_ok = Self::lit_fee(fee)
+			.is_some_and(|lit| T::Lit::can_withdraw(who, lit) == WithdrawConsequence::Success);
+		lit_ok || T::Pop::can_withdraw(who, fee) == WithdrawConsequence::Success
+	}
 }
 
-impl<T: Config> OnChargeTransaction<T> for FeeAdapter<T> {
+impl<T: Config> OnChargeTransaction<T> for FeeAdapter<T>
+where
+	T::RuntimeCall: Dispatchable<Info = DispatchInfo, PostInfo = PostDispatchInfo>,
+{
 	type Balance = u128;
 	type LiquidityInfo = FeePayment<T>;
 
 	fn withdraw_fee(
 		who: &T::AccountId,
 		_call: &T::RuntimeCall,
-		_dispatch_info: &DispatchInfoOf<T::RuntimeCall>,
+		dispatch_info: &DispatchInfoOf<T::RuntimeCall>,
 		fee_with_tip: u128,
 		tip: u128,
 	) -> Result<Self::LiquidityInfo, TransactionValidityError> {
@@ -67,9 +85,17 @@ impl<T: Config> OnChargeTransaction<T> for FeeAdapter<T> {
 			return Ok(FeePayment::Nothing);
 		}
 		if Self::quota_covers(who, fee_with_tip, tip) {
-			Pallet::<T>::spend_quota(who, fee_with_tip);
-			Pallet::<T>::note_quota_fee(who, fee_with_tip);
-			return Ok(FeePayment::Quota { fee: fee_with_tip });
+			let weight = dispatch_info.total_weight();
+			if Self::block_has_room(weight) {
+				Pallet::<T>::spend_quota(who, fee_with_tip);
+				Pallet::<T>::spend_quota_weight(weight);
+				Pallet::<T>::note_quota_fee(who, fee_with_tip);
+				return Ok(FeePayment::Quota { fee: fee_with_tip, weight });
+			}
+			// The block's free share is full: pay in tokens, or wait for the next block.
+			if !Self::tokens_cover(who, fee_with_tip) {
+				return Err(InvalidTransaction::ExhaustsResources.into());
+			}
 		}
 		if let Some(lit) = Self::lit_fee(fee_with_tip) {
 			if let Ok(credit) = T::Lit::withdraw(
@@ -97,17 +123,21 @@ impl<T: Config> OnChargeTransaction<T> for FeeAdapter<T> {
 	fn can_withdraw_fee(
 		who: &T::AccountId,
 		_call: &T::RuntimeCall,
-		_dispatch_info: &DispatchInfoOf<T::RuntimeCall>,
+		dispatch_info: &DispatchInfoOf<T::RuntimeCall>,
 		fee_with_tip: u128,
 		tip: u128,
 	) -> Result<(), TransactionValidityError> {
-		if fee_with_tip.is_zero() || Self::quota_covers(who, fee_with_tip, tip) {
+		if fee_with_tip.is_zero() {
 			return Ok(());
 		}
-		let lit_ok = Self::lit_fee(fee_with_tip)
-			.is_some_and(|lit| T::Lit::can_withdraw(who, lit) == WithdrawConsequence::Success);
-		if lit_ok || T::Pop::can_withdraw(who, fee_with_tip) == WithdrawConsequence::Success {
+		let quota = Self::quota_covers(who, fee_with_tip, tip);
+		if quota && Self::block_has_room(dispatch_info.total_weight()) {
+			return Ok(());
+		}
+		if Self::tokens_cover(who, fee_with_tip) {
 			Ok(())
+		} else if quota {
+			Err(InvalidTransaction::ExhaustsResources.into())
 		} else {
 			Err(InvalidTransaction::Payment.into())
 		}
@@ -115,16 +145,18 @@ impl<T: Config> OnChargeTransaction<T> for FeeAdapter<T> {
 
 	fn correct_and_deposit_fee(
 		who: &T::AccountId,
-		_dispatch_info: &DispatchInfoOf<T::RuntimeCall>,
-		_post_info: &PostDispatchInfoOf<T::RuntimeCall>,
+		dispatch_info: &DispatchInfoOf<T::RuntimeCall>,
+		post_info: &PostDispatchInfoOf<T::RuntimeCall>,
 		corrected_fee_with_tip: u128,
 		_tip: u128,
 		paid: Self::LiquidityInfo,
 	) -> Result<(), TransactionValidityError> {
 		match paid {
 			FeePayment::Nothing => {}
-			FeePayment::Quota { fee } => {
-				Pallet::<T>::refund_quota(who, fee.saturating_sub(corrected_fee_with_tip))
+			FeePayment::Quota { fee, weight } => {
+				Pallet::<T>::refund_quota(who, fee.saturating_sub(corrected_fee_with_tip));
+				let used = post_info.calc_actual_weight(dispatch_info);
+				Pallet::<T>::refund_quota_weight(weight.saturating_sub(used));
 			}
 			FeePayment::Lit(credit) => {
 				// If the corrected fee cannot be priced, keep the whole fee rather than refund it.

@@ -4,7 +4,10 @@
 
 use crate::{Config, FeeAdapter, Pallet};
 use codec::{Codec, Decode, Encode};
-use frame_support::traits::{fungible::Inspect, tokens::WithdrawConsequence};
+use frame_support::{
+	traits::{fungible::Inspect, tokens::WithdrawConsequence, Get},
+	weights::Weight,
+};
 use scale_info::TypeInfo;
 
 /// The asset a fee is paid in.
@@ -20,6 +23,9 @@ pub enum FeeSource {
 	Pop,
 	/// Nothing the account holds covers it: the pool would refuse the transaction.
 	CannotPay,
+	/// The free quota covers it, but this block's share for quota-paid transactions is full
+	/// and the account has no LIT or POP to pay: it waits in the pool for a later block.
+	QuotaBlockFull,
 }
 
 /// A fee as it will be charged.
@@ -34,15 +40,22 @@ pub struct FeeEstimate {
 	pub amount: u128,
 	/// The quota the account has left in the current window, in POP units.
 	pub quota_left: u128,
+	/// What is left of this block's share for quota-paid transactions (computation time in
+	/// picoseconds of weight), and the whole share.
+	pub block_quota_left: u64,
+	/// The whole share of a block that quota-paid transactions may take.
+	pub block_quota: u64,
 }
 
 impl<T: Config> Pallet<T> {
-	/// How a fee of `fee` POP units with no tip would be paid by `who` now.
-	pub fn estimate(who: &T::AccountId, fee: u128) -> FeeEstimate {
+	/// How a fee of `fee` POP units with no tip, for a transaction of `weight`, would be paid
+	/// by `who` now.
+	pub fn estimate(who: &T::AccountId, fee: u128, weight: Weight) -> FeeEstimate {
 		let quota_left = Self::quota_left(who);
+		let quota = FeeAdapter::<T>::quota_covers(who, fee, 0);
 		let (source, amount) = if fee == 0 {
 			(FeeSource::Nothing, 0)
-		} else if FeeAdapter::<T>::quota_covers(who, fee, 0) {
+		} else if quota && FeeAdapter::<T>::block_has_room(weight) {
 			(FeeSource::Quota, fee)
 		} else if let Some(lit) = FeeAdapter::<T>::lit_fee(fee)
 			.filter(|lit| T::Lit::can_withdraw(who, *lit) == WithdrawConsequence::Success)
@@ -50,10 +63,19 @@ impl<T: Config> Pallet<T> {
 			(FeeSource::Lit, lit)
 		} else if T::Pop::can_withdraw(who, fee) == WithdrawConsequence::Success {
 			(FeeSource::Pop, fee)
+		} else if quota {
+			(FeeSource::QuotaBlockFull, fee)
 		} else {
 			(FeeSource::CannotPay, fee)
 		};
-		FeeEstimate { source, fee, amount, quota_left }
+		FeeEstimate {
+			source,
+			fee,
+			amount,
+			quota_left,
+			block_quota_left: Self::quota_weight_left().ref_time(),
+			block_quota: T::MaxQuotaWeight::get().ref_time(),
+		}
 	}
 }
 

@@ -11,6 +11,11 @@
 //! 2. **LIT**, converted from the POP fee at the rate of [`Config::PopToLit`];
 //! 3. **POP**.
 //!
+//! Transactions paid from quotas share [`Config::MaxQuotaWeight`] of each block: past it, a
+//! transaction whose account holds LIT or POP pays in them, and one that only has its quota
+//! waits for a later block (`ExhaustsResources`: the pool keeps it). So bonded accounts cannot
+//! fill blocks for free; what is left of the block's share is in every fee estimate.
+//!
 //! When none covers the whole fee the transaction is invalid (`Payment`) and the pool rejects
 //! it, so spam always costs someone something. A fee is taken from one source only; a tip is
 //! never paid from the quota. After dispatch, the unused part of the fee goes back where it came
@@ -116,7 +121,18 @@ pub mod pallet {
 		/// Converts a fee in POP units to LIT units at the current burn-and-mint rate; `None`
 		/// when it cannot (overflow), and then LIT is not offered.
 		type PopToLit: Convert<u128, Option<u128>>;
+
+		/// The most weight transactions paid from free quotas may take in one block (a share
+		/// of the block, so that paying transactions always find room).
+		#[pallet::constant]
+		type MaxQuotaWeight: Get<Weight>;
 	}
+
+	/// The weight of the quota-paid transactions of a block, and which block: an entry of an
+	/// earlier block counts as nothing used.
+	#[pallet::storage]
+	pub type QuotaBlockWeight<T: Config> =
+		StorageValue<_, (BlockNumberFor<T>, Weight), OptionQuery>;
 
 	/// The quota each account used in its latest window. An entry from an older window counts
 	/// as nothing used.
@@ -175,6 +191,35 @@ pub mod pallet {
 					if usage.used == 0 {
 						*u = None;
 					}
+				}
+			});
+		}
+
+		/// What is left of this block's share for quota-paid transactions.
+		pub fn quota_weight_left() -> Weight {
+			let now = frame_system::Pallet::<T>::block_number();
+			let used = QuotaBlockWeight::<T>::get()
+				.filter(|(at, _)| *at == now)
+				.map(|(_, w)| w)
+				.unwrap_or_default();
+			T::MaxQuotaWeight::get().saturating_sub(used)
+		}
+
+		/// Records `weight` as taken by a quota-paid transaction in this block.
+		pub(crate) fn spend_quota_weight(weight: Weight) {
+			let now = frame_system::Pallet::<T>::block_number();
+			QuotaBlockWeight::<T>::mutate(|u| {
+				let used = u.filter(|(at, _)| *at == now).map(|(_, w)| w).unwrap_or_default();
+				*u = Some((now, used.saturating_add(weight)));
+			});
+		}
+
+		/// Gives back `weight` a quota-paid transaction did not use.
+		pub(crate) fn refund_quota_weight(weight: Weight) {
+			let now = frame_system::Pallet::<T>::block_number();
+			QuotaBlockWeight::<T>::mutate(|u| {
+				if let Some((_, used)) = u.as_mut().filter(|(at, _)| *at == now) {
+					*used = used.saturating_sub(weight);
 				}
 			});
 		}

@@ -99,6 +99,13 @@ impl pallet_fees::Config for Test {
 	type QuotaPerBondedPop = QuotaShare;
 	type QuotaWindow = ConstU64<{ WINDOW as u64 }>;
 	type PopToLit = TwoLitPerPop;
+	type MaxQuotaWeight = MaxQuotaWeight;
+}
+
+frame_support::parameter_types! {
+	/// The block's share for quota-paid transactions; tests lower it.
+	pub static MaxQuotaWeight: frame_support::weights::Weight =
+		frame_support::weights::Weight::from_parts(1_000_000, 1_000_000);
 }
 
 /// Bonded, LIT and POP: Alice all three, Bob only POP, Carol only LIT, Dave nothing.

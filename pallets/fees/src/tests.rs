@@ -211,7 +211,7 @@ fn the_estimate_names_the_asset_and_amount_the_charge_takes() {
 		];
 		for (who, fee, expected) in cases {
 			let quota_before = Pallet::<Test>::quota_left(&who);
-			let e = Pallet::<Test>::estimate(&who, fee);
+			let e = Pallet::<Test>::estimate(&who, fee, Default::default());
 			assert_eq!(
 				(e.source, e.fee, e.quota_left),
 				(expected, fee, quota_before),
@@ -231,5 +231,77 @@ fn the_estimate_names_the_asset_and_amount_the_charge_takes() {
 			assert_eq!((charged_from, charged), (e.source, e.amount), "{who} {fee}: as estimated");
 			settle(who, fee, paid);
 		}
+	});
+}
+
+/// The attack: a bonded account fills blocks with transactions its free quota pays. Quota-paid
+/// transactions share `MaxQuotaWeight` of each block; past it an account that holds tokens pays
+/// in them, and one that has only its quota waits for the next block (the pool keeps it).
+#[test]
+fn bonded_accounts_cannot_fill_a_block_for_free() {
+	use crate::FeeSource;
+	use frame_support::weights::Weight;
+	new_test_ext().execute_with(|| {
+		MaxQuotaWeight::set(Weight::from_parts(1_000, 1_000));
+		// Dave has no tokens at all, only a bond.
+		bond(DAVE, 10_000 * POP);
+		let heavy = DispatchInfo { call_weight: Weight::from_parts(400, 0), ..Default::default() };
+		let charge_heavy = |who: u64| {
+			let can = <Adapter as OnChargeTransaction<Test>>::can_withdraw_fee(
+				&who,
+				&call(),
+				&heavy,
+				POP,
+				0,
+			);
+			let paid =
+				<Adapter as OnChargeTransaction<Test>>::withdraw_fee(&who, &call(), &heavy, POP, 0);
+			assert_eq!(can.is_ok(), paid.is_ok(), "validation and charging agree");
+			paid
+		};
+		// Two fit in the block's share of 1,000.
+		assert_eq!(source(&charge_heavy(DAVE).unwrap()), "quota");
+		assert_eq!(source(&charge_heavy(ALICE).unwrap()), "quota");
+		assert_eq!(Pallet::<Test>::quota_weight_left(), Weight::from_parts(200, 1_000));
+		// The estimate says so before anyone signs.
+		let e = Pallet::<Test>::estimate(&DAVE, POP, heavy.total_weight());
+		assert_eq!(
+			(e.source, e.block_quota_left, e.block_quota),
+			(FeeSource::QuotaBlockFull, 200, 1_000)
+		);
+		// A third: Dave's waits for a later block, Alice pays in LIT.
+		assert_eq!(
+			charge_heavy(DAVE).err(),
+			Some(TransactionValidityError::Invalid(InvalidTransaction::ExhaustsResources))
+		);
+		assert_eq!(source(&charge_heavy(ALICE).unwrap()), "lit");
+		// A light one still fits.
+		assert_eq!(source(&charge(DAVE, POP, 0).unwrap()), "quota");
+		// The next block has its share again.
+		System::set_block_number(System::block_number() + 1);
+		assert_eq!(source(&charge_heavy(DAVE).unwrap()), "quota");
+	});
+}
+
+#[test]
+fn unused_weight_goes_back_to_the_blocks_share() {
+	use frame_support::weights::Weight;
+	new_test_ext().execute_with(|| {
+		MaxQuotaWeight::set(Weight::from_parts(1_000, 1_000));
+		let info = DispatchInfo { call_weight: Weight::from_parts(600, 0), ..Default::default() };
+		let paid =
+			<Adapter as OnChargeTransaction<Test>>::withdraw_fee(&ALICE, &call(), &info, POP, 0)
+				.unwrap();
+		assert_eq!(Pallet::<Test>::quota_weight_left().ref_time(), 400);
+		// It used only 100 of its 600.
+		let post = PostDispatchInfo {
+			actual_weight: Some(Weight::from_parts(100, 0)),
+			..Default::default()
+		};
+		<Adapter as OnChargeTransaction<Test>>::correct_and_deposit_fee(
+			&ALICE, &info, &post, POP, 0, paid,
+		)
+		.unwrap();
+		assert_eq!(Pallet::<Test>::quota_weight_left().ref_time(), 900);
 	});
 }

@@ -66,6 +66,13 @@ impl Convert<Balance, Option<Balance>> for FeeInLit {
 	}
 }
 
+parameter_types! {
+	/// A quarter of each block for transactions paid from free quotas: bonded accounts can
+	/// transact for free, never fill a block, and paying transactions always find room.
+	pub MaxQuotaWeight: frame_support::weights::Weight =
+		sp_runtime::Perbill::from_percent(25) * super::RuntimeBlockWeights::get().max_block;
+}
+
 impl pallet_fees::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type Pop = Balances;
@@ -75,4 +82,5 @@ impl pallet_fees::Config for Runtime {
 	type QuotaPerBondedPop = super::parameters::dynamic_params::fees::QuotaPerBondedPop;
 	type QuotaWindow = super::parameters::dynamic_params::fees::QuotaWindow;
 	type PopToLit = FeeInLit;
+	type MaxQuotaWeight = MaxQuotaWeight;
 }
