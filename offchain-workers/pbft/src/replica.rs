@@ -80,6 +80,10 @@ pub enum Refused {
 	BadProposal(&'static str),
 	/// A proof (prepared, checkpoint, view change, certificate, state) that does not hold.
 	BadProof(&'static str),
+	/// A state request sooner than one retransmit interval after the last one answered for
+	/// this member: state replies are the only large messages, and a member that keeps asking
+	/// must not make this replica send its history over and over.
+	TooFrequent,
 }
 
 impl fmt::Display for Refused {
@@ -135,6 +139,8 @@ pub struct Replica {
 	stable: CheckpointProof,
 	catch_up: Option<CheckpointProof>,
 	catch_up_tries: u64,
+	/// When each member's last state request was answered.
+	state_answered: BTreeMap<ReplicaIndex, Millis>,
 
 	shares: BTreeMap<ContentId, BTreeMap<ReplicaIndex, (Verdict, crate::Signature)>>,
 	my_shares: BTreeMap<ContentId, Signed>,
@@ -192,6 +198,7 @@ impl Replica {
 			checkpoints: BTreeMap::new(),
 			catch_up: None,
 			catch_up_tries: 0,
+			state_answered: BTreeMap::new(),
 			shares: BTreeMap::new(),
 			my_shares: BTreeMap::new(),
 			certificates: BTreeMap::new(),
@@ -1019,6 +1026,10 @@ impl Replica {
 		if self.stable.seq <= after || after as usize > self.history.len() {
 			return Ok(());
 		}
+		if self.state_answered.get(&from).is_some_and(|t| self.now < t + self.cfg.retransmit) {
+			return Err(Refused::TooFrequent);
+		}
+		self.state_answered.insert(from, self.now);
 		let entries = self.history[after as usize..self.stable.seq as usize].to_vec();
 		self.send(from, Message::StateReply { after, entries, proof: self.stable.clone() });
 		Ok(())

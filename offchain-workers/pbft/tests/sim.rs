@@ -617,3 +617,92 @@ fn unjustified_proposal_is_refused() {
 	let r = backup.handle(0, sign(0, Message::PrePrepare { view: 0, seq: 1, proposal: other }));
 	assert_eq!(r, Err(pop_pbft::Refused::Equivocation));
 }
+
+/// A byzantine member floods state-transfer requests: the honest replica answers one per
+/// retransmit interval and refuses the rest, so the flood costs it a signature check each, not
+/// its history each.
+#[test]
+fn state_requests_are_answered_once_per_interval() {
+	let secrets: Vec<[u8; 32]> = (0..4u8).map(|i| [i + 1; 32]).collect();
+	let members: Vec<Public> = secrets.iter().map(|s| SimKeys { secret: *s }.public()).collect();
+	let verifier: Arc<dyn Verifier> = Arc::new(SimVerifier {
+		secrets: secrets.iter().map(|s| (SimKeys { secret: *s }.public(), *s)).collect(),
+	});
+	let mut cfg = Config::new(GENESIS, 1, members, [7; 32]);
+	cfg.checkpoint_interval = 2;
+	let mut replicas: Vec<Replica> = (0..4)
+		.map(|i| {
+			Replica::new(
+				cfg.clone(),
+				i as u16,
+				Box::new(SimKeys { secret: secrets[i] }),
+				verifier.clone(),
+				0,
+			)
+		})
+		.collect();
+	// Four contents decided by all: two checkpoints become stable.
+	for c in 0..4 {
+		for r in replicas.iter_mut() {
+			r.watch(content_id(c));
+		}
+		for r in replicas.iter_mut() {
+			r.score(0, content_id(c), Verdict::Approve);
+		}
+	}
+	let mut stable = 0;
+	for round in 0..200u64 {
+		let now = round * 10;
+		let mut mail: Vec<(usize, Signed)> = Vec::new();
+		for (i, r) in replicas.iter_mut().enumerate() {
+			r.tick(now);
+			let (out, events) = r.drain();
+			if i == 0 {
+				for e in events {
+					if let Event::Stable(seq) = e {
+						stable = stable.max(seq);
+					}
+				}
+			}
+			for o in out {
+				match o {
+					Outbound::Broadcast(s) => {
+						mail.extend((0..4).filter(|j| *j != i).map(|j| (j, s.clone())))
+					}
+					Outbound::Send(to, s) => mail.push((to as usize, s)),
+				}
+			}
+		}
+		for (to, s) in mail {
+			let _ = replicas[to].handle(now, s);
+		}
+		if stable >= 4 {
+			break;
+		}
+	}
+	assert!(stable >= 2, "a checkpoint became stable: {stable}");
+	let now = 10_000;
+	replicas[0].drain();
+	let request = |i: u16| {
+		let message = Message::StateRequest { after: 0 };
+		let signature = SimKeys { secret: secrets[3] }
+			.sign(&pop_pbft::message::signing_payload(&GENESIS, 1, 3, &message));
+		let _ = i;
+		Signed { from: 3, message, signature }
+	};
+	let refused = (0..100)
+		.filter(|i| {
+			matches!(replicas[0].handle(now, request(*i)), Err(pop_pbft::Refused::TooFrequent))
+		})
+		.count();
+	let (out, _) = replicas[0].drain();
+	let replies = out
+		.iter()
+		.filter(
+			|o| matches!(o, Outbound::Send(3, s) if matches!(s.message, Message::StateReply { .. })),
+		)
+		.count();
+	assert_eq!((replies, refused), (1, 99));
+	// After the interval, one more.
+	assert!(replicas[0].handle(now + cfg.retransmit, request(0)).is_ok());
+}

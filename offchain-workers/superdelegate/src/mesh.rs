@@ -41,6 +41,8 @@ impl Mesh {
 	/// The mesh of `members`, this sidecar being `me`.
 	pub fn new(net: NetHandle, members: Vec<Member>, me: ReplicaIndex) -> Self {
 		let index = members.iter().enumerate().map(|(i, m)| (m.peer, i as ReplicaIndex)).collect();
+		// The network lets in pBFT messages from these peers only, each within its rate.
+		net.set_pbft_members(members.iter().map(|m| m.peer).collect());
 		Mesh { net, members, me, index }
 	}
 

@@ -10,6 +10,7 @@
 pub mod client;
 pub mod config;
 pub mod directory;
+pub mod gate;
 pub mod masternode;
 pub mod metrics;
 pub mod network;

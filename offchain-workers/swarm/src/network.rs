@@ -102,6 +102,7 @@ enum Command {
 		addresses: Vec<Multiaddr>,
 		message: Vec<u8>,
 	},
+	PbftMembers(std::collections::HashSet<PeerId>),
 }
 
 /// What waits for a connection to a peer.
@@ -147,6 +148,13 @@ impl NetHandle {
 	/// waiting: a lost message is the protocol's to retransmit.
 	pub fn send_pbft(&self, peer: PeerId, addresses: Vec<Multiaddr>, message: Vec<u8>) {
 		let _ = self.commands.send(Command::Pbft { peer, addresses, message });
+	}
+
+	/// Only `members` may send pBFT messages from now on, each within its rate
+	/// ([`crate::gate::PbftGate`]); messages from other peers are dropped before they are
+	/// queued.
+	pub fn set_pbft_members(&self, members: std::collections::HashSet<PeerId>) {
+		let _ = self.commands.send(Command::PbftMembers(members));
 	}
 
 	/// Tells the routing table (Kademlia) where `peer` listens.
@@ -288,6 +296,7 @@ async fn drive(
 	// so the swarm dials each peer once here and sends the requests when it connects.
 	let mut connecting: HashMap<PeerId, (Instant, Vec<Queued>)> = HashMap::new();
 	let mut next_id = 0u64;
+	let mut gate = crate::gate::PbftGate::default();
 	let mut sweep = tokio::time::interval(Duration::from_secs(1));
 	loop {
 		tokio::select! {
@@ -334,6 +343,7 @@ async fn drive(
 						let _ = swarm.behaviour_mut().shards.send_response(channel, response);
 					}
 				}
+				Some(Command::PbftMembers(members)) => gate.set_members(Some(members)),
 				Some(Command::AddPeer { peer, addresses }) => {
 					for address in addresses {
 						swarm.behaviour_mut().kad.add_address(&peer, address);
@@ -383,7 +393,9 @@ async fn drive(
 						if let Some(b) = swarm.behaviour_mut().pbft.as_mut() {
 							let _ = b.send_response(channel, ());
 						}
-						if pbft.try_send((peer, request)).is_err() {
+						if let Err(why) = gate.admit(peer, Instant::now()) {
+							tracing::debug!(target: "net", "a pBFT message from {peer} turned away: {why:?}");
+						} else if pbft.try_send((peer, request)).is_err() {
 							tracing::debug!(target: "net", "pBFT queue full: a message from {peer} dropped");
 						}
 					}
