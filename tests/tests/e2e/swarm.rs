@@ -255,7 +255,12 @@ fn six_masternodes_keep_content_through_kills_damage_and_departure() {
 
 	// A shard damaged on disk: found by the daemon's scrub, moved aside, rebuilt from others.
 	let victim = &nodes[2];
-	let file = victim.shard_files().into_iter().next().unwrap();
+	// A full-length shard (the last segment's shards are shorter).
+	let file = victim
+		.shard_files()
+		.into_iter()
+		.find(|f| std::fs::metadata(f).is_ok_and(|m| m.len() as usize == len))
+		.expect("a full-length shard on the victim");
 	let original = std::fs::read(&file).unwrap();
 	let mut damaged = original.clone();
 	damaged[len / 2] ^= 0x55;
