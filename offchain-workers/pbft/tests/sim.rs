@@ -534,14 +534,20 @@ fn real_ed25519_signatures() {
 	}
 }
 
-/// A primary that proposes a verdict its votes do not justify is refused by every backup.
-#[test]
-fn unjustified_proposal_is_refused() {
+/// Four members' secrets, public keys, and the verifier that knows them.
+fn four_members() -> (Vec<[u8; 32]>, Vec<Public>, Arc<dyn Verifier>) {
 	let secrets: Vec<[u8; 32]> = (0..4u8).map(|i| [i + 1; 32]).collect();
 	let members: Vec<Public> = secrets.iter().map(|s| SimKeys { secret: *s }.public()).collect();
 	let verifier: Arc<dyn Verifier> = Arc::new(SimVerifier {
 		secrets: secrets.iter().map(|s| (SimKeys { secret: *s }.public(), *s)).collect(),
 	});
+	(secrets, members, verifier)
+}
+
+/// A primary that proposes a verdict its votes do not justify is refused by every backup.
+#[test]
+fn unjustified_proposal_is_refused() {
+	let (secrets, members, verifier) = four_members();
 	let cfg = Config::new(GENESIS, 1, members, [7; 32]);
 	let content = content_id(0);
 	let sign = |i: usize, message: Message| {
@@ -623,11 +629,7 @@ fn unjustified_proposal_is_refused() {
 /// its history each.
 #[test]
 fn state_requests_are_answered_once_per_interval() {
-	let secrets: Vec<[u8; 32]> = (0..4u8).map(|i| [i + 1; 32]).collect();
-	let members: Vec<Public> = secrets.iter().map(|s| SimKeys { secret: *s }.public()).collect();
-	let verifier: Arc<dyn Verifier> = Arc::new(SimVerifier {
-		secrets: secrets.iter().map(|s| (SimKeys { secret: *s }.public(), *s)).collect(),
-	});
+	let (secrets, members, verifier) = four_members();
 	let mut cfg = Config::new(GENESIS, 1, members, [7; 32]);
 	cfg.checkpoint_interval = 2;
 	let mut replicas: Vec<Replica> = (0..4)
@@ -683,16 +685,15 @@ fn state_requests_are_answered_once_per_interval() {
 	assert!(stable >= 2, "a checkpoint became stable: {stable}");
 	let now = 10_000;
 	replicas[0].drain();
-	let request = |i: u16| {
+	let request = || {
 		let message = Message::StateRequest { after: 0 };
 		let signature = SimKeys { secret: secrets[3] }
 			.sign(&pop_pbft::message::signing_payload(&GENESIS, 1, 3, &message));
-		let _ = i;
 		Signed { from: 3, message, signature }
 	};
 	let refused = (0..100)
-		.filter(|i| {
-			matches!(replicas[0].handle(now, request(*i)), Err(pop_pbft::Refused::TooFrequent))
+		.filter(|_| {
+			matches!(replicas[0].handle(now, request()), Err(pop_pbft::Refused::TooFrequent))
 		})
 		.count();
 	let (out, _) = replicas[0].drain();
@@ -704,5 +705,5 @@ fn state_requests_are_answered_once_per_interval() {
 		.count();
 	assert_eq!((replies, refused), (1, 99));
 	// After the interval, one more.
-	assert!(replicas[0].handle(now + cfg.retransmit, request(0)).is_ok());
+	assert!(replicas[0].handle(now + cfg.retransmit, request()).is_ok());
 }
