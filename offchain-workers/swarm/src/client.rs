@@ -377,9 +377,13 @@ impl Client {
 			let request = Request::Put { content, segment, shard, data: data.clone() };
 			match self.net.request(peer.id, peer.addresses.clone(), request).await {
 				Ok(Response::Stored) => return Ok(()),
-				// The masternode's chain node may not have the content yet, or it is busy.
+				// The masternode's chain node may not have the content yet, it is busy, or this
+				// client has sent it more than its share lately.
 				Ok(Response::Refused(
-					r @ (Refusal::UnknownContent | Refusal::ChainUnavailable | Refusal::Busy),
+					r @ (Refusal::UnknownContent
+					| Refusal::ChainUnavailable
+					| Refusal::Busy
+					| Refusal::OverShare),
 				)) => last = r.to_string(),
 				Ok(Response::Refused(r)) => return Err(r.to_string()),
 				Ok(other) => return Err(format!("unexpected answer: {other:?}")),

@@ -3,7 +3,8 @@
 //! Masternodes hold encrypted, erasure-coded shards of media; creators push them and viewers
 //! stream them back over rust-libp2p. [`protocol`] is the shard protocol, [`network`] the libp2p
 //! stack, [`store`] the masternode's crash-safe shard store, [`masternode`] the daemon
-//! (`pop-masternode`), [`client`] the upload and fetch logic of the `pop` CLI,
+//! (`pop-masternode`) with what it lets each peer cost it in [`limits`], [`client`] the upload
+//! and fetch logic of the `pop` CLI,
 //! [`directory`] maps the chain's records to peers and manifests, and [`metrics`] serves the
 //! daemons' Prometheus metrics.
 
@@ -11,6 +12,7 @@ pub mod client;
 pub mod config;
 pub mod directory;
 pub mod gate;
+pub mod limits;
 pub mod masternode;
 pub mod metrics;
 pub mod network;

@@ -4,6 +4,7 @@
 use crate::metrics::MasternodeMetrics;
 use crate::{
 	directory::{self, Peer},
+	limits::{ByteShare, NegativeCache, ReadBudget},
 	network::{Inbound, NetConfig, NetHandle, Network},
 	protocol::{short, Refusal, Request, Response},
 	store::{ShardStore, StoreError},
@@ -42,6 +43,21 @@ const SCRUB_PER_BLOCK: u64 = 256 * 1024 * 1024;
 const CONTENT_TTL: Duration = Duration::from_secs(6);
 /// How old a cached record may be when a refusal depends on it.
 const FRESH_ENOUGH: Duration = Duration::from_secs(1);
+/// How long content the chain did not know is answered as unknown without asking again (about
+/// a block: a creator's upload that raced its own registration is retried after this).
+const UNKNOWN_TTL: Duration = Duration::from_secs(2);
+/// Requests from viewers and creators handled at once; more are refused as busy. Requests from
+/// other masternodes and the moderation set (repairs, reviews) have their own workers, and the
+/// chain watcher that answers audits never waits behind either.
+const VIEWER_WORKERS: usize = 32;
+/// Requests from other masternodes and the moderation set handled at once.
+const PEER_WORKERS: usize = 16;
+/// Chain reads a second, shared by all peers, made to answer their requests (bursts of twice
+/// as many): content records are cached, so honest traffic needs few.
+const READS_PER_SECOND: u32 = 50;
+/// Shard bytes a second each viewer or creator may move through this node (bursts of twice as
+/// many): several times what a 4K stream needs from one holder.
+pub const PEER_SHARE: u64 = 32 << 20;
 
 /// How to run a masternode.
 pub struct Config {
@@ -101,41 +117,77 @@ struct State {
 	/// Masternodes and the moderation set's sidecars: they may read content not yet public.
 	trusted_peers: RwLock<HashSet<PeerId>>,
 	contents: Mutex<HashMap<ContentId, (Instant, Content)>>,
+	/// The content this node holds shards of: a request for anything else is answered without
+	/// asking the chain.
+	held: RwLock<HashSet<ContentId>>,
+	/// Content the chain did not know, lately.
+	unknown: Mutex<NegativeCache>,
+	/// Each viewer's and creator's share of the bytes this node moves.
+	share: Mutex<ByteShare>,
+	/// Chain reads made for peers' requests.
+	reads: Mutex<ReadBudget>,
 	metrics: MasternodeMetrics,
 }
 
 impl State {
-	/// The content record, from the cache if fresh enough, else from the chain.
-	fn content(&self, id: &ContentId, fresh: bool) -> Result<Option<Content>, Refusal> {
-		self.content_within(id, if fresh { Duration::ZERO } else { CONTENT_TTL })
+	/// Whether `peer` is another masternode or a member of the moderation set.
+	fn is_trusted(&self, peer: &PeerId) -> bool {
+		self.trusted_peers.read().expect("not poisoned").contains(peer)
 	}
 
-	/// The content record, from the cache if read less than `max_age` ago, else from the chain.
+	/// The content record, from the cache if read less than `max_age` ago, else from the chain
+	/// — within the read budget unless `trusted`, and not again soon for content the chain did
+	/// not know.
 	fn content_within(
 		&self,
 		id: &ContentId,
 		max_age: Duration,
-	) -> Result<Option<Content>, Refusal> {
+		trusted: bool,
+	) -> Result<Content, Refusal> {
 		if let Some((at, content)) = self.contents.lock().expect("not poisoned").get(id) {
 			if at.elapsed() < max_age {
-				return Ok(Some(content.clone()));
+				return Ok(content.clone());
 			}
 		}
+		let now = Instant::now();
+		if self.unknown.lock().expect("not poisoned").contains(id, now) {
+			return Err(Refusal::UnknownContent);
+		}
+		if !trusted && !self.reads.lock().expect("not poisoned").admit(now) {
+			return Err(Refusal::Busy);
+		}
+		self.metrics.content_reads.inc();
 		let content = self.chain.content(id).map_err(|e| {
 			tracing::warn!(target: "masternode", "cannot read content from the chain: {e}");
 			Refusal::ChainUnavailable
 		})?;
-		if let Some(c) = &content {
-			self.contents.lock().expect("not poisoned").insert(*id, (Instant::now(), c.clone()));
-		}
+		let Some(content) = content else {
+			self.unknown.lock().expect("not poisoned").insert(*id, now);
+			return Err(Refusal::UnknownContent);
+		};
+		self.unknown.lock().expect("not poisoned").remove(id);
+		self.contents.lock().expect("not poisoned").insert(*id, (now, content.clone()));
 		Ok(content)
 	}
 
+	/// Whether `peer` may move `bytes` more now: other masternodes and the moderation set
+	/// always may.
+	fn within_share(&self, peer: PeerId, trusted: bool, bytes: usize) -> Result<(), Refusal> {
+		if trusted || self.share.lock().expect("not poisoned").admit(peer, bytes, Instant::now()) {
+			Ok(())
+		} else {
+			Err(Refusal::OverShare)
+		}
+	}
+
 	fn answer(&self, peer: PeerId, request: Request) -> Response {
+		let trusted = self.is_trusted(&peer);
 		match request {
-			Request::Get { content, segment, shard } => self.get(peer, content, segment, shard),
+			Request::Get { content, segment, shard } => {
+				self.get(peer, trusted, content, segment, shard)
+			}
 			Request::Put { content, segment, shard, data } => {
-				self.put(content, segment, shard, &data)
+				self.put(peer, trusted, content, segment, shard, &data)
 			}
 		}
 		.unwrap_or_else(Response::Refused)
@@ -144,26 +196,27 @@ impl State {
 	fn get(
 		&self,
 		peer: PeerId,
+		trusted: bool,
 		id: ContentId,
 		segment: u32,
 		shard: u8,
 	) -> Result<Response, Refusal> {
-		let mut content = self.content(&id, false)?.ok_or(Refusal::UnknownContent)?;
-		if content.info.status != Status::Approved
-			&& !self.trusted_peers.read().expect("not poisoned").contains(&peer)
-		{
+		// Only content this node holds shards of is worth a look at the chain.
+		if !self.held.read().expect("not poisoned").contains(&id) {
+			return Err(Refusal::NotHeld);
+		}
+		let mut content = self.content_within(&id, CONTENT_TTL, trusted)?;
+		if content.info.status != Status::Approved && !trusted {
 			// The cached record may predate the approval: look again before refusing (at most
 			// once a second per content, however many ask).
-			content = self.content_within(&id, FRESH_ENOUGH)?.ok_or(Refusal::UnknownContent)?;
+			content = self.content_within(&id, FRESH_ENOUGH, trusted)?;
 			if content.info.status != Status::Approved {
 				return Err(Refusal::NotPublished);
 			}
 		}
-		let hash = content
-			.segments
-			.get(segment as usize)
-			.and_then(|s| s.shards.get(usize::from(shard)))
-			.ok_or(Refusal::NoSuchShard)?;
+		let seg = content.segments.get(segment as usize).ok_or(Refusal::NoSuchShard)?;
+		let hash = seg.shards.get(usize::from(shard)).ok_or(Refusal::NoSuchShard)?;
+		self.within_share(peer, trusted, seg.shard_len as usize)?;
 		match self.store.get(hash) {
 			Ok(data) => Ok(Response::Shard(data)),
 			Err(StoreError::Missing | StoreError::Corrupt) => Err(Refusal::NotHeld),
@@ -176,12 +229,16 @@ impl State {
 
 	fn put(
 		&self,
+		peer: PeerId,
+		trusted: bool,
 		id: ContentId,
 		segment: u32,
 		shard: u8,
 		data: &[u8],
 	) -> Result<Response, Refusal> {
-		let content = self.content(&id, true)?.ok_or(Refusal::UnknownContent)?;
+		self.within_share(peer, trusted, data.len())?;
+		// A placement is at most a second old here: the chain may have moved the shard.
+		let content = self.content_within(&id, FRESH_ENOUGH, trusted)?;
 		let seg = content.segments.get(segment as usize).ok_or(Refusal::NoSuchShard)?;
 		let hash = seg.shards.get(usize::from(shard)).ok_or(Refusal::NoSuchShard)?;
 		if seg.holders.get(usize::from(shard)) != Some(&self.me) {
@@ -192,6 +249,7 @@ impl State {
 		}
 		match self.store.put(hash, data) {
 			Ok(()) => {
+				self.held.write().expect("not poisoned").insert(id);
 				tracing::debug!(
 					target: "masternode",
 					"stored shard {shard} of segment {segment} of {}",
@@ -315,6 +373,8 @@ fn watch_chain(
 	}
 	if placement_changed {
 		watch.assignments = state.chain.assignments(me)?;
+		*state.held.write().expect("not poisoned") =
+			watch.assignments.iter().map(|a| a.content).collect();
 	}
 
 	// Damage found here is moved aside; the shard then counts as missing and is rebuilt.
@@ -520,8 +580,26 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 		directory: RwLock::new(HashMap::new()),
 		trusted_peers: RwLock::new(HashSet::new()),
 		contents: Mutex::new(HashMap::new()),
+		held: RwLock::new(HashSet::new()),
+		unknown: Mutex::new(NegativeCache::new(UNKNOWN_TTL)),
+		share: Mutex::new(ByteShare::new(PEER_SHARE, 2 * PEER_SHARE)),
+		reads: Mutex::new(ReadBudget::new(READS_PER_SECOND, 2 * READS_PER_SECOND)),
 		metrics,
 	});
+
+	// What this node holds, before the first request: a restarted node serves at once.
+	{
+		let st = state.clone();
+		match tokio::task::spawn_blocking(move || st.chain.assignments(&st.me)).await? {
+			Ok(assignments) => {
+				*state.held.write().expect("not poisoned") =
+					assignments.iter().map(|a| a.content).collect()
+			}
+			Err(e) => {
+				tracing::warn!(target: "masternode", "cannot read this node's shards yet: {e}")
+			}
+		}
+	}
 
 	// The chain watcher.
 	{
@@ -587,12 +665,24 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 	}
 
 	tracing::info!(target: "masternode", "serving shards as {peer_id}");
+	let viewers = Arc::new(tokio::sync::Semaphore::new(VIEWER_WORKERS));
+	let peers = Arc::new(tokio::sync::Semaphore::new(PEER_WORKERS));
 	loop {
 		tokio::select! {
 			request = inbound.recv() => {
 				let Some(Inbound { id, peer, request }) = request else { break };
+				// Turned away at once when the workers for its kind of peer are all taken:
+				// a queue would only make every request late.
+				let pool = if state.is_trusted(&peer) { &peers } else { &viewers };
+				let Ok(permit) = pool.clone().try_acquire_owned() else {
+					let kind = if matches!(request, Request::Get { .. }) { "get" } else { "put" };
+					state.metrics.request(kind, "Busy", Duration::ZERO, 0);
+					state.net.respond(id, Response::Refused(Refusal::Busy));
+					continue;
+				};
 				let state = state.clone();
 				tokio::spawn(async move {
+					let _permit = permit;
 					let what = format!("{request:?}");
 					let (kind, bytes_in) = match &request {
 						Request::Get { .. } => ("get", 0),

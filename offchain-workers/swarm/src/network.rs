@@ -36,6 +36,15 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 /// Requests from peers waiting for an answer, at most.
 const INBOUND_QUEUE: usize = 1024;
+/// Requests one peer may have waiting for an answer; more are refused as busy at once, before
+/// the daemon sees them, so one peer cannot fill the queue that every peer shares.
+pub const INBOUND_PER_PEER: usize = 32;
+/// Connections one peer may hold to this node (a second one lets a redial overlap the old).
+pub const CONNECTIONS_PER_PEER: u32 = 2;
+/// Connections other nodes opened to this one, at most; more are closed as they arrive.
+pub const INCOMING_CONNECTIONS: usize = 512;
+/// Shard streams one connection may have open at once.
+const STREAMS_PER_CONNECTION: usize = 64;
 /// pBFT messages from peers waiting to be handled, at most (more are dropped: the protocol
 /// retransmits).
 const PBFT_QUEUE: usize = 4096;
@@ -225,7 +234,7 @@ impl Network {
 			[(PROTOCOL, ProtocolSupport::Full)],
 			request_response::Config::default()
 				.with_request_timeout(REQUEST_TIMEOUT)
-				.with_max_concurrent_streams(256),
+				.with_max_concurrent_streams(STREAMS_PER_CONNECTION),
 		);
 		let pbft = config.pbft.then(|| {
 			request_response::Behaviour::with_codec(
@@ -290,7 +299,10 @@ async fn drive(
 ) {
 	let mut waiting: HashMap<OutboundRequestId, oneshot::Sender<Result<Response, NetError>>> =
 		HashMap::new();
-	let mut channels: HashMap<u64, ResponseChannel<Response>> = HashMap::new();
+	let mut channels: HashMap<u64, (PeerId, ResponseChannel<Response>)> = HashMap::new();
+	// Inbound requests waiting for the daemon's answer, per peer; connections peers opened.
+	let mut inflight: HashMap<PeerId, usize> = HashMap::new();
+	let mut incoming = 0usize;
 	// Requests waiting for a connection. The request-response behaviour would dial once per
 	// request, and a second dial to a peer being dialled fails every request queued for it;
 	// so the swarm dials each peer once here and sends the requests when it connects.
@@ -338,7 +350,13 @@ async fn drive(
 					}
 				}
 				Some(Command::Respond { id, response }) => {
-					if let Some(channel) = channels.remove(&id) {
+					if let Some((peer, channel)) = channels.remove(&id) {
+						if let Some(n) = inflight.get_mut(&peer) {
+							*n -= 1;
+							if *n == 0 {
+								inflight.remove(&peer);
+							}
+						}
 						// The peer may have gone; nothing to do then.
 						let _ = swarm.behaviour_mut().shards.send_response(channel, response);
 					}
@@ -354,10 +372,17 @@ async fn drive(
 				SwarmEvent::Behaviour(BehaviourEvent::Shards(event)) => match event {
 					request_response::Event::Message { peer, message } => match message {
 						request_response::Message::Request { request, channel, .. } => {
+							let waiting_for = inflight.get(&peer).copied().unwrap_or(0);
+							if waiting_for >= INBOUND_PER_PEER {
+								let _ = swarm.behaviour_mut().shards
+									.send_response(channel, Response::Refused(Refusal::Busy));
+								continue;
+							}
 							next_id += 1;
 							match inbound.try_send(Inbound { id: next_id, peer, request }) {
 								Ok(()) => {
-									channels.insert(next_id, channel);
+									channels.insert(next_id, (peer, channel));
+									*inflight.entry(peer).or_default() += 1;
 								}
 								Err(mpsc::error::TrySendError::Full(_)) => {
 									let _ = swarm.behaviour_mut().shards
@@ -414,7 +439,22 @@ async fn drive(
 							swarm.behaviour_mut().kad.add_address(&peer_id, address);
 						}
 					}
-				SwarmEvent::ConnectionEstablished { peer_id, .. } => {
+				SwarmEvent::ConnectionClosed { endpoint, .. } if endpoint.is_listener() => {
+					incoming = incoming.saturating_sub(1);
+				}
+				SwarmEvent::ConnectionEstablished {
+					peer_id, connection_id, endpoint, num_established, ..
+				} => {
+					if endpoint.is_listener() {
+						incoming += 1;
+						if num_established.get() > CONNECTIONS_PER_PEER
+							|| incoming > INCOMING_CONNECTIONS
+						{
+							tracing::debug!(target: "net", "closing a connection from {peer_id}: over the connection limits");
+							swarm.close_connection(connection_id);
+							continue;
+						}
+					}
 					for queued in connecting.remove(&peer_id).map(|(_, q)| q).unwrap_or_default() {
 						match queued {
 							Queued::Shard(request, reply) => {

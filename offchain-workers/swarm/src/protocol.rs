@@ -91,6 +91,9 @@ pub enum Refusal {
 	Busy,
 	/// The masternode's storage failed (its log says how).
 	StorageFailure,
+	/// The peer has moved more shard bytes than its share lately; ask another holder, or again
+	/// shortly.
+	OverShare,
 }
 
 impl fmt::Display for Refusal {
@@ -107,6 +110,9 @@ impl fmt::Display for Refusal {
 			Self::NotServing => "this peer does not serve shards",
 			Self::Busy => "the masternode is busy",
 			Self::StorageFailure => "the masternode's storage failed",
+			Self::OverShare => {
+				"over this peer's share of the masternode's bandwidth; try again shortly"
+			}
 		})
 	}
 }

@@ -9,6 +9,7 @@ mod content;
 mod deploy;
 mod dev_node;
 mod fee_quota;
+mod flood;
 mod governance;
 mod lit;
 mod local_network;

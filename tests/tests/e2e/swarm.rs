@@ -6,6 +6,7 @@
 //! to a seventh, which rebuilds them from the others, and the file is still complete. Bad input
 //! — unknown content, a wrong key, unpublished content, forged, truncated and misdirected shards, an
 //! oversized request, garbage on the wire — gets a clear error and the daemons keep serving.
+//! (`flood.rs` floods one masternode.)
 
 use pop_chain_client::Chain;
 use pop_e2e::{
@@ -201,15 +202,21 @@ fn six_masternodes_keep_content_through_kills_damage_and_departure() {
 		ask(&nodes[first], first_peer, misdirected),
 		Ok(Response::Refused(Refusal::NotAssigned))
 	);
-	// Unknown content, asked over TCP, WebSocket (what browsers use) and QUIC in turn.
+	// Content it holds nothing of (answered without asking the chain), asked over TCP,
+	// WebSocket (what browsers use) and QUIC in turn; a shard of unknown content.
 	for address in nodes[first].addresses() {
 		let unknown = Request::Get { content: [9; 32], segment: 0, shard: 0 };
 		assert_eq!(
 			ask_at(vec![address.clone()], first_peer, unknown),
-			Ok(Response::Refused(Refusal::UnknownContent)),
+			Ok(Response::Refused(Refusal::NotHeld)),
 			"over {address}"
 		);
 	}
+	let unknown = Request::Put { content: [9; 32], segment: 0, shard: 0, data: vec![1; 64] };
+	assert_eq!(
+		ask(&nodes[first], first_peer, unknown),
+		Ok(Response::Refused(Refusal::UnknownContent))
+	);
 	let oversized = Request::Put { content: id, segment: 0, shard: 0, data: vec![0; 17 << 20] };
 	assert!(ask(&nodes[first], first_peer, oversized).is_err(), "an oversized request fails");
 	for port in &nodes[first].ports[..2] {
