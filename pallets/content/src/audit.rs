@@ -10,8 +10,8 @@
 //! signed extrinsic, and the chain only draws, checks and counts.
 
 use crate::{
-	Audit, Audits, AuditsDue, Config, Contents, Error, Event, MasternodeRegistry, Misses, Pallet,
-	Published, PublishedCount, PublishedIndex, Rewards, Segments,
+	Audit, Audits, AuditsDue, Config, Contents, Error, Event, MasternodeRegistry, MissWindow,
+	Misses, Pallet, Published, PublishedCount, PublishedIndex, Rewards, Segments,
 };
 use codec::Encode;
 use frame_support::{ensure, pallet_prelude::*, traits::Get};
@@ -61,7 +61,13 @@ pub(crate) fn prove<T: Config>(
 		Error::<T>::InvalidProof
 	);
 	Audits::<T>::remove(id);
-	Misses::<T>::remove(&who);
+	// A pass does not wipe the misses of an open grace window (a node could otherwise miss
+	// every other audit for ever); a closed window is forgotten.
+	let now = frame_system::Pallet::<T>::block_number();
+	if MissWindow::<T>::contains_key(&who) && Pallet::<T>::suspended_until(&who, now).is_none() {
+		MissWindow::<T>::remove(&who);
+		Misses::<T>::remove(&who);
+	}
 	T::Rewards::audited(&who);
 	Pallet::<T>::deposit_event(Event::AuditPassed { audit: id, node: who });
 	Ok(())
@@ -118,10 +124,11 @@ impl<T: Config> Pallet<T> {
 		issued
 	}
 
-	/// Counts the audits due before `now` that were not answered; retires masternodes that
-	/// missed too many in a row. A node that unregistered after it was audited still answers
-	/// for it: its bond is held until it withdraws, after every audit it was given has expired.
-	/// Returns how many audits were due.
+	/// Counts the audits due before `now` that were not answered. A node's first miss opens a
+	/// grace window ([`Config::GraceWindow`]) in which it gets no new placements;
+	/// [`Config::MaxMisses`] inside the window retire it with a slash. A node that unregistered
+	/// after it was audited still answers for it: its bond is held until it withdraws, after
+	/// every audit it was given has expired. Returns how many audits were due.
 	pub(crate) fn expire_audits(now: BlockNumberFor<T>) -> u32 {
 		// An audit is due at its deadline block: answers in that block still count.
 		let due = AuditsDue::<T>::take(now.saturating_sub(1u32.into()));
@@ -131,13 +138,27 @@ impl<T: Config> Pallet<T> {
 			if !T::Masternodes::is_bonded(&audit.node) {
 				continue;
 			}
+			if Self::suspended_until(&audit.node, now).is_none() {
+				// No window open: this miss opens one.
+				MissWindow::<T>::insert(&audit.node, now);
+				Misses::<T>::remove(&audit.node);
+			}
 			let misses = Misses::<T>::mutate(&audit.node, |m| {
 				m.saturating_inc();
 				*m
 			});
 			Self::deposit_event(Event::AuditMissed { audit: id, node: audit.node.clone(), misses });
-			if misses >= T::MaxMisses::get() {
+			if misses < T::MaxMisses::get() {
+				if misses == 1 {
+					let until = now.saturating_add(T::GraceWindow::get());
+					Self::deposit_event(Event::MasternodeSuspended {
+						node: audit.node.clone(),
+						until,
+					});
+				}
+			} else {
 				Misses::<T>::remove(&audit.node);
+				MissWindow::<T>::remove(&audit.node);
 				let slashed = T::Masternodes::retire(&audit.node, T::MissSlash::get());
 				log::info!(
 					target: crate::LOG_TARGET,

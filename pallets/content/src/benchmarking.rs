@@ -79,7 +79,7 @@ fn moderators<T: Config>(m: u32) -> Vec<sp_core::ed25519::Public> {
 /// Publishes `id` with a certificate of the whole set.
 fn publish<T: Config>(id: ContentId, keys: &[sp_core::ed25519::Public]) {
 	let era = T::Moderators::era();
-	let sigs = sign(id, era, keys);
+	let sigs = sign::<T>(id, era, keys);
 	Pallet::<T>::submit_verdict(
 		RawOrigin::Signed(account("submitter", 0, 0)).into(),
 		id,
@@ -91,7 +91,7 @@ fn publish<T: Config>(id: ContentId, keys: &[sp_core::ed25519::Public]) {
 	.expect("approves");
 }
 
-fn sign(id: ContentId, era: u32, keys: &[sp_core::ed25519::Public]) -> Signatures {
+fn sign<T: Config>(id: ContentId, era: u32, keys: &[sp_core::ed25519::Public]) -> Signatures {
 	let payload =
 		VerdictStatement { content: id, verdict: Verdict::Approve, model_hash: [0; 32], era }
 			.signing_payload(&crate::certificate::genesis_hash::<T>());
@@ -126,7 +126,7 @@ mod benchmarks {
 		let id = registered::<T>(&creator::<T>(), manifest(1, 1));
 		let keys = moderators::<T>(m);
 		let era = T::Moderators::era();
-		let sigs = sign(id, era, &keys);
+		let sigs = sign::<T>(id, era, &keys);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(account("submitter", 0, 0)), id, Verdict::Approve, [0; 32], era, sigs);
 		assert_eq!(Contents::<T>::get(id).expect("registered").status, Status::Approved);
@@ -201,7 +201,9 @@ mod benchmarks {
 		let now = frame_system::Pallet::<T>::block_number() + 100u32.into();
 		let due = now - 1u32.into();
 		for (i, node) in nodes.iter().take(a as usize).enumerate() {
+			// Inside an open grace window, one miss from retirement.
 			Misses::<T>::insert(node, T::MaxMisses::get().saturating_sub(1));
+			MissWindow::<T>::insert(node, due);
 			Audits::<T>::insert(
 				i as u64,
 				Audit {

@@ -12,8 +12,11 @@
 //! - Audits ([`audit`]): every [`Config::AuditPeriod`] blocks the chain draws challenges from the
 //!   parent block's hash — which masternode, which shard of published content, which 1 KiB
 //!   chunk — and the masternode answers with [`Pallet::prove`]: the chunk and its BLAKE3 proof
-//!   against the shard hash of the manifest, before the deadline. Passes earn points; misses are
-//!   counted, and [`Config::MaxMisses`] in a row retire the masternode with a slash.
+//!   against the shard hash of the manifest, before the deadline. Passes earn points. Misses
+//!   get grace: the first suspends the masternode from new placements for
+//!   [`Config::GraceWindow`] blocks (it keeps serving and is still audited), and
+//!   [`Config::MaxMisses`] inside that window retire it with a slash; a miss after the window
+//!   starts a new one.
 //! - Reassignment ([`reassign`]): a masternode that unregisters or is retired leaves service;
 //!   its shards move, a bounded number per block, to nodes picked with the same rules
 //!   ([`Event::ShardReassigned`] tells the new holder to rebuild the shard from `k` others).
@@ -152,7 +155,10 @@ pub mod pallet {
 		content::{MaxChunkLen, MaxProofLen, MAX_TOTAL_SHARDS},
 		Balance,
 	};
-	use sp_runtime::{traits::Zero, Perbill};
+	use sp_runtime::{
+		traits::{Saturating, Zero},
+		Perbill,
+	};
 
 	/// The layout of this pallet's storage; each migration raises it, and `try-runtime` checks
 	/// the chain's recorded version against it. 1: [`Awaiting`] indexes content awaiting a
@@ -221,9 +227,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type AuditDeadline: Get<BlockNumberFor<Self>>;
 
-		/// Misses in a row that retire a masternode.
+		/// Misses inside one grace window that retire a masternode.
 		#[pallet::constant]
 		type MaxMisses: Get<u32>;
+
+		/// Blocks from a masternode's first miss during which its misses count together and it
+		/// gets no new placements.
+		#[pallet::constant]
+		type GraceWindow: Get<BlockNumberFor<Self>>;
 
 		/// The share of its bond a retired masternode loses.
 		#[pallet::constant]
@@ -315,6 +326,13 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Misses<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, u32, ValueQuery>;
 
+	/// The block each masternode's current grace window opened (its first miss in it). While
+	/// the window is open the node gets no new placements; after it, the next miss opens a new
+	/// one.
+	#[pallet::storage]
+	pub type MissWindow<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, BlockNumberFor<T>, OptionQuery>;
+
 	/// Masternodes that left service whose shards are still to move, oldest first.
 	#[pallet::storage]
 	pub type Departing<T: Config> =
@@ -369,8 +387,11 @@ pub mod pallet {
 		},
 		/// `node` answered audit `audit` with a valid proof.
 		AuditPassed { audit: u64, node: T::AccountId },
-		/// `node` missed audit `audit`: `misses` in a row.
+		/// `node` missed audit `audit`: `misses` in its current grace window.
 		AuditMissed { audit: u64, node: T::AccountId, misses: u32 },
+		/// `node` missed an audit and gets no new placements until block `until`; another miss
+		/// before then retires it with a slash.
+		MasternodeSuspended { node: T::AccountId, until: BlockNumberFor<T> },
 		/// Shard `shard` of segment `segment` of `content` moved from `from`, which left
 		/// service, to `to`, which must rebuild it from `k` other holders.
 		ShardReassigned {
@@ -721,9 +742,24 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// The masternodes shards may go to: those in service, with their regions.
+		/// The masternodes shards may go to: those in service and not suspended, with their
+		/// regions.
 		pub fn placement_candidates() -> Vec<(T::AccountId, pallet_masternodes::Region)> {
+			let now = frame_system::Pallet::<T>::block_number();
 			T::Masternodes::active()
+				.into_iter()
+				.filter(|(who, _)| Self::suspended_until(who, now).is_none())
+				.collect()
+		}
+
+		/// The block until which `who` gets no new placements, if its grace window is open at
+		/// `now`.
+		pub fn suspended_until(
+			who: &T::AccountId,
+			now: BlockNumberFor<T>,
+		) -> Option<BlockNumberFor<T>> {
+			let until = MissWindow::<T>::get(who)?.saturating_add(T::GraceWindow::get());
+			(now < until).then_some(until)
 		}
 
 		/// The shards a registration is charged for: segments × `n`, counting `n` as at least 8

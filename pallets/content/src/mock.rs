@@ -103,6 +103,7 @@ impl pallet_content::Config for Test {
 	type AuditsPerPeriod = ConstU32<1>;
 	type AuditDeadline = ConstU64<3>;
 	type MaxMisses = ConstU32<2>;
+	type GraceWindow = ConstU64<30>;
 	type MissSlash = MissSlash;
 	type MaxReassignPerBlock = ConstU32<4>;
 	type WeightInfo = ();
