@@ -248,6 +248,10 @@ impl_runtime_apis! {
 		fn sealed_keys(id: pallet_content::ContentId) -> Option<pallet_content::KeyRelease> {
 			super::Content::sealed_keys_of(id)
 		}
+
+		fn review(id: pallet_content::ContentId) -> pallet_content::Review<AccountId, BlockNumber> {
+			super::Content::review_of(id)
+		}
 	}
 
 	impl sp_genesis_builder::GenesisBuilder<Block> for Runtime {

@@ -42,13 +42,25 @@ pub fn approval(
 	keys: &[Ed25519Keyring],
 	signed_era: u32,
 ) -> RuntimeCall {
+	certificate(genesis, content, Verdict::Approve, era, keys, signed_era)
+}
+
+/// A certificate of `verdict` on `content` in `era`, signed by `keys` over `signed_era` on the
+/// chain whose genesis hash is `genesis`.
+pub fn certificate(
+	genesis: [u8; 32],
+	content: ContentId,
+	verdict: Verdict,
+	era: u32,
+	keys: &[Ed25519Keyring],
+	signed_era: u32,
+) -> RuntimeCall {
 	let model_hash = [7; 32];
-	let statement =
-		VerdictStatement { content, verdict: Verdict::Approve, model_hash, era: signed_era };
+	let statement = VerdictStatement { content, verdict, model_hash, era: signed_era };
 	let payload = statement.signing_payload(&genesis);
 	RuntimeCall::Content(pallet_content::Call::submit_verdict {
 		content,
-		verdict: Verdict::Approve,
+		verdict,
 		model_hash,
 		era,
 		signatures: BoundedVec::truncate_from(
@@ -113,4 +125,42 @@ pub fn publish(node: &Node, ctx: &ChainContext, from: u32, content: ContentId) -
 		|era| approval(ctx.genesis_hash.0, content, era, &DEV_MODERATORS[..3], era),
 		None,
 	)
+}
+
+/// Records the dev moderation set's `verdict` on `content` (signed again if the era turns on
+/// the way); returns the block it was recorded in.
+pub fn certify_verdict(
+	node: &Node,
+	ctx: &ChainContext,
+	mut from: u32,
+	content: ContentId,
+	verdict: Verdict,
+) -> u32 {
+	let wrong_era: sp_runtime::DispatchError =
+		pallet_content::Error::<pop_runtime::Runtime>::WrongEra.into();
+	for _ in 0..3 {
+		let era = current_era(node);
+		let call =
+			certificate(ctx.genesis_hash.0, content, verdict, era, &DEV_MODERATORS[..3], era);
+		send(node, ctx, Sr25519Keyring::Ferdie, call);
+		let (failed, at) =
+			wait_event(node, from, TIMEOUT, "the certificate's outcome", |e| match e {
+				RuntimeEvent::System(frame_system::Event::ExtrinsicFailed {
+					dispatch_error,
+					..
+				}) => Some(Some(*dispatch_error)),
+				RuntimeEvent::Content(pallet_content::Event::VerdictRecorded {
+					content: c,
+					..
+				}) if *c == content => Some(None),
+				_ => None,
+			});
+		from = at;
+		match failed {
+			None => return at,
+			Some(e) if e == wrong_era => continue,
+			Some(e) => panic!("the certificate failed: {e:?}"),
+		}
+	}
+	panic!("three certificates in a row landed in the next era");
 }

@@ -15,6 +15,7 @@ pub mod chain;
 pub mod content;
 pub mod daemon;
 pub mod node;
+pub mod referenda;
 pub mod rpc;
 pub mod superdelegate;
 pub mod swarm;

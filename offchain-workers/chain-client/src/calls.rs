@@ -107,6 +107,11 @@ pub fn release_keys(
 	})))
 }
 
+/// `Content::appeal`: the creator appeals the moderation of `content` to the moderation track.
+pub fn appeal(content: ContentId, reason: Vec<u8>) -> Call {
+	Call(RuntimeCall::Content(pallet_content::Call::appeal { content, reason }))
+}
+
 /// `Content::submit_verdict`: the moderation set's certificate, a quorum of members' signatures
 /// over (content, verdict, model hash, era).
 pub fn submit_verdict(

@@ -95,6 +95,11 @@ impl Chain {
 		self.runtime_call("ContentApi_content", id)
 	}
 
+	/// A content's open appeal and the moderation track's ruling, if any.
+	pub fn review(&self, id: &ContentId) -> Result<types::Review, RpcError> {
+		self.runtime_call("ContentApi_review", id)
+	}
+
 	/// The shards `node` must hold.
 	pub fn assignments(&self, node: &AccountId) -> Result<Vec<Assignment>, RpcError> {
 		self.runtime_call("ContentApi_assignments", node)

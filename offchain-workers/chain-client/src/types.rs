@@ -7,6 +7,9 @@ pub use pallet_content::{Assignment, KeyRelease, Status};
 
 /// A content's record with every shard's hash and holder.
 pub type Content = pallet_content::ContentView<AccountId, BlockNumber>;
+/// A content's open appeal and the moderation track's ruling.
+pub type Review = pallet_content::Review<AccountId, BlockNumber>;
+pub use pallet_content::{Ruler, MAX_REASON_LEN};
 /// An open storage audit: which chunk of which shard, and by when.
 pub type Audit = pallet_content::Audit<AccountId, BlockNumber>;
 /// A masternode's record.

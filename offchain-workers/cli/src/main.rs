@@ -69,6 +69,19 @@ enum Command {
 	},
 	/// Fetch content, rebuild and decrypt it, and write it to a file (or stdout with `-o -`).
 	Fetch(Fetch),
+	/// Appeal the moderation of your content to the moderation governance track: content the
+	/// moderation set left for review or rejected. Holds the appeal deposit until POP holders
+	/// rule (returned if they publish it); `pop status` shows the appeal and the ruling.
+	Appeal {
+		/// The content id (0x + 64 hex digits).
+		content: String,
+		/// Why (1 to 512 bytes; a link to a longer argument fits).
+		#[arg(long)]
+		reason: String,
+		/// The creator's secret URI; or set POP_SURI.
+		#[arg(long)]
+		suri: Option<String>,
+	},
 	/// Stream content to stdout in order, for a player: `pop play ID --key K | mpv -`.
 	Play {
 		/// The content id (0x + 64 hex digits).
@@ -279,10 +292,45 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 		Command::Status { content } => {
 			let id = parse_32("content id", &content)?;
 			let chain = pop_chain_client::Chain::new(&cli.chain_rpc);
-			let record = tokio::task::spawn_blocking(move || chain.content(&id))
-				.await??
-				.ok_or_else(|| format!("the chain has no content 0x{}", hex::encode(id)))?;
-			print_status(&record, cli.output);
+			let (record, review) = tokio::task::spawn_blocking(move || {
+				Ok::<_, pop_chain_client::RpcError>((chain.content(&id)?, chain.review(&id)?))
+			})
+			.await??;
+			let record =
+				record.ok_or_else(|| format!("the chain has no content 0x{}", hex::encode(id)))?;
+			print_status(&record, &review, cli.output);
+			Ok(())
+		}
+		Command::Appeal { content, reason, suri } => {
+			let id = parse_32("content id", &content)?;
+			let signer = pop_swarm::signer(suri.as_deref())?;
+			let chain = pop_chain_client::Chain::new(&cli.chain_rpc);
+			// The chain checks all of this again; asking first gives the clearest message
+			// and spends no fee on an appeal that cannot succeed.
+			let c = chain.clone();
+			let (record, review) = tokio::task::spawn_blocking(move || {
+				Ok::<_, pop_chain_client::RpcError>((c.content(&id)?, c.review(&id)?))
+			})
+			.await??;
+			check_appeal(id, record.as_ref(), &review, &signer, &reason)?;
+			let included = chain
+				.submit_included(pop_chain_client::calls::appeal(id, reason.into_bytes()), &signer)
+				.await
+				.map_err(|e| format!("the appeal failed: {e}"))?;
+			if cli.output == Output::Json {
+				let json = serde_json::json!({
+					"content": format!("0x{}", hex::encode(id)),
+					"appealed": true,
+					"block": format!("{:?}", included.block),
+				});
+				println!("{json}");
+			} else {
+				println!(
+					"appealed 0x{} to the moderation track in block {:?}; `pop status` shows the ruling",
+					hex::encode(id),
+					included.block
+				);
+			}
 			Ok(())
 		}
 		Command::Play { content, key, window } => {
@@ -296,8 +344,55 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 	}
 }
 
+/// Why `signer` cannot appeal content `id` with `reason`, if it cannot.
+fn check_appeal(
+	id: [u8; 32],
+	record: Option<&pop_chain_client::Content>,
+	review: &pop_chain_client::types::Review,
+	signer: &sp_core::sr25519::Pair,
+	reason: &str,
+) -> Result<(), BoxError> {
+	use pop_chain_client::types::{Status, MAX_REASON_LEN};
+	use sp_core::Pair;
+	let c = record.ok_or_else(|| format!("the chain has no content 0x{}", hex::encode(id)))?;
+	let me: sp_core::crypto::AccountId32 = signer.public().into();
+	if c.info.creator != me {
+		return Err(format!("only its creator ({}) can appeal this content", c.info.creator).into());
+	}
+	if review.ruling.is_some() {
+		return Err(
+			"the moderation track has ruled on this content already; its ruling is final".into()
+		);
+	}
+	if !matches!(c.info.status, Status::NeedsReview | Status::Rejected) {
+		return Err(format!(
+			"only content that needs review or was rejected can be appealed; this is {:?}",
+			c.info.status
+		)
+		.into());
+	}
+	if review.appeal.is_some() {
+		return Err("this content has an open appeal already".into());
+	}
+	if reason.trim().is_empty() {
+		return Err("say why in --reason".into());
+	}
+	if reason.len() > MAX_REASON_LEN as usize {
+		return Err(format!(
+			"the reason is {} bytes; at most {MAX_REASON_LEN} fit (link to a longer one)",
+			reason.len()
+		)
+		.into());
+	}
+	Ok(())
+}
+
 /// Prints a content record as `pop status` shows it.
-fn print_status(c: &pop_chain_client::Content, output: Output) {
+fn print_status(
+	c: &pop_chain_client::Content,
+	review: &pop_chain_client::types::Review,
+	output: Output,
+) {
 	let info = &c.info;
 	let mut holders: Vec<String> =
 		c.segments.iter().flat_map(|s| s.holders.iter().map(|h| h.to_string())).collect();
@@ -325,14 +420,39 @@ fn print_status(c: &pop_chain_client::Content, output: Output) {
 		"registeredAt": info.registered_at,
 		"deposit": info.deposit.to_string(),
 		"holders": holders,
+		"appeal": review.appeal.as_ref().map(|a| serde_json::json!({
+			"appellant": a.appellant.to_string(),
+			"deposit": a.deposit.to_string(),
+			"reason": String::from_utf8_lossy(&a.reason),
+			"filedAt": a.filed,
+		})),
+		"ruling": review.ruling.as_ref().map(|r| serde_json::json!({
+			"verdict": format!("{:?}", r.verdict),
+			"by": format!("{:?}", r.by),
+			"reason": String::from_utf8_lossy(&r.reason),
+			"at": r.at,
+			"appellant": r.appellant.as_ref().map(|a| a.to_string()),
+		})),
 	});
 	if output == Output::Json {
 		println!("{json}");
 		return;
 	}
 	println!("content     0x{}", hex::encode(c.id));
-	match &info.decision {
-		Some(d) => println!(
+	let ruled_by = review.ruling.as_ref().map(|r| match r.by {
+		pop_chain_client::types::Ruler::Governance => "the moderation track (a referendum)",
+	});
+	match (&info.decision, ruled_by) {
+		(Some(d), Some(by)) => println!(
+			"status      {:?} by {by}; the moderation set had said {:?} ({} members of era {}, model 0x{}…)",
+			info.status,
+			d.verdict,
+			d.signers,
+			d.era,
+			hex::encode(&d.model_hash[..6])
+		),
+		(None, Some(by)) => println!("status      {:?} by {by}", info.status),
+		(Some(d), None) => println!(
 			"status      {:?} ({:?} by {} members of era {}'s moderation set, model 0x{}…)",
 			info.status,
 			d.verdict,
@@ -340,7 +460,7 @@ fn print_status(c: &pop_chain_client::Content, output: Output) {
 			d.era,
 			hex::encode(&d.model_hash[..6])
 		),
-		None => println!("status      {:?} (no verdict yet)", info.status),
+		(None, None) => println!("status      {:?} (no verdict yet)", info.status),
 	}
 	println!("creator     {}", info.creator);
 	println!(
@@ -354,6 +474,26 @@ fn print_status(c: &pop_chain_client::Content, output: Output) {
 	);
 	println!("held by     {} masternodes", holders.len());
 	println!("registered  at block #{}", info.registered_at);
+	if let Some(a) = &review.appeal {
+		println!(
+			"appeal      by {} at block #{}, waiting for the moderation track: \"{}\"",
+			a.appellant,
+			a.filed,
+			String::from_utf8_lossy(&a.reason)
+		);
+	}
+	if let Some(r) = &review.ruling {
+		let appealed = match &r.appellant {
+			Some(a) => format!(", on {a}'s appeal"),
+			None => ", referred without an appeal".to_string(),
+		};
+		println!(
+			"ruling      {:?} at block #{}{appealed}: \"{}\"",
+			r.verdict,
+			r.at,
+			String::from_utf8_lossy(&r.reason)
+		);
+	}
 }
 
 /// The metadata hash registered with an upload: BLAKE3 of the file's name (richer

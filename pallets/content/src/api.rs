@@ -9,7 +9,9 @@ use frame_system::pallet_prelude::BlockNumberFor;
 use pop_primitives::content::ContentId;
 
 sp_api::decl_runtime_apis! {
-	/// Content, placement, audits, masternodes and the moderation set.
+	/// Content, placement, audits, masternodes and the moderation set. Version 2 adds
+	/// [`ContentApi::review`].
+	#[api_version(2)]
 	pub trait ContentApi<AccountId, BlockNumber, Masternode, Superdelegate>
 	where
 		AccountId: Codec,
@@ -31,6 +33,9 @@ sp_api::decl_runtime_apis! {
 		fn superdelegates() -> (u32, Vec<Superdelegate>);
 		/// The key of content waiting for a verdict, sealed to the moderation set.
 		fn sealed_keys(id: ContentId) -> Option<KeyRelease>;
+		/// The open appeal and the moderation track's ruling on content, if any.
+		#[api_version(2)]
+		fn review(id: ContentId) -> crate::types::Review<AccountId, BlockNumber>;
 	}
 }
 
@@ -48,6 +53,14 @@ impl<T: Config> Pallet<T> {
 	/// See [`ContentApi::pending`].
 	pub fn pending() -> Vec<ContentId> {
 		crate::Awaiting::<T>::iter_keys().collect()
+	}
+
+	/// See [`ContentApi::review`].
+	pub fn review_of(id: ContentId) -> crate::types::Review<T::AccountId, BlockNumberFor<T>> {
+		crate::types::Review {
+			appeal: crate::Appeals::<T>::get(id),
+			ruling: crate::Rulings::<T>::get(id),
+		}
 	}
 
 	/// See [`ContentApi::sealed_keys`].

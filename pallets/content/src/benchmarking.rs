@@ -67,6 +67,17 @@ fn registered<T: Config>(who: &T::AccountId, manifest: Manifest) -> ContentId {
 	id
 }
 
+/// Registers content as `who` and leaves it needing review (as a certificate would).
+fn needs_review<T: Config>(who: &T::AccountId) -> ContentId {
+	let id = registered::<T>(who, manifest(1, 9));
+	Contents::<T>::mutate(id, |c| {
+		if let Some(c) = c {
+			c.status = Status::NeedsReview;
+		}
+	});
+	id
+}
+
 /// A moderation set of `m` members with keys in the benchmark keystore.
 fn moderators<T: Config>(m: u32) -> Vec<sp_core::ed25519::Public> {
 	let keys: Vec<_> = (0..m).map(|_| sp_io::crypto::ed25519_generate(DUMMY, None)).collect();
@@ -269,6 +280,34 @@ mod benchmarks {
 			Pallet::<T>::reassign_some(r);
 		}
 		assert_eq!(Holdings::<T>::iter_prefix(&leaving).count(), 0);
+	}
+
+	/// A creator appeals content the moderation set left for review, with the longest reason.
+	#[benchmark]
+	fn appeal() {
+		masternodes::<T>(u32::from(N));
+		let who = creator::<T>();
+		let id = needs_review::<T>(&who);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), id, vec![b'x'; MAX_REASON_LEN as usize]);
+		assert!(Appeals::<T>::contains_key(id));
+	}
+
+	/// The moderation track upholds an appeal (the costlier ruling: it publishes the content
+	/// and returns the deposit), with the longest reason.
+	#[benchmark]
+	fn rule() -> Result<(), BenchmarkError> {
+		masternodes::<T>(u32::from(N));
+		let who = creator::<T>();
+		let id = needs_review::<T>(&who);
+		Pallet::<T>::appeal(RawOrigin::Signed(who).into(), id, vec![b'x'; 8])
+			.map_err(|_| BenchmarkError::Weightless)?;
+		let origin =
+			T::AppealOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, id, Verdict::Approve, vec![b'y'; MAX_REASON_LEN as usize]);
+		assert!(Rulings::<T>::contains_key(id));
+		Ok(())
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -23,6 +23,9 @@
 //! - [`Pallet::release_keys`]: the creator hands the content key to the moderation set, sealed
 //!   to each member's moderation key ([`KeyRelease`]; the chain holds ciphertext only); a member
 //!   re-seals it for a new set if the content is still pending when the set changes.
+//! - Appeals ([`appeal`]): content left for review, or rejected, goes to the moderation
+//!   governance track: [`Pallet::appeal`] (the creator, with a reason and a deposit) and
+//!   [`Pallet::rule`] (a passed referendum approves or rejects it, for good, saying why).
 //! - [`Pallet::remove`]: the creator removes the content and gets the deposit back;
 //!   [`Pallet::set_halted`]: an emergency referendum stops (or resumes) new registrations.
 //!
@@ -36,6 +39,7 @@ extern crate alloc;
 pub use pallet::*;
 
 pub mod api;
+mod appeal;
 pub mod audit;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
@@ -174,6 +178,8 @@ pub mod pallet {
 	pub enum HoldReason {
 		/// The deposit for a registered content's storage.
 		ContentDeposit,
+		/// The deposit behind a creator's appeal, until the moderation track rules.
+		AppealDeposit,
 	}
 
 	#[pallet::config]
@@ -206,6 +212,13 @@ pub mod pallet {
 
 		/// May halt and resume new registrations (an emergency referendum).
 		type HaltOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Rules on content that needs review or was rejected (a moderation-track referendum).
+		type AppealOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+
+		/// Held from a creator who appeals, until the ruling.
+		#[pallet::constant]
+		type AppealDeposit: Get<Balance>;
 
 		/// Deposit for a registration.
 		#[pallet::constant]
@@ -264,6 +277,26 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Awaiting<T: Config> =
 		CountedStorageMap<_, Blake2_128Concat, ContentId, (), OptionQuery>;
+
+	/// Open appeals, by content.
+	#[pallet::storage]
+	pub type Appeals<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		ContentId,
+		types::Appeal<T::AccountId, BlockNumberFor<T>>,
+		OptionQuery,
+	>;
+
+	/// The moderation track's final rulings, by content.
+	#[pallet::storage]
+	pub type Rulings<T: Config> = StorageMap<
+		_,
+		Blake2_128Concat,
+		ContentId,
+		types::Ruling<T::AccountId, BlockNumberFor<T>>,
+		OptionQuery,
+	>;
 
 	/// The shards of each segment: hashes and holders.
 	#[pallet::storage]
@@ -389,6 +422,20 @@ pub mod pallet {
 		AuditPassed { audit: u64, node: T::AccountId },
 		/// `node` missed audit `audit`: `misses` in its current grace window.
 		AuditMissed { audit: u64, node: T::AccountId, misses: u32 },
+		/// The creator `appellant` appealed the moderation of `content` to the moderation track,
+		/// holding `deposit`.
+		Appealed { content: ContentId, appellant: T::AccountId, deposit: Balance },
+		/// The moderation track ruled `verdict` on `content`, for good; the appeal deposit of
+		/// `appellant` (if it appealed) was returned or burned.
+		Ruled {
+			content: ContentId,
+			verdict: Verdict,
+			appellant: Option<T::AccountId>,
+			deposit_returned: bool,
+		},
+		/// `appellant`'s appeal of `content` closed without a ruling (a certificate decided it,
+		/// or it was removed); the deposit was returned.
+		AppealClosed { content: ContentId, appellant: T::AccountId },
 		/// `node` missed an audit and gets no new placements until block `until`; another miss
 		/// before then retires it with a slash.
 		MasternodeSuspended { node: T::AccountId, until: BlockNumberFor<T> },
@@ -442,6 +489,18 @@ pub mod pallet {
 		AlreadyRegistered,
 		/// The creator cannot hold the deposit.
 		InsufficientDeposit,
+		/// Only content that needs review or was rejected can be appealed or ruled on.
+		NotAppealable,
+		/// The content has an open appeal already.
+		AlreadyAppealed,
+		/// The moderation track has ruled on this content; its ruling is final.
+		AlreadyRuled,
+		/// A ruling approves or rejects; "needs review" is no ruling.
+		NotAFinalVerdict,
+		/// An appeal or ruling must say why.
+		EmptyReason,
+		/// The reason is longer than 512 bytes.
+		ReasonTooLong,
 		/// No content has this id.
 		UnknownContent,
 		/// The content was approved or rejected already.
@@ -619,6 +678,7 @@ pub mod pallet {
 			if verdict != Verdict::NeedsReview {
 				SealedKeys::<T>::remove(content);
 				Awaiting::<T>::remove(content);
+				Self::close_appeal(content);
 			}
 			for who in &signers {
 				T::Rewards::moderated(who);
@@ -666,6 +726,8 @@ pub mod pallet {
 			Contents::<T>::remove(content);
 			Awaiting::<T>::remove(content);
 			SealedKeys::<T>::remove(content);
+			Rulings::<T>::remove(content);
+			Self::close_appeal(content);
 			let deposit = T::Currency::release(
 				&HoldReason::ContentDeposit.into(),
 				&who,
@@ -721,6 +783,35 @@ pub mod pallet {
 			let members = keys::release::<T>(&who, content, era, keys)?;
 			Self::deposit_event(Event::KeysReleased { content, era, members });
 			Ok(Some(T::WeightInfo::release_keys(members)).into())
+		}
+
+		/// Appeal the moderation of `content` (its creator only) to the moderation governance
+		/// track: content the moderation set left for review or rejected. `reason` (1 to 512
+		/// bytes of UTF-8) says why; [`Config::AppealDeposit`] is held until the ruling, and
+		/// returned if the track publishes the content. One open appeal per content; a ruling
+		/// is final. Emits [`Event::Appealed`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::appeal())]
+		pub fn appeal(origin: OriginFor<T>, content: ContentId, reason: Vec<u8>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_appeal(who, content, reason)
+		}
+
+		/// Rule `verdict` (approve or reject) on `content` that needs review or was rejected,
+		/// appealed or not, saying why in `reason` (1 to 512 bytes). Only a passed referendum on
+		/// the moderation track (or root). Final: approval publishes the content and returns
+		/// the appeal deposit, rejection burns it. Emits [`Event::Ruled`], and
+		/// [`Event::ContentPublished`] on approval.
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::rule())]
+		pub fn rule(
+			origin: OriginFor<T>,
+			content: ContentId,
+			verdict: Verdict,
+			reason: Vec<u8>,
+		) -> DispatchResult {
+			T::AppealOrigin::ensure_origin(origin)?;
+			Self::do_rule(content, verdict, reason)
 		}
 	}
 

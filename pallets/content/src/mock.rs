@@ -97,6 +97,8 @@ impl pallet_content::Config for Test {
 	type Moderators = MockModerators;
 	type Rewards = MockRewards;
 	type HaltOrigin = EnsureRoot<u64>;
+	type AppealOrigin = EnsureRoot<u64>;
+	type AppealDeposit = ConstU128<100>;
 	type DepositBase = ConstU128<10>;
 	type DepositPerShard = ConstU128<1>;
 	type AuditPeriod = ConstU64<5>;

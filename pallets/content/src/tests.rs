@@ -770,3 +770,196 @@ fn migration_v1_indexes_what_awaits_a_verdict_once() {
 		assert!(!Awaiting::<Test>::contains_key(idb), "skipped at version 1");
 	});
 }
+
+/// Registers content of `segments` segments and certifies `verdict` on it; returns its id.
+fn decided(segments: u32, verdict: Verdict) -> [u8; 32] {
+	let m = manifest(segments, 2, 4);
+	let id = m.content_id();
+	assert_ok!(register(&m));
+	assert_ok!(submit(id, verdict, sign(id, verdict, 3, &[0, 1, 2])));
+	id
+}
+
+fn appeal(who: u64, id: [u8; 32], reason: &[u8]) -> DispatchResult {
+	Content::appeal(RuntimeOrigin::signed(who), id, reason.to_vec())
+}
+
+fn appeal_held(who: u64) -> u128 {
+	Balances::balance_on_hold(&HoldReason::AppealDeposit.into(), &who)
+}
+
+#[test]
+fn an_appeal_of_content_left_for_review_is_upheld_and_publishes_it() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let id = decided(5, Verdict::NeedsReview);
+		assert_eq!(Contents::<Test>::get(id).unwrap().status, Status::NeedsReview);
+		assert_ok!(appeal(50, id, b"a cello recording: nothing to score"));
+		assert_eq!(appeal_held(50), 100);
+		assert!(events().contains(&Event::Appealed { content: id, appellant: 50, deposit: 100 }));
+		assert_eq!(
+			Content::review_of(id).appeal.unwrap().reason.to_vec(),
+			b"a cello recording: nothing to score".to_vec()
+		);
+		// The moderation track (root in this mock) rules.
+		assert_ok!(Content::rule(
+			RuntimeOrigin::root(),
+			id,
+			Verdict::Approve,
+			b"listened: fine".to_vec()
+		));
+		let info = Contents::<Test>::get(id).unwrap();
+		assert_eq!(info.status, Status::Approved);
+		assert!(PublishedIndex::<Test>::contains_key(id), "audited like any published content");
+		assert!(Awaiting::<Test>::get(id).is_none());
+		assert_eq!(appeal_held(50), 0, "the deposit came back");
+		let review = Content::review_of(id);
+		assert!(review.appeal.is_none());
+		let ruling = review.ruling.unwrap();
+		assert_eq!(
+			(ruling.verdict, ruling.by, ruling.appellant),
+			(Verdict::Approve, Ruler::Governance, Some(50))
+		);
+		assert_eq!(ruling.reason.to_vec(), b"listened: fine".to_vec());
+		assert!(events().contains(&Event::Ruled {
+			content: id,
+			verdict: Verdict::Approve,
+			appellant: Some(50),
+			deposit_returned: true
+		}));
+		assert!(events().contains(&Event::ContentPublished { content: id }));
+	});
+}
+
+#[test]
+fn a_rejected_appeal_burns_the_deposit_and_the_ruling_is_final() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let id = decided(6, Verdict::Reject);
+		let before =
+			<Balances as frame_support::traits::fungible::Inspect<u64>>::total_balance(&50);
+		assert_ok!(appeal(50, id, b"the model is wrong"));
+		assert_ok!(Content::rule(
+			RuntimeOrigin::root(),
+			id,
+			Verdict::Reject,
+			b"it is not".to_vec()
+		));
+		assert_eq!(Contents::<Test>::get(id).unwrap().status, Status::Rejected);
+		assert_eq!(appeal_held(50), 0);
+		assert_eq!(
+			<Balances as frame_support::traits::fungible::Inspect<u64>>::total_balance(&50),
+			before - 100,
+			"the deposit was burned"
+		);
+		// Final: no second appeal, no second ruling, no certificate.
+		assert_noop!(appeal(50, id, b"again"), Error::<Test>::AlreadyRuled);
+		assert_noop!(
+			Content::rule(RuntimeOrigin::root(), id, Verdict::Approve, b"changed".to_vec()),
+			Error::<Test>::AlreadyRuled
+		);
+		assert_noop!(
+			submit(id, Verdict::Approve, sign(id, Verdict::Approve, 3, &[0, 1, 2])),
+			Error::<Test>::AlreadyDecided
+		);
+	});
+}
+
+#[test]
+fn content_left_for_review_can_be_referred_without_an_appeal() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let id = decided(7, Verdict::NeedsReview);
+		assert_ok!(Content::rule(RuntimeOrigin::root(), id, Verdict::Reject, b"graphic".to_vec()));
+		assert_eq!(Contents::<Test>::get(id).unwrap().status, Status::Rejected);
+		assert_eq!(Content::review_of(id).ruling.unwrap().appellant, None);
+		assert!(events().contains(&Event::Ruled {
+			content: id,
+			verdict: Verdict::Reject,
+			appellant: None,
+			deposit_returned: false
+		}));
+	});
+}
+
+#[test]
+fn a_certificate_that_decides_first_closes_the_appeal_and_returns_the_deposit() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let id = decided(8, Verdict::NeedsReview);
+		assert_ok!(appeal(50, id, b"please look"));
+		assert_ok!(submit(id, Verdict::Approve, sign(id, Verdict::Approve, 3, &[0, 1, 2])));
+		assert_eq!(appeal_held(50), 0);
+		assert!(Content::review_of(id).appeal.is_none());
+		assert!(events().contains(&Event::AppealClosed { content: id, appellant: 50 }));
+		// Removing content with an open appeal returns it too.
+		let other = decided(9, Verdict::Reject);
+		assert_ok!(appeal(50, other, b"please look"));
+		assert_ok!(Content::remove(RuntimeOrigin::signed(50), other, 36));
+		assert_eq!(appeal_held(50), 0);
+	});
+}
+
+#[test]
+fn malformed_appeals_and_rulings_get_clear_errors_and_change_nothing() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let pending = manifest(2, 2, 4);
+		let pending_id = pending.content_id();
+		assert_ok!(register(&pending));
+		let approved = decided(10, Verdict::Approve);
+		let review = {
+			let m = manifest(3, 2, 4);
+			assert_ok!(register(&m));
+			let id = m.content_id();
+			assert_ok!(submit(
+				id,
+				Verdict::NeedsReview,
+				sign(id, Verdict::NeedsReview, 3, &[0, 1, 2])
+			));
+			id
+		};
+		assert_noop!(appeal(50, [7; 32], b"why"), Error::<Test>::UnknownContent);
+		assert_noop!(appeal(50, pending_id, b"why"), Error::<Test>::NotAppealable);
+		assert_noop!(appeal(50, approved, b"why"), Error::<Test>::NotAppealable);
+		assert_noop!(appeal(1, review, b"why"), Error::<Test>::NotCreator);
+		assert_noop!(appeal(50, review, b""), Error::<Test>::EmptyReason);
+		assert_noop!(appeal(50, review, &[b'x'; 513]), Error::<Test>::ReasonTooLong);
+		assert_ok!(appeal(50, review, &[b'x'; 512]));
+		assert_noop!(appeal(50, review, b"twice"), Error::<Test>::AlreadyAppealed);
+		assert_noop!(
+			Content::rule(RuntimeOrigin::signed(50), review, Verdict::Approve, b"me".to_vec()),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		assert_noop!(
+			Content::rule(RuntimeOrigin::root(), review, Verdict::NeedsReview, b"hm".to_vec()),
+			Error::<Test>::NotAFinalVerdict
+		);
+		assert_noop!(
+			Content::rule(RuntimeOrigin::root(), pending_id, Verdict::Approve, b"early".to_vec()),
+			Error::<Test>::NotAppealable
+		);
+		assert_noop!(
+			Content::rule(RuntimeOrigin::root(), review, Verdict::Approve, Vec::new()),
+			Error::<Test>::EmptyReason
+		);
+		assert_eq!(Contents::<Test>::get(review).unwrap().status, Status::NeedsReview);
+	});
+}
+
+#[test]
+fn a_creator_who_cannot_hold_the_appeal_deposit_is_told_so() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let id = decided(11, Verdict::Reject);
+		// The creator spends down to less than the deposit.
+		let spare = Balances::free_balance(&50) - 50;
+		assert_ok!(<Balances as frame_support::traits::fungible::Mutate<u64>>::transfer(
+			&50,
+			&1,
+			spare,
+			frame_support::traits::tokens::Preservation::Expendable
+		));
+		assert_noop!(appeal(50, id, b"why"), Error::<Test>::InsufficientDeposit);
+	});
+}

@@ -198,3 +198,63 @@ pub struct ContentView<AccountId, BlockNumber> {
 	/// Its segments, in order.
 	pub segments: alloc::vec::Vec<SegmentInfo<AccountId>>,
 }
+
+/// Most bytes of an appeal's or a ruling's reason.
+pub const MAX_REASON_LEN: u32 = 512;
+/// Why someone appealed or decided: UTF-8 text (a link to the full argument fits).
+pub type Reason = BoundedVec<u8, ConstU32<MAX_REASON_LEN>>;
+
+/// A creator's appeal of content the moderation set left for review or rejected, waiting for
+/// the moderation track.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Appeal<AccountId, BlockNumber> {
+	/// The creator who appealed.
+	pub appellant: AccountId,
+	/// The POP held until the moderation track decides: returned if it publishes the content,
+	/// burned if it rejects it.
+	pub deposit: Balance,
+	/// Why the creator appeals.
+	pub reason: Reason,
+	/// When.
+	pub filed: BlockNumber,
+}
+
+/// Who decided content, when the moderation set's certificate was not the last word.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub enum Ruler {
+	/// A referendum on the moderation track (or root).
+	Governance,
+}
+
+/// The final decision on content that needed review or was appealed.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Ruling<AccountId, BlockNumber> {
+	/// Approve or reject.
+	pub verdict: Verdict,
+	/// Who decided.
+	pub by: Ruler,
+	/// Why.
+	pub reason: Reason,
+	/// When.
+	pub at: BlockNumber,
+	/// The creator whose appeal it answered, if any.
+	pub appellant: Option<AccountId>,
+}
+
+/// What the chain records about content's review beyond the certificate: the open appeal and
+/// the final ruling.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Review<AccountId, BlockNumber> {
+	/// The appeal waiting for the moderation track.
+	pub appeal: Option<Appeal<AccountId, BlockNumber>>,
+	/// The moderation track's ruling.
+	pub ruling: Option<Ruling<AccountId, BlockNumber>>,
+}

@@ -30,6 +30,8 @@ pub trait WeightInfo {
 	fn expire_audits(a: u32, ) -> Weight;
 	fn issue_audits(a: u32, ) -> Weight;
 	fn reassign(r: u32, m: u32, ) -> Weight;
+	fn appeal() -> Weight;
+	fn rule() -> Weight;
 }
 
 /// Measured weights, priced with the runtime's own database weights.
@@ -252,6 +254,22 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(Weight::from_parts(0, 3661).saturating_mul(m.into()))
 			.saturating_add(Weight::from_parts(0, 4589).saturating_mul(r.into()))
 	}
+	/// Not yet measured (added 2026-12-03): estimated from `remove`'s base and the storage it
+	/// touches — `Content::Contents`, `Rulings`, `Appeals` (r:3 w:1), `Balances::Holds` and
+	/// `System::Account` (r:2 w:2).
+	fn appeal() -> Weight {
+		Weight::from_parts(40_000_000, 6000)
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(3))
+	}
+	/// Not yet measured (added 2026-12-03): estimated — `Content::Contents`, `Rulings`,
+	/// `Appeals`, `Awaiting` (and its counter), `SealedKeys`, `PublishedCount`, `Published`,
+	/// `PublishedIndex`, `Balances::Holds`, `System::Account` (r:10 w:11).
+	fn rule() -> Weight {
+		Weight::from_parts(60_000_000, 8000)
+			.saturating_add(T::DbWeight::get().reads(10))
+			.saturating_add(T::DbWeight::get().writes(11))
+	}
 }
 
 /// The same weights with RocksDB's reference costs, for tests.
@@ -329,5 +347,21 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 3661).saturating_mul(m.into()))
 			.saturating_add(Weight::from_parts(0, 4589).saturating_mul(r.into()))
+	}
+	/// Not yet measured (added 2026-12-03): estimated from `remove`'s base and the storage it
+	/// touches — `Content::Contents`, `Rulings`, `Appeals` (r:3 w:1), `Balances::Holds` and
+	/// `System::Account` (r:2 w:2).
+	fn appeal() -> Weight {
+		Weight::from_parts(40_000_000, 6000)
+			.saturating_add(RocksDbWeight::get().reads(5))
+			.saturating_add(RocksDbWeight::get().writes(3))
+	}
+	/// Not yet measured (added 2026-12-03): estimated — `Content::Contents`, `Rulings`,
+	/// `Appeals`, `Awaiting` (and its counter), `SealedKeys`, `PublishedCount`, `Published`,
+	/// `PublishedIndex`, `Balances::Holds`, `System::Account` (r:10 w:11).
+	fn rule() -> Weight {
+		Weight::from_parts(60_000_000, 8000)
+			.saturating_add(RocksDbWeight::get().reads(10))
+			.saturating_add(RocksDbWeight::get().writes(11))
 	}
 }

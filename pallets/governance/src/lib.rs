@@ -9,8 +9,11 @@
 //!   parameters, the fee quota, the masternode bond) and nothing else;
 //! - [`Origin::Emergency`]: the fast track for halting new content or punishing a misbehaving
 //!   node.
+//! - [`Origin::Moderation`]: rules on content the moderation set left for review or rejected
+//!   (creators' appeals and referrals), for good.
 //!
-//! Pallets accept these origins through [`EnsureParameters`] and [`EnsureEmergency`].
+//! Pallets accept these origins through [`EnsureParameters`], [`EnsureEmergency`] and
+//! [`EnsureModeration`].
 //!
 //! It also stores the [`Timing`] of the tracks: [`TrackTiming::Standard`] (days and weeks, for
 //! public chains) or [`TrackTiming::Short`] (a few blocks, for development and local test
@@ -30,7 +33,7 @@ mod origins;
 mod tests;
 pub mod weights;
 
-pub use origins::{EnsureEmergency, EnsureParameters, GovernanceOrigin};
+pub use origins::{EnsureEmergency, EnsureModeration, EnsureParameters, GovernanceOrigin};
 pub use weights::WeightInfo;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};

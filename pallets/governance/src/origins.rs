@@ -22,6 +22,9 @@ pub enum GovernanceOrigin {
 	Parameters,
 	/// The emergency track: may halt new content and punish misbehaving nodes.
 	Emergency,
+	/// The moderation track: rules on content the moderation set left for review or rejected
+	/// (creators' appeals and referrals).
+	Moderation,
 }
 
 /// Implements `EnsureOrigin` for one variant of [`GovernanceOrigin`].
@@ -58,4 +61,8 @@ ensure_governance_origin!(
 ensure_governance_origin!(
 	/// Accepts only [`GovernanceOrigin::Emergency`].
 	EnsureEmergency => Emergency
+);
+ensure_governance_origin!(
+	/// Accepts only [`GovernanceOrigin::Moderation`].
+	EnsureModeration => Moderation
 );

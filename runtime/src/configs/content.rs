@@ -11,7 +11,7 @@ use sp_runtime::Perbill;
 
 use super::{
 	super::{Balances, Masternodes, Runtime, RuntimeEvent, RuntimeHoldReason, Sdpos},
-	governance::EmergencyOrigin,
+	governance::{EmergencyOrigin, ModerationOrigin},
 };
 
 /// Reward points per certificate signed and per audit passed (SDPoS shares the era's
@@ -71,6 +71,9 @@ parameter_types! {
 	/// node and burns 5 % of its bond.
 	pub const MissSlash: Perbill = Perbill::from_percent(5);
 	pub const GraceWindow: BlockNumber = 600;
+	/// Held behind a creator's appeal: returned if the moderation track publishes the content,
+	/// burned if it rejects it.
+	pub const AppealDeposit: Balance = 100 * POP;
 }
 
 impl pallet_content::Config for Runtime {
@@ -83,6 +86,9 @@ impl pallet_content::Config for Runtime {
 	type Rewards = SdposRewards;
 	// An emergency referendum halts new content.
 	type HaltOrigin = EmergencyOrigin;
+	// A moderation-track referendum rules on appeals and content left for review.
+	type AppealOrigin = ModerationOrigin;
+	type AppealDeposit = AppealDeposit;
 	type DepositBase = ContentDepositBase;
 	type DepositPerShard = ContentDepositPerShard;
 	type AuditPeriod = AuditPeriod;

@@ -27,7 +27,7 @@ use frame_support::{
 	weights::Weight,
 };
 use frame_system::{EnsureRoot, EnsureSigned};
-use pallet_governance::{EnsureEmergency, EnsureParameters};
+use pallet_governance::{EnsureEmergency, EnsureModeration, EnsureParameters};
 use pop_primitives::{
 	currency::{MICRO_POP, POP},
 	AccountId, Balance,
@@ -46,6 +46,8 @@ use super::{
 pub type ParametersOrigin = EitherOf<EnsureRoot<AccountId>, EnsureParameters<RuntimeOrigin>>;
 /// Root, or a passed referendum on the emergency track.
 pub type EmergencyOrigin = EitherOf<EnsureRoot<AccountId>, EnsureEmergency<RuntimeOrigin>>;
+/// Root, or a passed referendum on the moderation track.
+pub type ModerationOrigin = EitherOf<EnsureRoot<AccountId>, EnsureModeration<RuntimeOrigin>>;
 
 impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;

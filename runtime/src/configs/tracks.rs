@@ -6,6 +6,7 @@
 //! | 0 `root` | Root: runtime upgrades, anything | 1 | 100,000 POP | 2 h / 2 blocks | 14 d / 40 blocks | 1 d / 5 blocks | 1 d / 5 blocks | 100 % → 50 % | 50 % → 1 % |
 //! | 1 `parameters` | [`GovernanceOrigin::Parameters`]: the chain's tunables | 10 | 10,000 POP | 1 h / 2 blocks | 7 d / 20 blocks | 3 h / 3 blocks | 1 h / 2 blocks | 100 % → 50 % | 20 % → 1 % |
 //! | 2 `emergency` | [`GovernanceOrigin::Emergency`]: halt content, punish nodes | 5 | 50,000 POP | 10 min / 1 block | 2 d / 15 blocks | 10 min / 2 blocks | 1 block / 1 block | 100 % → 67 % | 25 % → 5 % |
+//! | 3 `moderation` | [`GovernanceOrigin::Moderation`]: appeals, content left for review | 50 | 1,000 POP | 1 h / 1 block | 3 d / 15 blocks | 1 h / 2 blocks | 1 block / 1 block | 100 % → 50 % | 5 % → 0.1 % |
 //!
 //! Periods read "standard / short": [`TrackTiming::Standard`] is for public chains,
 //! [`TrackTiming::Short`] for development and local test chains (see `pallet-governance`).
@@ -34,6 +35,7 @@ pub mod ids {
 	pub const ROOT: u16 = 0;
 	pub const PARAMETERS: u16 = 1;
 	pub const EMERGENCY: u16 = 2;
+	pub const MODERATION: u16 = 3;
 }
 
 /// How long each phase of a referendum on one track lasts.
@@ -58,7 +60,7 @@ struct TrackSpec {
 	support: (Perbill, Perbill),
 }
 
-const TRACKS: [TrackSpec; 3] = [
+const TRACKS: [TrackSpec; 4] = [
 	TrackSpec {
 		id: ids::ROOT,
 		name: "root",
@@ -103,6 +105,18 @@ const TRACKS: [TrackSpec; 3] = [
 		short: Periods { prepare: 1, decision: 15, confirm: 2, min_enactment: 1 },
 		approval_floor: Perbill::from_percent(67),
 		support: (Perbill::from_percent(25), Perbill::from_percent(5)),
+	},
+	// Many small decisions, each about one creator's content: a low bar of support (a ruling
+	// touches no one's funds but the appellant's deposit) and many at once.
+	TrackSpec {
+		id: ids::MODERATION,
+		name: "moderation",
+		max_deciding: 50,
+		decision_deposit: 1_000 * POP,
+		standard: Periods { prepare: HOURS, decision: 3 * DAYS, confirm: HOURS, min_enactment: 1 },
+		short: Periods { prepare: 1, decision: 15, confirm: 2, min_enactment: 1 },
+		approval_floor: Perbill::from_percent(50),
+		support: (Perbill::from_percent(5), Perbill::from_perthousand(1)),
 	},
 ];
 
@@ -163,6 +177,7 @@ impl pallet_referenda::TracksInfo<Balance, BlockNumber> for TracksInfo {
 			OriginCaller::system(frame_system::RawOrigin::Root) => Ok(ids::ROOT),
 			OriginCaller::Governance(GovernanceOrigin::Parameters) => Ok(ids::PARAMETERS),
 			OriginCaller::Governance(GovernanceOrigin::Emergency) => Ok(ids::EMERGENCY),
+			OriginCaller::Governance(GovernanceOrigin::Moderation) => Ok(ids::MODERATION),
 			// Signed and other origins have no track: a referendum cannot act as an account.
 			_ => Err(()),
 		}
@@ -220,5 +235,7 @@ mod tests {
 		assert_eq!(TracksInfo::track_for(&root), Ok(ids::ROOT));
 		let params = OriginCaller::Governance(GovernanceOrigin::Parameters);
 		assert_eq!(TracksInfo::track_for(&params), Ok(ids::PARAMETERS));
+		let moderation = OriginCaller::Governance(GovernanceOrigin::Moderation);
+		assert_eq!(TracksInfo::track_for(&moderation), Ok(ids::MODERATION));
 	}
 }

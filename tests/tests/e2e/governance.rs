@@ -14,21 +14,22 @@
 //!   finalizing blocks across it, and transactions signed for the new version are included.
 
 use codec::Encode;
-use frame_support::traits::{schedule::DispatchTime, Bounded};
-use pallet_conviction_voting::{AccountVote, Conviction, Vote};
+use pallet_conviction_voting::Conviction;
 use pallet_governance::GovernanceOrigin;
 use pop_e2e::{
 	chain::{
 		blake2_map_key, free_balance, read, signed_extrinsic, submit, transfer_call, value_key,
 		wait_event, ChainContext,
 	},
-	next_runtime_wasm, wait_for, Node, NodeConfig,
+	next_runtime_wasm,
+	referenda::{decision_deposit, note_preimage, outcome, submit_referendum, vote},
+	wait_for, Node, NodeConfig,
 };
 use pop_primitives::{currency::POP, AccountId, Balance};
 use pop_runtime::{OriginCaller, Runtime, RuntimeCall, RuntimeEvent};
 use serde_json::json;
 use sp_keyring::Sr25519Keyring::{self, *};
-use sp_runtime::{traits::Hash as _, DispatchError, FixedU128};
+use sp_runtime::{DispatchError, FixedU128};
 use std::time::Duration;
 
 const TIMEOUT: Duration = Duration::from_secs(240);
@@ -46,31 +47,6 @@ fn nonce(node: &Node, who: Sr25519Keyring) -> u32 {
 fn send(node: &Node, ctx: &ChainContext, who: Sr25519Keyring, call: RuntimeCall) {
 	let xt = signed_extrinsic(ctx, call, who, nonce(node, who));
 	submit(node, &xt).unwrap_or_else(|e| panic!("the pool accepts {who:?}'s transaction: {e}"));
-}
-
-fn note_preimage(bytes: Vec<u8>) -> RuntimeCall {
-	RuntimeCall::Preimage(pallet_preimage::Call::note_preimage { bytes })
-}
-
-/// A referendum on `origin`'s track for the preimage of `bytes`, enacted a block after it passes.
-fn submit_referendum(origin: OriginCaller, bytes: &[u8]) -> RuntimeCall {
-	let hash = <Runtime as frame_system::Config>::Hashing::hash(bytes);
-	RuntimeCall::Referenda(pallet_referenda::Call::submit {
-		proposal_origin: Box::new(origin),
-		proposal: Bounded::Lookup { hash, len: bytes.len() as u32 },
-		enactment_moment: DispatchTime::After(1),
-	})
-}
-
-fn decision_deposit(index: u32) -> RuntimeCall {
-	RuntimeCall::Referenda(pallet_referenda::Call::place_decision_deposit { index })
-}
-
-fn vote(index: u32, aye: bool, balance: Balance, conviction: Conviction) -> RuntimeCall {
-	RuntimeCall::ConvictionVoting(pallet_conviction_voting::Call::vote {
-		poll_index: index,
-		vote: AccountVote::Standard { vote: Vote { aye, conviction }, balance },
-	})
 }
 
 fn set_rate(rate: FixedU128) -> RuntimeCall {
@@ -95,23 +71,6 @@ fn referendum(
 /// `who`'s POP balance locks (conviction voting's among them).
 fn locks(node: &Node, who: &AccountId) -> Vec<pallet_balances::BalanceLock<Balance>> {
 	read(node, &blake2_map_key("Balances", "Locks", who), None).unwrap_or_default()
-}
-
-/// Waits for referendum `index` to be confirmed (passed) or rejected; true if it passed.
-fn outcome(node: &Node, from: u32, index: u32) -> (bool, u32) {
-	wait_event(node, from, TIMEOUT, &format!("referendum {index} to end"), |e| match e {
-		RuntimeEvent::Referenda(pallet_referenda::Event::Confirmed { index: i, .. })
-			if *i == index =>
-		{
-			Some(true)
-		}
-		RuntimeEvent::Referenda(pallet_referenda::Event::Rejected { index: i, .. })
-			if *i == index =>
-		{
-			Some(false)
-		}
-		_ => None,
-	})
 }
 
 /// Waits for a failed extrinsic whose error is `error`.

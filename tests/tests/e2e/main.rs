@@ -3,6 +3,7 @@
 //! loopback ports and its own base paths, and test chains run two-second slots.
 //! `scripts/test` sets how many run at once (`POP_E2E_THREADS`).
 
+mod appeal;
 mod bad_input;
 mod chain_specs;
 mod content;
