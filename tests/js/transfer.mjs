@@ -117,7 +117,7 @@ const tracks = api.consts.referenda.tracks.map(
   ([id, t]) => `${id}:${t.name.toString().replace(/\0+$/, '')}`,
 );
 console.log(`referendum tracks: ${tracks.join(', ')}`);
-if (tracks.join(',') !== '0:root,1:parameters,2:emergency') fail(`tracks are ${tracks}`);
+if (tracks.join(',') !== '0:root,1:parameters,2:emergency,3:moderation') fail(`tracks are ${tracks}`);
 
 function inBlock(tx, signer) {
   return new Promise((resolve, reject) => {

@@ -953,7 +953,7 @@ fn a_creator_who_cannot_hold_the_appeal_deposit_is_told_so() {
 		six_masternodes();
 		let id = decided(11, Verdict::Reject);
 		// The creator spends down to less than the deposit.
-		let spare = Balances::free_balance(&50) - 50;
+		let spare = Balances::free_balance(50) - 50;
 		assert_ok!(<Balances as frame_support::traits::fungible::Mutate<u64>>::transfer(
 			&50,
 			&1,
