@@ -219,7 +219,14 @@ impl<T: Config> Pallet<T> {
 		});
 		let (own, others) = match Exposures::<T>::get(era, who) {
 			Some(exposure) => (exposure.own, exposure.others.into_inner()),
-			None => (Candidates::<T>::get(who).map(|c| c.bond).unwrap_or(0), Vec::new()),
+			// Not a delegate this era: its own bond, what it is unbonding included.
+			None => (
+				Candidates::<T>::get(who)
+					.map(|c| c.bond)
+					.unwrap_or(0)
+					.saturating_add(Self::releasing(who, crate::BondKind::Candidate)),
+				Vec::new(),
+			),
 		};
 		let burned = Self::slash_candidate(who, fraction.mul_floor(own));
 		if burned > 0 {

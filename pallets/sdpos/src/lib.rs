@@ -770,6 +770,8 @@ pub mod pallet {
 		/// censorship, a compromised node): it is chilled, so it is not elected again until it
 		/// unchills, and `fraction` of its backing in the current era is burned — its own bond
 		/// and, if it is a delegate, each backing voter's share, as the offline penalty does.
+		/// Bonds being unbonded count: a candidate that left, or a voter that unbonded, is
+		/// slashed until the unbonding period ends.
 		/// Only [`Config::PunishOrigin`]. Emits [`Event::CandidatePunished`] and
 		/// [`Event::Slashed`] for every account that lost POP.
 		#[pallet::call_index(14)]
@@ -780,7 +782,12 @@ pub mod pallet {
 			fraction: Perbill,
 		) -> DispatchResultWithPostInfo {
 			T::PunishOrigin::ensure_origin(origin)?;
-			ensure!(Candidates::<T>::contains_key(&who), Error::<T>::NotCandidate);
+			// A candidate that left is punishable until its bond has unlocked.
+			ensure!(
+				Candidates::<T>::contains_key(&who)
+					|| Self::releasing(&who, BondKind::Candidate) > 0,
+				Error::<T>::NotCandidate
+			);
 			let era = CurrentEra::<T>::get();
 			let slashed = Self::chill_and_slash(era, &who, fraction);
 			Self::deposit_event(Event::CandidatePunished { who, era, fraction });

@@ -116,8 +116,35 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Burns up to `amount` of delegate `who`'s held self-bond; returns what was burned.
+	/// Takes `amount` off `who`'s releases of `kind` (the latest first, which a leaver made
+	/// last); returns what it took.
+	fn reduce_releases(who: &T::AccountId, kind: BondKind, amount: Balance) -> Balance {
+		let mut left = amount;
+		Releases::<T>::mutate_exists(who, |rs| {
+			let Some(list) = rs else { return };
+			for r in list.iter_mut().rev().filter(|r| r.kind == kind) {
+				let cut = left.min(r.amount);
+				r.amount -= cut;
+				left -= cut;
+			}
+			list.retain(|r| r.amount > 0);
+			if list.is_empty() {
+				*rs = None;
+			}
+		});
+		amount - left
+	}
+
+	/// Burns up to `amount` of candidate `who`'s held self-bond — the bond in service first,
+	/// then what it is unbonding after leaving, so that leaving does not escape a slash;
+	/// returns what was burned.
 	pub(crate) fn slash_candidate(who: &T::AccountId, amount: Balance) -> Balance {
+		let amount = amount.min(
+			Candidates::<T>::get(who)
+				.map(|c| c.bond)
+				.unwrap_or(0)
+				.saturating_add(Self::releasing(who, BondKind::Candidate)),
+		);
 		let burned = T::Currency::burn_held(
 			&HoldReason::CandidateBond.into(),
 			who,
@@ -126,18 +153,27 @@ impl<T: Config> Pallet<T> {
 			Fortitude::Force,
 		)
 		.unwrap_or(0);
+		let mut left = burned;
 		Candidates::<T>::mutate(who, |c| {
 			if let Some(c) = c {
-				c.bond.saturating_reduce(burned);
+				let cut = left.min(c.bond);
+				c.bond -= cut;
+				left -= cut;
 			}
 		});
+		Self::reduce_releases(who, BondKind::Candidate, left);
 		burned
 	}
 
-	/// Burns up to `amount` of voter `who`'s bonded POP; returns what was burned.
+	/// Burns up to `amount` of voter `who`'s bonded POP — the active bond first, then what it
+	/// is unbonding, so that unbonding does not escape a slash; returns what was burned.
 	pub(crate) fn slash_voter(who: &T::AccountId, amount: Balance) -> Balance {
-		let Some(mut voter) = Voters::<T>::get(who) else { return 0 };
-		let amount = amount.min(voter.active);
+		let voter = Voters::<T>::get(who);
+		let active = voter.as_ref().map(|v| v.active).unwrap_or(0);
+		let amount = amount.min(active.saturating_add(Self::releasing(who, BondKind::Voter)));
+		if amount == 0 {
+			return 0;
+		}
 		let burned = T::Currency::burn_from(
 			who,
 			amount,
@@ -146,12 +182,16 @@ impl<T: Config> Pallet<T> {
 			Fortitude::Force,
 		)
 		.unwrap_or(0);
-		voter.active.saturating_reduce(burned);
-		if voter.active == 0 {
-			Voters::<T>::remove(who);
-		} else {
-			Voters::<T>::insert(who, voter);
+		let from_active = burned.min(active);
+		if let Some(mut voter) = voter {
+			voter.active -= from_active;
+			if voter.active == 0 {
+				Voters::<T>::remove(who);
+			} else {
+				Voters::<T>::insert(who, voter);
+			}
 		}
+		Self::reduce_releases(who, BondKind::Voter, burned - from_active);
 		let _ = Self::refreeze(who);
 		burned
 	}

@@ -332,6 +332,46 @@ fn governance_punishes_a_delegate_with_its_voters_and_a_candidate_alone() {
 }
 
 #[test]
+fn leaving_and_unbonding_do_not_escape_a_punishment() {
+	new_test_ext().execute_with(|| {
+		elect_3_backed_by_10();
+		let voter_before = Balances::total_balance(&10);
+		// The attack: once its misbehaviour is known, delegate 3 leaves and its voter 10
+		// unbonds everything, before the emergency referendum passes.
+		assert_ok!(Sdpos::leave_candidates(signed(3)));
+		assert_ok!(Sdpos::unbond(signed(10), 3_000));
+		assert!(Candidates::<Test>::get(3).is_none());
+		assert!(Voters::<Test>::get(10).is_none());
+		// Still punishable while the bonds unbond: 20 % of 1,000 and of 3,000.
+		assert_ok!(Sdpos::punish(RuntimeOrigin::root(), 3, Perbill::from_percent(20)));
+		assert_eq!(held(3, HoldReason::CandidateBond), 800);
+		assert_eq!(Balances::total_balance(&10), voter_before - 600);
+		assert_eq!(frozen(10), 2_400);
+		assert!(events().contains(&Event::Slashed { who: 3, amount: 200 }));
+		assert!(events().contains(&Event::Slashed { who: 10, amount: 600 }));
+		// An era later it is no delegate, and what it still unbonds is punishable.
+		end_era(&[1, 3]);
+		end_era(&[1, 3]);
+		assert!(!delegates().contains(&3));
+		let before = Balances::total_balance(&3);
+		assert_ok!(Sdpos::punish(RuntimeOrigin::root(), 3, Perbill::from_percent(50)));
+		assert_eq!(held(3, HoldReason::CandidateBond), 400);
+		assert_eq!(Balances::total_balance(&3), before - 400);
+		// What is left unlocks as usual.
+		System::set_block_number(System::block_number() + 100);
+		assert_ok!(Sdpos::withdraw_unbonded(signed(3)));
+		assert_ok!(Sdpos::withdraw_unbonded(signed(10)));
+		assert_eq!(held(3, HoldReason::CandidateBond), 0);
+		assert_eq!(frozen(10), 0);
+		// Once unlocked and withdrawn, there is nothing left to punish.
+		assert_noop!(
+			Sdpos::punish(RuntimeOrigin::root(), 3, Perbill::from_percent(20)),
+			Error::<Test>::NotCandidate
+		);
+	});
+}
+
+#[test]
 fn nobody_is_slashed_when_the_whole_chain_stalled() {
 	new_test_ext().execute_with(|| {
 		end_era(&[]);
