@@ -293,7 +293,11 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 			let id = parse_32("content id", &content)?;
 			let chain = pop_chain_client::Chain::new(&cli.chain_rpc);
 			let (record, review) = tokio::task::spawn_blocking(move || {
-				Ok::<_, pop_chain_client::RpcError>((chain.content(&id)?, chain.review(&id)?))
+				// A runtime before `ContentApi` version 2 has no appeals: show none.
+				let review = chain
+					.review(&id)
+					.unwrap_or(pop_chain_client::types::Review { appeal: None, ruling: None });
+				Ok::<_, pop_chain_client::RpcError>((chain.content(&id)?, review))
 			})
 			.await??;
 			let record =

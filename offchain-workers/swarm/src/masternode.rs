@@ -144,7 +144,8 @@ impl State {
 		max_age: Duration,
 		trusted: bool,
 	) -> Result<Content, Refusal> {
-		if let Some((at, content)) = self.contents.lock().expect("not poisoned").get(id) {
+		let cached = self.contents.lock().expect("not poisoned").get(id).cloned();
+		if let Some((at, content)) = &cached {
 			if at.elapsed() < max_age {
 				return Ok(content.clone());
 			}
@@ -154,7 +155,9 @@ impl State {
 			return Err(Refusal::UnknownContent);
 		}
 		if !trusted && !self.reads.lock().expect("not poisoned").admit(now) {
-			return Err(Refusal::Busy);
+			// Out of chain reads (a flood of made-up ids spends them): an older record of
+			// content this node knows still serves; only the unknown waits.
+			return cached.map(|(_, c)| c).ok_or(Refusal::Busy);
 		}
 		self.metrics.content_reads.inc();
 		let content = self.chain.content(id).map_err(|e| {
@@ -236,7 +239,6 @@ impl State {
 		shard: u8,
 		data: &[u8],
 	) -> Result<Response, Refusal> {
-		self.within_share(peer, trusted, data.len())?;
 		// A placement is at most a second old here: the chain may have moved the shard.
 		let content = self.content_within(&id, FRESH_ENOUGH, trusted)?;
 		let seg = content.segments.get(segment as usize).ok_or(Refusal::NoSuchShard)?;
@@ -247,6 +249,8 @@ impl State {
 		if data.len() != seg.shard_len as usize {
 			return Err(Refusal::ShardMismatch);
 		}
+		// Counted once the shard is one this node must take.
+		self.within_share(peer, trusted, data.len())?;
 		match self.store.put(hash, data) {
 			Ok(()) => {
 				self.held.write().expect("not poisoned").insert(id);

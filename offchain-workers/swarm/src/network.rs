@@ -38,7 +38,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 const INBOUND_QUEUE: usize = 1024;
 /// Requests one peer may have waiting for an answer; more are refused as busy at once, before
 /// the daemon sees them, so one peer cannot fill the queue that every peer shares.
-pub const INBOUND_PER_PEER: usize = 32;
+pub const INBOUND_PER_PEER: usize = 8;
 /// Connections one peer may hold to this node (a second one lets a redial overlap the old).
 pub const CONNECTIONS_PER_PEER: u32 = 2;
 /// Connections other nodes opened to this one, at most; more are closed as they arrive.

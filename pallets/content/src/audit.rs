@@ -133,11 +133,15 @@ impl<T: Config> Pallet<T> {
 		// An audit is due at its deadline block: answers in that block still count.
 		let due = AuditsDue::<T>::take(now.saturating_sub(1u32.into()));
 		let count = due.len() as u32;
+		// One miss per node per block: several audits of one node falling due together (draws
+		// of one period) are one lapse, not many, so grace holds and a node is slashed once.
+		let mut counted: alloc::vec::Vec<T::AccountId> = alloc::vec::Vec::new();
 		for id in due {
 			let Some(audit) = Audits::<T>::take(id) else { continue };
-			if !T::Masternodes::is_bonded(&audit.node) {
+			if !T::Masternodes::is_bonded(&audit.node) || counted.contains(&audit.node) {
 				continue;
 			}
+			counted.push(audit.node.clone());
 			if Self::suspended_until(&audit.node, now).is_none() {
 				// No window open: this miss opens one.
 				MissWindow::<T>::insert(&audit.node, now);

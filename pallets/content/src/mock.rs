@@ -102,7 +102,7 @@ impl pallet_content::Config for Test {
 	type DepositBase = ConstU128<10>;
 	type DepositPerShard = ConstU128<1>;
 	type AuditPeriod = ConstU64<5>;
-	type AuditsPerPeriod = ConstU32<1>;
+	type AuditsPerPeriod = DrawsPerPeriod;
 	type AuditDeadline = ConstU64<3>;
 	type MaxMisses = ConstU32<2>;
 	type GraceWindow = ConstU64<30>;
@@ -113,6 +113,8 @@ impl pallet_content::Config for Test {
 
 parameter_types! {
 	pub const MissSlash: Perbill = Perbill::from_percent(10);
+	/// One draw a period, unless a test says otherwise.
+	pub static DrawsPerPeriod: u32 = 1;
 }
 
 /// Accounts 1 to 20 hold 10,000 each; account 50 (a creator) 100,000; account 60 holds 5.

@@ -506,6 +506,24 @@ fn a_missed_audit_suspends_and_a_second_inside_the_grace_window_slashes() {
 }
 
 #[test]
+fn audits_of_one_node_due_in_one_block_count_as_one_miss() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		masternode(7, b"BR");
+		let id = published(6);
+		let node = 1;
+		// Four draws of one period land on node 1, all due at block 11; it is down for them.
+		DrawsPerPeriod::set(4);
+		let audits: Vec<u64> = (0..4).map(|_| audit_of(id, node, 11)).collect();
+		run_answering_to(12, &audits);
+		assert!(audits.iter().all(|a| Audits::<Test>::get(a).is_none()));
+		assert_eq!(Misses::<Test>::get(node), 1, "one lapse, one miss");
+		assert!(pallet_masternodes::Pallet::<Test>::is_active(&node), "suspended, not retired");
+		assert_eq!(pallet_masternodes::Masternodes::<Test>::get(node).unwrap().bond, 1_000);
+	});
+}
+
+#[test]
 fn a_miss_after_the_grace_window_opens_a_new_one_instead_of_slashing() {
 	new_test_ext().execute_with(|| {
 		six_masternodes();

@@ -224,7 +224,7 @@ impl<T: Config> Pallet<T> {
 				Candidates::<T>::get(who)
 					.map(|c| c.bond)
 					.unwrap_or(0)
-					.saturating_add(Self::releasing(who, crate::BondKind::Candidate)),
+					.saturating_add(Self::slashable_releasing(who, crate::BondKind::Candidate)),
 				Vec::new(),
 			),
 		};

@@ -785,7 +785,7 @@ pub mod pallet {
 			// A candidate that left is punishable until its bond has unlocked.
 			ensure!(
 				Candidates::<T>::contains_key(&who)
-					|| Self::releasing(&who, BondKind::Candidate) > 0,
+					|| Self::slashable_releasing(&who, BondKind::Candidate) > 0,
 				Error::<T>::NotCandidate
 			);
 			let era = CurrentEra::<T>::get();

@@ -116,13 +116,24 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Takes `amount` off `who`'s releases of `kind` (the latest first, which a leaver made
-	/// last); returns what it took.
+	/// POP of `kind` that `who` is unbonding and that has not unlocked yet: what a slash may
+	/// still reach (once unlocked, the bond is the owner's, withdrawn or not).
+	pub(crate) fn slashable_releasing(who: &T::AccountId, kind: BondKind) -> Balance {
+		let now = frame_system::Pallet::<T>::block_number();
+		Releases::<T>::get(who)
+			.iter()
+			.filter(|r| r.kind == kind && r.unlock_at > now)
+			.fold(0, |t, r| t.saturating_add(r.amount))
+	}
+
+	/// Takes `amount` off `who`'s releases of `kind` that have not unlocked (the latest first,
+	/// which a leaver made last); returns what it took.
 	fn reduce_releases(who: &T::AccountId, kind: BondKind, amount: Balance) -> Balance {
+		let now = frame_system::Pallet::<T>::block_number();
 		let mut left = amount;
 		Releases::<T>::mutate_exists(who, |rs| {
 			let Some(list) = rs else { return };
-			for r in list.iter_mut().rev().filter(|r| r.kind == kind) {
+			for r in list.iter_mut().rev().filter(|r| r.kind == kind && r.unlock_at > now) {
 				let cut = left.min(r.amount);
 				r.amount -= cut;
 				left -= cut;
@@ -143,7 +154,7 @@ impl<T: Config> Pallet<T> {
 			Candidates::<T>::get(who)
 				.map(|c| c.bond)
 				.unwrap_or(0)
-				.saturating_add(Self::releasing(who, BondKind::Candidate)),
+				.saturating_add(Self::slashable_releasing(who, BondKind::Candidate)),
 		);
 		let burned = T::Currency::burn_held(
 			&HoldReason::CandidateBond.into(),
@@ -170,7 +181,8 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn slash_voter(who: &T::AccountId, amount: Balance) -> Balance {
 		let voter = Voters::<T>::get(who);
 		let active = voter.as_ref().map(|v| v.active).unwrap_or(0);
-		let amount = amount.min(active.saturating_add(Self::releasing(who, BondKind::Voter)));
+		let amount =
+			amount.min(active.saturating_add(Self::slashable_releasing(who, BondKind::Voter)));
 		if amount == 0 {
 			return 0;
 		}

@@ -335,6 +335,8 @@ fn governance_punishes_a_delegate_with_its_voters_and_a_candidate_alone() {
 fn leaving_and_unbonding_do_not_escape_a_punishment() {
 	new_test_ext().execute_with(|| {
 		elect_3_backed_by_10();
+		// Unbonding outlasts the eras below.
+		Params::<Test>::mutate(|p| p.unbonding_period = 100);
 		let voter_before = Balances::total_balance(&10);
 		// The attack: once its misbehaviour is known, delegate 3 leaves and its voter 10
 		// unbonds everything, before the emergency referendum passes.
@@ -357,8 +359,12 @@ fn leaving_and_unbonding_do_not_escape_a_punishment() {
 		assert_ok!(Sdpos::punish(RuntimeOrigin::root(), 3, Perbill::from_percent(50)));
 		assert_eq!(held(3, HoldReason::CandidateBond), 400);
 		assert_eq!(Balances::total_balance(&3), before - 400);
-		// What is left unlocks as usual.
-		System::set_block_number(System::block_number() + 100);
+		// What is left unlocks as usual; once unlocked it is the owner's, withdrawn or not.
+		System::set_block_number(System::block_number() + 200);
+		assert_noop!(
+			Sdpos::punish(RuntimeOrigin::root(), 3, Perbill::from_percent(20)),
+			Error::<Test>::NotCandidate
+		);
 		assert_ok!(Sdpos::withdraw_unbonded(signed(3)));
 		assert_ok!(Sdpos::withdraw_unbonded(signed(10)));
 		assert_eq!(held(3, HoldReason::CandidateBond), 0);
