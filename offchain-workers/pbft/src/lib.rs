@@ -48,7 +48,10 @@
 //! Checkpoints every [`Config::checkpoint_interval`] executions carry a digest of the executed
 //! history; `q` matching ones make it stable, which garbage-collects the log below it and lets a
 //! replica that was down catch up by state transfer ([`Message::StateRequest`]) instead of
-//! replaying messages nobody keeps.
+//! replaying messages nobody keeps. A state reply carries at most [`Config::state_window`]
+//! entries ending at the stable checkpoint, with the history digest just before them; a replica
+//! further behind jumps over the entries it never sees (see [`Message::StateReply`] for why
+//! that is safe).
 
 pub mod message;
 mod replica;
@@ -125,6 +128,10 @@ pub struct Config {
 	pub checkpoint_interval: Seq,
 	/// How far past the stable checkpoint a sequence number may run (the high water mark).
 	pub window: Seq,
+	/// How many executed entries below the stable checkpoint a replica keeps to answer state
+	/// requests: a state reply carries at most this many, so its size is bounded however long
+	/// the era runs.
+	pub state_window: Seq,
 	/// How long a backup waits for a voted content to be decided before it asks for a new
 	/// primary; doubled for each view change in a row that does not help.
 	pub view_timeout: Millis,
@@ -142,6 +149,7 @@ impl Config {
 			model_hash,
 			checkpoint_interval: 16,
 			window: 64,
+			state_window: 256,
 			view_timeout: 8_000,
 			retransmit: 1_000,
 		}

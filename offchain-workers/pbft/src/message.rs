@@ -5,7 +5,7 @@ use codec::{Decode, Encode};
 
 /// Domain tag of signed protocol messages (verdict statements have their own,
 /// [`pop_primitives::content::VERDICT_CONTEXT`]).
-pub const PBFT_CONTEXT: &[u8] = b"pop-network/pbft/v2";
+pub const PBFT_CONTEXT: &[u8] = b"pop-network/pbft/v3";
 
 /// How deep a decoded message may nest (a new view holds view changes, which hold prepared
 /// proofs, which hold proposals, which hold votes).
@@ -35,8 +35,13 @@ pub enum Message {
 	Certified(Certificate),
 	/// The sender has executed up to `after` and asks for the history since.
 	StateRequest { after: Seq },
-	/// History entries `after + 1 ..= proof.seq`, proven by a stable checkpoint.
-	StateReply { after: Seq, entries: Vec<Entry>, proof: CheckpointProof },
+	/// History entries `after + 1 ..= proof.seq`, proven by a stable checkpoint: `base` is the
+	/// history digest after `after`, and hashing `entries` onto it gives `proof.state`. At most
+	/// [`crate::Config::state_window`] entries, so `after` may lie past what the requester
+	/// asked for: it then adopts `base` and never executes the entries in between. That is
+	/// safe: it signs no verdict for them, and it still signs at most one verdict per content
+	/// (the first it executes), which is all that keeps two certificates from disagreeing.
+	StateReply { after: Seq, base: Digest, entries: Vec<Entry>, proof: CheckpointProof },
 }
 
 /// One executed sequence number: a content's verdict, or nothing (a null request filling a

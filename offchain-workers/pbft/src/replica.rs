@@ -11,7 +11,7 @@ use crate::{
 };
 use codec::Encode;
 use std::{
-	collections::{BTreeMap, BTreeSet, HashSet},
+	collections::{BTreeMap, BTreeSet, HashSet, VecDeque},
 	fmt,
 	sync::Arc,
 };
@@ -55,6 +55,9 @@ pub enum Event {
 	Stable(Seq),
 	/// The replica adopted history up to `seq` from another member's state.
 	CaughtUp(Seq),
+	/// The replica was so far behind that it adopted the history digest after `to` without
+	/// executing `from ..= to` (those verdicts are the quorum's to certify).
+	Skipped { from: Seq, to: Seq },
 }
 
 /// Why a message was not used.
@@ -131,7 +134,12 @@ pub struct Replica {
 
 	executed: Seq,
 	state: Digest,
-	history: Vec<Entry>,
+	/// Executed entries `history_from + 1 ..= executed`, each with the history digest after
+	/// it; trimmed to [`Config::state_window`] below the stable checkpoint.
+	history: VecDeque<(Entry, Digest)>,
+	history_from: Seq,
+	/// The history digest after `history_from`.
+	history_base: Digest,
 	decided: BTreeMap<ContentId, Verdict>,
 
 	my_checkpoints: BTreeMap<Seq, Signed>,
@@ -192,7 +200,9 @@ impl Replica {
 			next_seq: 1,
 			executed: 0,
 			state,
-			history: Vec::new(),
+			history: VecDeque::new(),
+			history_from: 0,
+			history_base: state,
 			decided: BTreeMap::new(),
 			my_checkpoints: BTreeMap::new(),
 			checkpoints: BTreeMap::new(),
@@ -426,8 +436,8 @@ impl Replica {
 			}
 			Message::Certified(cert) => self.on_certified(cert),
 			Message::StateRequest { after } => self.on_state_request(from, after),
-			Message::StateReply { after, entries, proof } => {
-				self.on_state_reply(after, entries, proof)
+			Message::StateReply { after, base, entries, proof } => {
+				self.on_state_reply(after, base, entries, proof)
 			}
 		}
 	}
@@ -801,7 +811,7 @@ impl Replica {
 		let seq = self.executed + 1;
 		self.executed = seq;
 		self.state = next_state(&self.state, seq, &entry);
-		self.history.push(entry);
+		self.history.push_back((entry, self.state));
 		if let Some((content, verdict)) = entry {
 			if let std::collections::btree_map::Entry::Vacant(e) = self.decided.entry(content) {
 				e.insert(verdict);
@@ -994,6 +1004,11 @@ impl Replica {
 		self.log.retain(|s, _| *s > seq);
 		self.checkpoints.retain(|s, _| *s > seq);
 		self.my_checkpoints.retain(|s, _| *s >= seq);
+		while self.history_from + self.cfg.state_window < seq {
+			let Some((_, digest)) = self.history.pop_front() else { break };
+			self.history_from += 1;
+			self.history_base = digest;
+		}
 		if self.catch_up.as_ref().is_some_and(|c| c.seq <= seq) {
 			self.catch_up = None;
 		}
@@ -1023,38 +1038,73 @@ impl Replica {
 	}
 
 	fn on_state_request(&mut self, from: ReplicaIndex, after: Seq) -> Result<(), Refused> {
-		if self.stable.seq <= after || after as usize > self.history.len() {
+		if self.stable.seq <= after || self.stable.seq > self.executed {
 			return Ok(());
 		}
 		if self.state_answered.get(&from).is_some_and(|t| self.now < t + self.cfg.retransmit) {
 			return Err(Refused::TooFrequent);
 		}
 		self.state_answered.insert(from, self.now);
-		let entries = self.history[after as usize..self.stable.seq as usize].to_vec();
-		self.send(from, Message::StateReply { after, entries, proof: self.stable.clone() });
+		// At most `state_window` entries, ending at the stable checkpoint.
+		let start =
+			after.max(self.history_from).max(self.stable.seq.saturating_sub(self.cfg.state_window));
+		let base = match start - self.history_from {
+			0 => self.history_base,
+			i => self.history[i as usize - 1].1,
+		};
+		let entries = self
+			.history
+			.range(
+				(start - self.history_from) as usize
+					..(self.stable.seq - self.history_from) as usize,
+			)
+			.map(|(entry, _)| *entry)
+			.collect();
+		let proof = self.stable.clone();
+		self.send(from, Message::StateReply { after: start, base, entries, proof });
 		Ok(())
 	}
 
 	fn on_state_reply(
 		&mut self,
 		after: Seq,
+		base: Digest,
 		entries: Vec<Entry>,
 		proof: CheckpointProof,
 	) -> Result<(), Refused> {
 		if proof.seq <= self.executed {
 			return Ok(());
 		}
-		if after > self.executed || after + entries.len() as Seq != proof.seq {
-			return Err(Refused::BadProof("state reply does not continue this history"));
+		if entries.len() as Seq > self.cfg.state_window {
+			return Err(Refused::BadProof("state reply longer than the state window"));
+		}
+		if after + entries.len() as Seq != proof.seq {
+			return Err(Refused::BadProof("state reply's entries do not end at its checkpoint"));
 		}
 		self.check_checkpoint_proof(&proof)?;
-		let skip = (self.executed - after) as usize;
-		let mut state = self.state;
+		// Continue this replica's own history where the reply overlaps it, else jump to `base`.
+		let (skip, mut state) = if after <= self.executed {
+			((self.executed - after) as usize, self.state)
+		} else {
+			(0, base)
+		};
+		let start = state;
 		for (i, entry) in entries.iter().enumerate().skip(skip) {
 			state = next_state(&state, after + 1 + i as Seq, entry);
 		}
 		if state != proof.state {
 			return Err(Refused::BadProof("state reply's entries do not hash to the checkpoint"));
+		}
+		if after > self.executed {
+			// The entries between were executed by the quorum that signed the checkpoint; this
+			// replica never executes them, so it signs nothing for them.
+			self.events.push(Event::Skipped { from: self.executed + 1, to: after });
+			self.executed = after;
+			self.state = start;
+			self.history.clear();
+			self.history_from = after;
+			self.history_base = start;
+			self.log.retain(|s, _| *s > after);
 		}
 		for entry in entries.into_iter().skip(skip) {
 			self.execute(entry, false);

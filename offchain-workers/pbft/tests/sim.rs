@@ -184,6 +184,8 @@ fn corrupt(rng: &mut ChaCha8Rng, keys: &dyn Keys, era: u32, msg: &Signed) -> Opt
 struct Outcome {
 	view_changes: u64,
 	decided_at: Millis,
+	/// Honest replicas that jumped over history they never executed (bounded state replies).
+	jumps: u64,
 }
 
 /// Makes member `i`'s signing keys.
@@ -222,6 +224,9 @@ fn simulate(seed: u64, n: usize, verifier_kind: VerifierKind) -> Outcome {
 	let mut cfg = Config::new(GENESIS, era, members, model_hash);
 	cfg.checkpoint_interval = 4;
 	cfg.window = 8;
+	// A replica that crashed catches up from one-entry replies, so it jumps whenever it is
+	// further behind than that.
+	cfg.state_window = 1;
 	cfg.view_timeout = 1_500;
 	cfg.retransmit = 400;
 	let f = cfg.f();
@@ -304,6 +309,7 @@ fn simulate(seed: u64, n: usize, verifier_kind: VerifierKind) -> Outcome {
 	let mut certified: BTreeMap<ContentId, Verdict> = BTreeMap::new();
 	let mut executed: BTreeMap<ContentId, Verdict> = BTreeMap::new();
 	let mut view_changes = 0u64;
+	let mut jumps = 0u64;
 	let step = 10;
 	let limit = heal_at + 180_000;
 	let mut now: Millis = 0;
@@ -382,6 +388,7 @@ fn simulate(seed: u64, n: usize, verifier_kind: VerifierKind) -> Outcome {
 				match e {
 					Event::SendingInView(v) => members[i].sent_view = Some(v),
 					Event::ViewChangeStarted(_) if honest(fault) => view_changes += 1,
+					Event::Skipped { .. } if honest(fault) => jumps += 1,
 					Event::Certified(cert) if honest(fault) => {
 						check_certificate(&cert, &cfg, &*verifier);
 						let prior = *certified.entry(cert.content).or_insert(cert.verdict);
@@ -495,7 +502,7 @@ fn simulate(seed: u64, n: usize, verifier_kind: VerifierKind) -> Outcome {
 			assert!(m.replica.log_len() as u64 <= cfg.window + cfg.checkpoint_interval);
 		}
 	}
-	Outcome { view_changes, decided_at: now - heal_at.min(now) }
+	Outcome { view_changes, decided_at: now - heal_at.min(now), jumps }
 }
 
 #[derive(Clone, Copy)]
@@ -505,16 +512,18 @@ enum VerifierKind {
 }
 
 fn run_seeds(range: std::ops::Range<u64>, n: usize) {
-	let (mut vcs, mut worst) = (0, 0);
+	let (mut vcs, mut worst, mut jumps) = (0, 0, 0);
 	for seed in range.clone() {
 		let o = simulate(seed, n, VerifierKind::Sim);
 		vcs += o.view_changes;
+		jumps += o.jumps;
 		worst = worst.max(o.decided_at);
 	}
 	println!(
 		"n = {n}, seeds {range:?}: all safe and decided; {vcs} view changes started by honest \
-		 members; slowest decision {worst} ms after healing"
+		 members; {jumps} jumps over missed history; slowest decision {worst} ms after healing"
 	);
+	assert!(jumps > 0, "no seed exercised a bounded state reply");
 }
 
 #[test]
@@ -706,4 +715,138 @@ fn state_requests_are_answered_once_per_interval() {
 	assert_eq!((replies, refused), (1, 99));
 	// After the interval, one more.
 	assert!(replicas[0].handle(now + cfg.retransmit, request()).is_ok());
+}
+
+/// Runs `replicas` for `rounds` rounds of 10 ms, delivering every message at once except those
+/// `cut` says are lost; `seen` sees every message sent and every event, with its replica.
+fn exchange(
+	replicas: &mut [Replica],
+	start: Millis,
+	rounds: u64,
+	cut: impl Fn(usize, usize) -> bool,
+	mut seen: impl FnMut(usize, Option<&Signed>, Option<&Event>),
+) {
+	let n = replicas.len();
+	for round in 0..rounds {
+		let now = start + round * 10;
+		let mut mail: Vec<(usize, usize, Signed)> = Vec::new();
+		for (i, r) in replicas.iter_mut().enumerate() {
+			r.tick(now);
+			let (out, events) = r.drain();
+			for e in &events {
+				seen(i, None, Some(e));
+			}
+			for o in out {
+				match o {
+					Outbound::Broadcast(s) => {
+						mail.extend((0..n).filter(|j| *j != i).map(|j| (i, j, s.clone())))
+					}
+					Outbound::Send(to, s) => mail.push((i, to as usize, s)),
+				}
+			}
+		}
+		for (from, to, s) in mail {
+			seen(from, Some(&s), None);
+			if !cut(from, to) {
+				let _ = replicas[to].handle(now, s);
+			}
+		}
+	}
+}
+
+/// A member that was cut off while the others decided 40 contents catches up from state
+/// replies that never carry more than `state_window` entries, however long the history: it
+/// jumps over what it missed and then decides new content with the others.
+#[test]
+fn state_replies_are_bounded_and_a_far_behind_member_still_catches_up() {
+	let (secrets, members, verifier) = four_members();
+	let mut cfg = Config::new(GENESIS, 1, members, [7; 32]);
+	cfg.checkpoint_interval = 2;
+	cfg.state_window = 4;
+	let mut replicas: Vec<Replica> = (0..4)
+		.map(|i| {
+			let keys = Box::new(SimKeys { secret: secrets[i] });
+			Replica::new(cfg.clone(), i as u16, keys, verifier.clone(), 0)
+		})
+		.collect();
+	let behind = 3;
+	let cut_off = |from: usize, to: usize| from == behind || to == behind;
+	for c in 0..40 {
+		for r in replicas.iter_mut().take(3) {
+			r.watch(content_id(c));
+			r.score(0, content_id(c), Verdict::Approve);
+		}
+	}
+	exchange(&mut replicas, 0, 300, cut_off, |_, _, _| {});
+	let done = replicas[0].executed();
+	assert!(done >= 40 && replicas[0].stable_seq() >= 38, "the three decided: {done}");
+	assert_eq!(replicas[behind].executed(), 0);
+
+	// Reconnected: every state reply is at most 4 entries long, and the member skips ahead.
+	let (mut longest, mut replies, mut skipped) = (0, 0, None);
+	exchange(
+		&mut replicas,
+		3_000,
+		200,
+		|_, _| false,
+		|i, message, event| {
+			if let Some(Signed { message: Message::StateReply { entries, .. }, .. }) = message {
+				longest = longest.max(entries.len());
+				replies += 1;
+			}
+			if let (true, Some(Event::Skipped { from, to })) = (i == behind, event) {
+				skipped = Some((*from, *to));
+			}
+		},
+	);
+	assert!(replies >= 1, "state was transferred");
+	assert!(longest <= 4, "a state reply carried {longest} entries");
+	let (from, to) = skipped.expect("the member jumped over what it missed");
+	assert_eq!(from, 1);
+	assert!(to + 4 >= replicas[0].stable_seq(), "jumped to the window below the checkpoint");
+	assert_eq!(replicas[behind].stable_seq(), replicas[0].stable_seq());
+	assert_eq!(replicas[behind].executed(), replicas[behind].stable_seq());
+
+	// New content: the member that jumped votes, executes and signs like the others.
+	for r in replicas.iter_mut() {
+		r.watch(content_id(100));
+		r.score(5_000, content_id(100), Verdict::Reject);
+	}
+	let mut executed = false;
+	exchange(
+		&mut replicas,
+		5_000,
+		200,
+		|_, _| false,
+		|i, _, event| {
+			if let (true, Some(Event::Executed { content, verdict, .. })) = (i == behind, event) {
+				executed |= *content == content_id(100) && *verdict == Verdict::Reject;
+			}
+		},
+	);
+	assert!(executed, "the member that jumped executed the new content");
+	assert!(replicas[behind].certificate(&content_id(100)).is_some());
+}
+
+/// A state reply longer than the state window is refused by name before anything in it is
+/// checked or used.
+#[test]
+fn an_oversized_state_reply_is_refused_and_changes_nothing() {
+	let (secrets, members, verifier) = four_members();
+	let mut cfg = Config::new(GENESIS, 1, members, [7; 32]);
+	cfg.state_window = 4;
+	let keys = Box::new(SimKeys { secret: secrets[0] });
+	let mut replica = Replica::new(cfg, 0, keys, verifier, 0);
+	let entries = (0..5).map(|c| Some((content_id(c), Verdict::Approve))).collect();
+	let proof = pop_pbft::message::CheckpointProof { seq: 5, state: [9; 32], checkpoints: vec![] };
+	let message = Message::StateReply { after: 0, base: [0; 32], entries, proof };
+	let signature = SimKeys { secret: secrets[1] }
+		.sign(&pop_pbft::message::signing_payload(&GENESIS, 1, 1, &message));
+	let refused = replica.handle(10, Signed { from: 1, message, signature });
+	assert_eq!(
+		refused,
+		Err(pop_pbft::Refused::BadProof("state reply longer than the state window"))
+	);
+	assert_eq!((replica.executed(), replica.stable_seq()), (0, 0));
+	assert!(replica.drain().1.is_empty(), "no event");
 }

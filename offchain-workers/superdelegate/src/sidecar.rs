@@ -502,6 +502,10 @@ impl Sidecar {
 					target: "superdelegate",
 					"caught up with the set to #{seq}"
 				),
+				Event::Skipped { from, to } => tracing::info!(
+					target: "superdelegate",
+					"too far behind the set: adopted its history #{from}..=#{to} without executing it"
+				),
 				Event::SendingInView(_) => {}
 			}
 		}
