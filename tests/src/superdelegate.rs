@@ -20,7 +20,13 @@ impl Superdelegate {
 	/// Starts the sidecar of `name` against `node`, with the explicit-content `threshold` and
 	/// `band` of its policy.
 	pub fn start(node: &Node, name: &str, threshold: f32, band: f32) -> Superdelegate {
-		Self::start_with(node, name, threshold, band, None)
+		Self::start_with("pop-superdelegate", node, name, threshold, band, None)
+	}
+
+	/// As [`Superdelegate::start`], but the member is byzantine: `pop-superdelegate-byzantine`
+	/// (this crate's binary) votes the opposite, equivocates and floods state requests.
+	pub fn start_byzantine(node: &Node, name: &str, threshold: f32, band: f32) -> Superdelegate {
+		Self::start_with("pop-superdelegate-byzantine", node, name, threshold, band, None)
 	}
 
 	/// As [`Superdelegate::start`], for an account that is not a superdelegate yet: the sidecar
@@ -32,10 +38,11 @@ impl Superdelegate {
 		band: f32,
 		bond: u64,
 	) -> Superdelegate {
-		Self::start_with(node, name, threshold, band, Some(bond))
+		Self::start_with("pop-superdelegate", node, name, threshold, band, Some(bond))
 	}
 
 	fn start_with(
+		bin: &'static str,
 		node: &Node,
 		name: &str,
 		threshold: f32,
@@ -55,13 +62,9 @@ impl Superdelegate {
 		if let Some(bond) = register_bond {
 			env.push(("POP_REGISTER_BOND".to_string(), bond.to_string()));
 		}
-		let daemon = Daemon::start_with_env(
-			"pop-superdelegate",
-			&format!("superdelegate {name}"),
-			env,
-			|base| {
-				let config = base.join("superdelegate.toml");
-				std::fs::write(
+		let daemon = Daemon::start_with_env(bin, &format!("superdelegate {name}"), env, |base| {
+			let config = base.join("superdelegate.toml");
+			std::fs::write(
 				&config,
 				format!(
 					"nsfw-threshold = {threshold}\nband = {band}\nmodels = {:?}\nprometheus-port = {metrics_port}\n",
@@ -69,20 +72,19 @@ impl Superdelegate {
 				),
 			)
 			.expect("write the sidecar's config");
-				[
-					"--config",
-					&config.to_string_lossy(),
-					"--suri",
-					&suri,
-					"--moderation-suri",
-					&suri,
-					"--base-path",
-					&base.join("data").to_string_lossy(),
-				]
-				.map(String::from)
-				.into()
-			},
-		);
+			[
+				"--config",
+				&config.to_string_lossy(),
+				"--suri",
+				&suri,
+				"--moderation-suri",
+				&suri,
+				"--base-path",
+				&base.join("data").to_string_lossy(),
+			]
+			.map(String::from)
+			.into()
+		});
 		Superdelegate { daemon, name: name.into(), metrics_port }
 	}
 

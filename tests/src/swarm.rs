@@ -5,8 +5,9 @@ use crate::{
 	node::{free_port, release_bin},
 	Node,
 };
+use pop_primitives::content::ContentId;
 use std::{
-	path::PathBuf,
+	path::{Path, PathBuf},
 	process::{Command, Output},
 };
 
@@ -108,4 +109,39 @@ pub fn pop(node: &Node, args: &[&str]) -> Output {
 	let mut cmd = Command::new(release_bin("pop"));
 	cmd.args(["--chain-rpc", &node.rpc_url(), "--quiet"]).args(args);
 	cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+/// What `pop upload` printed.
+pub struct Uploaded {
+	/// The content id.
+	pub id: ContentId,
+	/// The id as the CLI takes it (`0x…`).
+	pub hex: String,
+	/// The content key (hex), for `pop fetch --key`.
+	pub key: String,
+}
+
+/// Uploads `file` with `pop upload FILE ARGS…` (`--suri`, `--k`, …), asserting that it
+/// succeeded, and returns what it printed.
+pub fn upload(node: &Node, file: &Path, args: &[&str]) -> Uploaded {
+	let mut all = vec!["upload", file.to_str().expect("a UTF-8 path")];
+	all.extend_from_slice(args);
+	let out = pop(node, &all);
+	let text = String::from_utf8_lossy(&out.stdout).into_owned();
+	assert!(
+		out.status.success(),
+		"pop upload {} failed: {}",
+		file.display(),
+		String::from_utf8_lossy(&out.stderr)
+	);
+	let field = |name: &str| {
+		text.lines()
+			.find_map(|l| l.strip_prefix(name))
+			.unwrap_or_else(|| panic!("no {name:?} in {text:?}"))
+			.trim()
+			.to_string()
+	};
+	let hex = field("content ");
+	let id = hex::decode(hex.trim_start_matches("0x")).expect("a hex id");
+	Uploaded { id: id.try_into().expect("32 bytes"), hex, key: field("key ") }
 }

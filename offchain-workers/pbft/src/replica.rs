@@ -89,6 +89,25 @@ pub enum Refused {
 	TooFrequent,
 }
 
+impl Refused {
+	/// The kind of refusal, without its detail (a metric's label).
+	pub fn kind(&self) -> &'static str {
+		match self {
+			Refused::UnknownSender => "UnknownSender",
+			Refused::BadSignature => "BadSignature",
+			Refused::WrongModel => "WrongModel",
+			Refused::NotWatched => "NotWatched",
+			Refused::WrongView => "WrongView",
+			Refused::NotPrimary => "NotPrimary",
+			Refused::OutsideWindow => "OutsideWindow",
+			Refused::Equivocation => "Equivocation",
+			Refused::BadProposal(_) => "BadProposal",
+			Refused::BadProof(_) => "BadProof",
+			Refused::TooFrequent => "TooFrequent",
+		}
+	}
+}
+
 impl fmt::Display for Refused {
 	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
 		match self {

@@ -37,6 +37,17 @@ pub enum Dropped {
 	Impersonation { peer: PeerId, claims: ReplicaIndex },
 }
 
+impl Dropped {
+	/// The kind of drop, for metrics.
+	pub fn kind(&self) -> &'static str {
+		match self {
+			Dropped::NotAMember(_) => "NotAMember",
+			Dropped::Malformed(_) => "Malformed",
+			Dropped::Impersonation { .. } => "Impersonation",
+		}
+	}
+}
+
 impl Mesh {
 	/// The mesh of `members`, this sidecar being `me`.
 	pub fn new(net: NetHandle, members: Vec<Member>, me: ReplicaIndex) -> Self {

@@ -16,6 +16,9 @@ pub struct SidecarMetrics {
 	pub view: Gauge<U64>,
 	/// View changes this member started.
 	pub view_changes: Counter<U64>,
+	/// Messages from the set this member did not use, by why (`BadSignature`,
+	/// `Equivocation`, `TooFrequent`, `Malformed`, …).
+	pub refused: CounterVec<U64>,
 	/// Certificates this member submitted, and those that got into a block.
 	pub certificates_submitted: Counter<U64>,
 	pub certificates_included: Counter<U64>,
@@ -44,6 +47,16 @@ impl SidecarMetrics {
 			)?,
 			view: register(
 				Gauge::new("superdelegate_pbft_view", "The pBFT view this member is in")?,
+				registry,
+			)?,
+			refused: register(
+				CounterVec::new(
+					Opts::new(
+						"superdelegate_pbft_refused_total",
+						"pBFT messages from the set this member did not use, by why",
+					),
+					&["why"],
+				)?,
 				registry,
 			)?,
 			view_changes: counter(

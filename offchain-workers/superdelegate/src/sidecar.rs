@@ -12,6 +12,7 @@ use crate::{
 	metrics::SidecarMetrics,
 	persist::{SentView, SentViewFile},
 	review::{review, MemberKey, Outcome},
+	tamper::{MemberSigner, Tamper},
 };
 use pop_chain_client::{
 	calls,
@@ -75,6 +76,8 @@ pub struct Config {
 	/// When the account is not a registered superdelegate yet: register it with this bond
 	/// (its moderation key, peer id and addresses, proven). `None`: refuse to start.
 	pub register_bond: Option<Balance>,
+	/// Rewrites what this member sends ([`crate::tamper`]); `None` in the binary.
+	pub tamper: Option<Box<dyn Tamper>>,
 }
 
 /// The chain as one poll saw it.
@@ -241,6 +244,7 @@ struct Sidecar {
 	generation: u64,
 	/// The era last reported as one this member is not in.
 	idle_in: Option<u32>,
+	tamper: Option<Box<dyn Tamper>>,
 }
 
 fn short(id: &ContentId) -> String {
@@ -456,8 +460,21 @@ impl Sidecar {
 				})?;
 			}
 		}
-		c.mesh.send(out);
 		let (n, me) = (c.replica.config().n(), c.replica.index());
+		let out = match self.tamper.as_mut() {
+			Some(tamper) => {
+				let signer = MemberSigner {
+					genesis: self.genesis,
+					era: c.era,
+					me,
+					n,
+					key: &self.moderation,
+				};
+				tamper.outbound(out, &signer)
+			}
+			None => out,
+		};
+		c.mesh.send(out);
 		for event in events {
 			match event {
 				Event::Executed { seq, content, verdict } => {
@@ -674,6 +691,7 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 		reviews: reviews_tx,
 		generation: 0,
 		idle_in: None,
+		tamper: config.tamper,
 	};
 
 	// The chain watcher, woken by each new best block: it reads the era, the set and pending
@@ -752,10 +770,14 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 					match c.mesh.accept(peer, &bytes) {
 						Ok(signed) => {
 							if let Err(why) = c.replica.handle(now, signed) {
+								sidecar.metrics.refused.with_label_values(&[why.kind()]).inc();
 								tracing::trace!(target: "pbft", "a message from {peer} was refused: {why:?}");
 							}
 						},
-						Err(why) => tracing::debug!(target: "pbft", "dropped a message: {why:?}"),
+						Err(why) => {
+							sidecar.metrics.refused.with_label_values(&[why.kind()]).inc();
+							tracing::debug!(target: "pbft", "dropped a message: {why:?}")
+						},
 					}
 				}
 			},

@@ -14,13 +14,10 @@ use pop_e2e::{
 	chain::{wait_event, wait_failure},
 	content::{certify_verdict, send},
 	referenda::{decision_deposit, note_preimage, outcome, submit_referendum, submitted, vote},
-	swarm::{pop, Masternode},
+	swarm::{pop, upload, Masternode},
 	wait_for, Node, NodeConfig,
 };
-use pop_primitives::{
-	content::{ContentId, Verdict},
-	currency::POP,
-};
+use pop_primitives::{content::Verdict, currency::POP};
 use pop_runtime::{OriginCaller, RuntimeCall, RuntimeEvent};
 use sp_keyring::Sr25519Keyring;
 use std::{io::Write, process::Output, time::Duration};
@@ -58,15 +55,8 @@ fn an_appeal_decided_by_the_moderation_track_publishes_content_left_for_review()
 		(0..1_500_000u32).map(|i| (i.wrapping_mul(2_246_822_519) >> 11) as u8).collect();
 	let file = work.path().join("cello.flac");
 	std::fs::File::create(&file).unwrap().write_all(&data).unwrap();
-	let out = pop(
-		&node,
-		&["upload", file.to_str().unwrap(), "--suri", "//Bob//stash", "--k", "2", "--n", "3"],
-	);
-	assert!(out.status.success(), "pop upload: {}", stderr(&out));
-	let up = stdout(&out);
-	let field = |name: &str| up.lines().find_map(|l| l.strip_prefix(name)).unwrap().to_string();
-	let (content, key) = (field("content "), field("key "));
-	let id: ContentId = hex::decode(content.trim_start_matches("0x")).unwrap().try_into().unwrap();
+	let up = upload(&node, &file, &["--suri", "//Bob//stash", "--k", "2", "--n", "3"]);
+	let (content, key, id) = (up.hex, up.key, up.id);
 	let reviewed = certify_verdict(&node, &ctx, start, id, Verdict::NeedsReview);
 	let status = pop(&node, &["status", &content]);
 	assert!(stdout(&status).contains("NeedsReview"), "{}", stdout(&status));

@@ -10,7 +10,7 @@ use pop_chain_client::Chain;
 use pop_e2e::{
 	chain::events,
 	content::publish,
-	swarm::{pop, Masternode},
+	swarm::{pop, upload, Masternode},
 	wait_for, Node, NodeConfig,
 };
 use pop_primitives::{content::ContentId, AccountId};
@@ -149,17 +149,8 @@ fn a_flooding_peer_cannot_get_an_honest_masternode_slashed() {
 		(0..2_500_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
 	let file = work.path().join("clip.bin");
 	std::fs::File::create(&file).unwrap().write_all(&data).unwrap();
-	let out = pop(
-		&node,
-		&["upload", file.to_str().unwrap(), "--suri", "//Bob//stash", "--k", "2", "--n", "3"],
-	);
-	assert!(out.status.success(), "pop upload: {}", String::from_utf8_lossy(&out.stderr));
-	let stdout = String::from_utf8(out.stdout).unwrap();
-	let field = |name: &str| {
-		stdout.lines().find_map(|l| l.strip_prefix(name)).expect("the field").to_string()
-	};
-	let (content, key) = (field("content "), field("key "));
-	let id: ContentId = hex::decode(content.trim_start_matches("0x")).unwrap().try_into().unwrap();
+	let up = upload(&node, &file, &["--suri", "//Bob//stash", "--k", "2", "--n", "3"]);
+	let (content, key, id) = (up.hex, up.key, up.id);
 	publish(&node, &ctx, start, id);
 
 	// The flood, against Alice's node.

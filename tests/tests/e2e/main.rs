@@ -5,6 +5,7 @@
 
 mod appeal;
 mod bad_input;
+mod byzantine;
 mod chain_specs;
 mod content;
 mod deploy;

@@ -39,21 +39,8 @@ fn stderr(out: &Output) -> String {
 
 /// Uploads `file` as `media_type` and returns the content id and key the CLI printed.
 fn upload(node: &Node, file: &Path, media_type: &str) -> (ContentId, String) {
-	let out = pop(
-		node,
-		&["upload", file.to_str().unwrap(), "--suri", CREATOR, "--media-type", media_type],
-	);
-	assert!(out.status.success(), "pop upload {} failed: {}", file.display(), stderr(&out));
-	let text = String::from_utf8_lossy(&out.stdout).into_owned();
-	let field = |name: &str| {
-		text.lines()
-			.find_map(|l| l.strip_prefix(name))
-			.unwrap_or_else(|| panic!("no {name:?} in {text:?}"))
-			.trim()
-			.to_string()
-	};
-	let id = hex::decode(field("content 0x")).expect("hex id");
-	(id.try_into().expect("32 bytes"), field("key "))
+	let up = pop_e2e::swarm::upload(node, file, &["--suri", CREATOR, "--media-type", media_type]);
+	(up.id, up.key)
 }
 
 /// Waits until the set decided `id`, and returns its record.

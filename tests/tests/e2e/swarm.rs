@@ -12,10 +12,10 @@ use pop_chain_client::Chain;
 use pop_e2e::{
 	chain::wait_event,
 	content::publish,
-	swarm::{pop, Masternode},
+	swarm::{pop, upload, Masternode},
 	wait_for, Node, NodeConfig,
 };
-use pop_primitives::{content::ContentId, AccountId};
+use pop_primitives::AccountId;
 use pop_runtime::RuntimeEvent;
 use pop_swarm::{
 	network::{NetConfig, Network},
@@ -145,21 +145,8 @@ fn six_masternodes_keep_content_through_kills_damage_and_departure() {
 	let data = media(SIZE);
 	let clip = work.path().join("clip.mp4");
 	std::fs::File::create(&clip).unwrap().write_all(&data).unwrap();
-	let out = pop(
-		&node,
-		&["upload", clip.to_str().unwrap(), "--suri", "//Bob//stash", "--k", "4", "--n", "6"],
-	);
-	assert!(out.status.success(), "pop upload failed: {}", stderr(&out));
-	let stdout = String::from_utf8(out.stdout).unwrap();
-	let field = |name: &str| {
-		stdout
-			.lines()
-			.find_map(|l| l.strip_prefix(name))
-			.unwrap_or_else(|| panic!("no {name} in {stdout}"))
-			.to_string()
-	};
-	let (content, key) = (field("content "), field("key "));
-	let id: ContentId = hex::decode(content.trim_start_matches("0x")).unwrap().try_into().unwrap();
+	let up = upload(&node, &clip, &["--suri", "//Bob//stash", "--k", "4", "--n", "6"]);
+	let (content, key, id) = (up.hex, up.key, up.id);
 	let view = chain.content(&id).unwrap().expect("the content on chain");
 	assert_eq!((view.info.segments, view.info.k, view.info.n), (20, 4, 6));
 	assert_eq!(nodes.iter().map(|m| m.shard_files().len()).sum::<usize>(), 120);
