@@ -44,8 +44,17 @@ impl Masternode {
 				.into();
 			args.push(base.join("data").to_string_lossy().into_owned());
 			args.extend(
-				["--region", region, "--capacity-gib", "1", "--repair-delay", "5"]
-					.map(String::from),
+				[
+					"--region",
+					region,
+					"--capacity-gib",
+					"1",
+					"--repair-delay",
+					"5",
+					"--release-delay",
+					"10",
+				]
+				.map(String::from),
 			);
 			args.extend(["--prometheus-port".into(), metrics_port.to_string()]);
 			for a in loopback_addresses(ports) {

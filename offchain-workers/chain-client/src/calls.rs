@@ -112,6 +112,12 @@ pub fn appeal(content: ContentId, reason: Vec<u8>) -> Call {
 	Call(RuntimeCall::Content(pallet_content::Call::appeal { content, reason }))
 }
 
+/// `Content::remove`: the creator removes `content` (`shards`: its segments × `n`, the
+/// weight witness) and gets its storage deposit back.
+pub fn remove(content: ContentId, shards: u32) -> Call {
+	Call(RuntimeCall::Content(pallet_content::Call::remove { content, shards }))
+}
+
 /// `Content::submit_verdict`: the moderation set's certificate, a quorum of members' signatures
 /// over (content, verdict, model hash, era).
 pub fn submit_verdict(

@@ -18,20 +18,22 @@ pub type Masternode = pallet_masternodes::MasternodeInfo<BlockNumber>;
 pub type Superdelegate = pallet_sdpos::SuperdelegateInfo;
 
 pub use pallet_fees::{FeeEstimate, FeeSource};
+pub use pop_primitives::currency::{LIT_DECIMALS, POP_DECIMALS};
+
+/// `units` of a token with `decimals` decimals, in words without trailing zeros: `0.0125`.
+pub fn amount(units: u128, decimals: u8) -> String {
+	let one = 10u128.pow(decimals.into());
+	let frac = format!("{:0width$}", units % one, width = decimals as usize);
+	let frac = frac.trim_end_matches('0');
+	if frac.is_empty() {
+		format!("{}", units / one)
+	} else {
+		format!("{}.{frac}", units / one)
+	}
+}
 
 /// A fee estimate in words: `0.000125 LIT`, `0.0125 POP from the free quota`.
 pub fn describe_fee(e: &FeeEstimate) -> String {
-	use pop_primitives::currency::{LIT_DECIMALS, POP_DECIMALS};
-	let amount = |units: u128, decimals: u8| {
-		let one = 10u128.pow(decimals.into());
-		let frac = format!("{:0width$}", units % one, width = decimals as usize);
-		let frac = frac.trim_end_matches('0');
-		if frac.is_empty() {
-			format!("{}", units / one)
-		} else {
-			format!("{}.{frac}", units / one)
-		}
-	};
 	match e.source {
 		FeeSource::Nothing => "no fee".into(),
 		FeeSource::Quota => format!("{} POP from the free quota", amount(e.amount, POP_DECIMALS)),

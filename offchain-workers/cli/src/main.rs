@@ -69,6 +69,19 @@ enum Command {
 	},
 	/// Fetch content, rebuild and decrypt it, and write it to a file (or stdout with `-o -`).
 	Fetch(Fetch),
+	/// Remove your content: the chain forgets it, its masternodes delete its shards, and its
+	/// storage deposit comes back. A ruling on it stays on record.
+	Remove {
+		/// The content id (0x + 64 hex digits).
+		content: String,
+		/// Remove it even though its appeal is open: the appeal is withdrawn and its deposit
+		/// burned.
+		#[arg(long)]
+		withdraw_appeal: bool,
+		/// The creator's secret URI; or set POP_SURI.
+		#[arg(long)]
+		suri: Option<String>,
+	},
 	/// Appeal the moderation of your content to the moderation governance track: content the
 	/// moderation set left for review or rejected. Holds the appeal deposit until POP holders
 	/// rule (returned if they publish it); `pop status` shows the appeal and the ruling.
@@ -331,6 +344,55 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 			} else {
 				println!(
 					"appealed 0x{} to the moderation track in block {:?}; `pop status` shows the ruling",
+					hex::encode(id),
+					included.block
+				);
+			}
+			Ok(())
+		}
+		Command::Remove { content, withdraw_appeal, suri } => {
+			let id = parse_32("content id", &content)?;
+			let signer = pop_swarm::signer(suri.as_deref())?;
+			let chain = pop_chain_client::Chain::new(&cli.chain_rpc);
+			let c = chain.clone();
+			let (record, review) = tokio::task::spawn_blocking(move || {
+				Ok::<_, pop_chain_client::RpcError>((c.content(&id)?, c.review(&id)?))
+			})
+			.await??;
+			let record =
+				record.ok_or_else(|| format!("the chain has no content 0x{}", hex::encode(id)))?;
+			let me: sp_core::crypto::AccountId32 = sp_core::Pair::public(&signer).into();
+			if record.info.creator != me {
+				return Err(format!(
+					"only its creator ({}) can remove this content",
+					record.info.creator
+				)
+				.into());
+			}
+			if review.appeal.is_some() && !withdraw_appeal {
+				return Err("this content's appeal is open: removing it withdraws the appeal and 				            burns its deposit; pass --withdraw-appeal to do so"
+					.into());
+			}
+			let shards = record.info.segments.saturating_mul(u32::from(record.info.n));
+			let included = chain
+				.submit_included(pop_chain_client::calls::remove(id, shards), &signer)
+				.await
+				.map_err(|e| format!("the removal failed: {e}"))?;
+			let deposit = pop_chain_client::types::amount(
+				record.info.deposit,
+				pop_chain_client::types::POP_DECIMALS,
+			);
+			if cli.output == Output::Json {
+				let json = serde_json::json!({
+					"content": format!("0x{}", hex::encode(id)),
+					"removed": true,
+					"deposit_released": record.info.deposit.to_string(),
+					"block": format!("{:?}", included.block),
+				});
+				println!("{json}");
+			} else {
+				println!(
+					"removed 0x{} in block {:?}; its deposit of {deposit} POP is released, and 					 its masternodes delete its shards",
 					hex::encode(id),
 					included.block
 				);

@@ -80,6 +80,10 @@ pub struct Config {
 	/// How long an assigned shard may be missing before the daemon rebuilds it (the creator's
 	/// upload normally brings it first).
 	pub repair_delay: Duration,
+	/// How long a stored shard no longer assigned to this node (its content removed, or the
+	/// shard moved elsewhere) is kept before it is deleted and its space freed: long enough
+	/// that a shard uploaded just before the chain's record of it is read is never lost.
+	pub release_delay: Duration,
 	/// Where to serve Prometheus metrics, if anywhere: the port, and whether on every interface.
 	pub prometheus: Option<(u16, bool)>,
 }
@@ -315,6 +319,8 @@ struct Watch {
 	/// Whether an audit of this node was open at the last read.
 	audits_open: bool,
 	missing_since: HashMap<ShardHash, Instant>,
+	/// Stored shards not assigned to this node, since when.
+	unassigned_since: HashMap<ShardHash, Instant>,
 	/// Audits answered, or whose answer is being submitted.
 	answered: Arc<Mutex<HashSet<u64>>>,
 	scrub_cursor: Option<ShardHash>,
@@ -337,7 +343,7 @@ fn watch_chain(
 	state: &State,
 	watch: &mut Watch,
 	head: Head,
-	repair_delay: Duration,
+	(repair_delay, release_delay): (Duration, Duration),
 ) -> Result<Work, BoxError> {
 	let full =
 		head.resumed || watch.full_at.is_none_or(|at| head.number >= at + FULL_REFRESH_BLOCKS);
@@ -379,7 +385,16 @@ fn watch_chain(
 		watch.assignments = state.chain.assignments(me)?;
 		*state.held.write().expect("not poisoned") =
 			watch.assignments.iter().map(|a| a.content).collect();
+		let assigned: HashSet<ShardHash> = watch.assignments.iter().map(|a| a.shard_hash).collect();
+		let now = Instant::now();
+		let stored = state.store.list()?;
+		watch.unassigned_since = stored
+			.into_iter()
+			.filter(|h| !assigned.contains(h))
+			.map(|h| (h, watch.unassigned_since.get(&h).copied().unwrap_or(now)))
+			.collect();
 	}
+	release_unassigned(state, watch, release_delay);
 
 	// Damage found here is moved aside; the shard then counts as missing and is rebuilt.
 	let (damaged, next) = state.store.scrub(watch.scrub_cursor, SCRUB_PER_BLOCK)?;
@@ -451,6 +466,32 @@ fn watch_chain(
 	}
 	watch.missing_since = still_missing;
 	Ok(Work { repairs: due, proofs })
+}
+
+/// Deletes the stored shards that have not been assigned to this node for `delay`: the
+/// content was removed, or the chain moved the shard to another node.
+fn release_unassigned(state: &State, watch: &mut Watch, delay: Duration) {
+	let now = Instant::now();
+	watch.unassigned_since.retain(|hash, since| {
+		if now.duration_since(*since) < delay {
+			return true;
+		}
+		match state.store.delete(hash) {
+			Ok(freed) => {
+				state.metrics.shards_released.inc();
+				tracing::info!(
+					target: "masternode",
+					"released shard {} ({freed} bytes): no longer assigned to this node",
+					hex::encode(hash)
+				);
+				false
+			}
+			Err(e) => {
+				tracing::warn!(target: "masternode", "cannot delete shard {}: {e}", hex::encode(hash));
+				true
+			}
+		}
+	});
 }
 
 /// Submits an audit answer and waits for its outcome; an answer that does not get in is
@@ -608,7 +649,7 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 	// The chain watcher.
 	{
 		let state = state.clone();
-		let repair_delay = config.repair_delay;
+		let delays = (config.repair_delay, config.release_delay);
 		tokio::spawn(async move {
 			let repairing = Arc::new(Mutex::new(HashSet::<ShardHash>::new()));
 			let mut watch = Watch::default();
@@ -619,7 +660,7 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 				let head = heads.next().await;
 				let st = state.clone();
 				let result = tokio::task::spawn_blocking(move || {
-					let due = watch_chain(&st, &mut watch, head, repair_delay);
+					let due = watch_chain(&st, &mut watch, head, delays);
 					st.metrics.chain.observe(&due);
 					(watch, due)
 				})

@@ -104,6 +104,8 @@ pub struct MasternodeMetrics {
 	pub audits_failed: Counter<U64>,
 	/// Shards rebuilt from other holders.
 	pub shards_rebuilt: Counter<U64>,
+	/// Shards deleted because they were no longer assigned to this node.
+	pub shards_released: Counter<U64>,
 	/// Content records read from the chain to answer peers' requests (not cached, not known
 	/// to be unknown): what a flood of made-up content ids would cost the chain node.
 	pub content_reads: Counter<U64>,
@@ -142,6 +144,10 @@ impl MasternodeMetrics {
 				"Audit answers that did not get on chain",
 			)?,
 			shards_rebuilt: counter("masternode_shards_rebuilt_total", "Shards rebuilt")?,
+			shards_released: counter(
+				"masternode_shards_released_total",
+				"Shards deleted because they were no longer assigned to this node",
+			)?,
 			content_reads: counter(
 				"masternode_content_reads_total",
 				"Content records read from the chain to answer peers' requests",

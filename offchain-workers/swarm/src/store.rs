@@ -123,6 +123,27 @@ impl ShardStore {
 		Ok(())
 	}
 
+	/// Deletes the shard `hash`, durably, and returns the bytes freed (0 if it was not
+	/// stored).
+	pub fn delete(&self, hash: &ShardHash) -> io::Result<u64> {
+		let path = self.path(hash);
+		let len = match fs::metadata(&path) {
+			Ok(m) => m.len(),
+			Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+			Err(e) => return Err(e),
+		};
+		match fs::remove_file(&path) {
+			Ok(()) => {}
+			Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+			Err(e) => return Err(e),
+		}
+		if let Some(dir) = path.parent() {
+			fs::File::open(dir)?.sync_all()?;
+		}
+		self.used.fetch_sub(len, Ordering::Relaxed);
+		Ok(len)
+	}
+
 	/// The hashes of every stored shard, in name order.
 	pub fn list(&self) -> io::Result<Vec<ShardHash>> {
 		let mut hashes = Vec::new();

@@ -113,8 +113,24 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> Pallet<T> {
+	/// Withdraws `content`'s open appeal, if any, because its creator removed the content:
+	/// the deposit is burned, so that removing cannot dodge a ruling about to go against it.
+	pub(crate) fn withdraw_appeal(content: ContentId) {
+		let Some(a) = Appeals::<T>::take(content) else { return };
+		let hold = HoldReason::AppealDeposit.into();
+		let burned = T::Currency::burn_held(
+			&hold,
+			&a.appellant,
+			a.deposit,
+			Precision::BestEffort,
+			Fortitude::Force,
+		)
+		.unwrap_or_default();
+		Self::deposit_event(Event::AppealWithdrawn { content, appellant: a.appellant, burned });
+	}
+
 	/// Closes `content`'s open appeal, if any, returning the deposit: a certificate decided the
-	/// content first, or the creator removed it.
+	/// content first.
 	pub(crate) fn close_appeal(content: ContentId) {
 		let Some(a) = Appeals::<T>::take(content) else { return };
 		let hold = HoldReason::AppealDeposit.into();

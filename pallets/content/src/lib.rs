@@ -433,8 +433,8 @@ pub mod pallet {
 			appellant: Option<T::AccountId>,
 			deposit_returned: bool,
 		},
-		/// `appellant`'s appeal of `content` closed without a ruling (a certificate decided it,
-		/// or it was removed); the deposit was returned.
+		/// `appellant`'s appeal of `content` closed without a ruling because a certificate
+		/// decided it; the deposit was returned.
 		AppealClosed { content: ContentId, appellant: T::AccountId },
 		/// `node` missed an audit and gets no new placements until block `until`; another miss
 		/// before then retires it with a slash.
@@ -456,6 +456,9 @@ pub mod pallet {
 		/// The key of `content` was released to the `members` members of the moderation set of
 		/// `era`, sealed to each one's moderation key.
 		KeysReleased { content: ContentId, era: u32, members: u32 },
+		/// `appellant` removed `content` while its appeal was open: the appeal is withdrawn and
+		/// its deposit (`burned`) burned.
+		AppealWithdrawn { content: ContentId, appellant: T::AccountId, burned: Balance },
 	}
 
 	#[pallet::error]
@@ -584,7 +587,7 @@ pub mod pallet {
 			let charged = Self::charged_shards(&manifest);
 			let id = manifest.content_id();
 			ensure!(!Contents::<T>::contains_key(id), Error::<T>::AlreadyRegistered);
-			let nodes = Self::placement_candidates();
+			let nodes = Self::placement_candidates(usize::from(manifest.n));
 			ensure!(nodes.len() >= usize::from(manifest.n), Error::<T>::NotEnoughMasternodes);
 			let shards = manifest.segments.len() as u32 * u32::from(manifest.n);
 			let deposit = T::DepositBase::get()
@@ -698,7 +701,8 @@ pub mod pallet {
 		}
 
 		/// Remove `content` (creator only): forget its shards and placement and release the
-		/// deposit. `shards` is a witness: at least the content's segments × `n` (at most
+		/// deposit. A ruling on it stays on record; an open appeal is withdrawn and its deposit
+		/// burned ([`Event::AppealWithdrawn`]). `shards` is a witness: at least the content's segments × `n` (at most
 		/// 8,192; segments × 8 covers any content). Emits
 		/// [`Event::ContentRemoved`].
 		#[pallet::call_index(2)]
@@ -726,8 +730,9 @@ pub mod pallet {
 			Contents::<T>::remove(content);
 			Awaiting::<T>::remove(content);
 			SealedKeys::<T>::remove(content);
-			Rulings::<T>::remove(content);
-			Self::close_appeal(content);
+			// A ruling stays on record; an appeal still open is withdrawn and its deposit
+			// burned, as a rejection would have.
+			Self::withdraw_appeal(content);
 			let deposit = T::Currency::release(
 				&HoldReason::ContentDeposit.into(),
 				&who,
@@ -833,14 +838,25 @@ pub mod pallet {
 	}
 
 	impl<T: Config> Pallet<T> {
-		/// The masternodes shards may go to: those in service and not suspended, with their
-		/// regions.
-		pub fn placement_candidates() -> Vec<(T::AccountId, pallet_masternodes::Region)> {
+		/// The masternodes shards may go to, with their regions: those in service and not
+		/// suspended — unless fewer than `needed` are, when suspended ones are taken too (a
+		/// small network would otherwise refuse every upload while one node is in its grace
+		/// window, and a suspended node is still bonded and audited).
+		pub fn placement_candidates(
+			needed: usize,
+		) -> Vec<(T::AccountId, pallet_masternodes::Region)> {
 			let now = frame_system::Pallet::<T>::block_number();
-			T::Masternodes::active()
-				.into_iter()
+			let active = T::Masternodes::active();
+			let good: Vec<_> = active
+				.iter()
 				.filter(|(who, _)| Self::suspended_until(who, now).is_none())
-				.collect()
+				.cloned()
+				.collect();
+			if good.len() >= needed {
+				good
+			} else {
+				active
+			}
 		}
 
 		/// The block until which `who` gets no new placements, if its grace window is open at

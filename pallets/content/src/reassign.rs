@@ -7,7 +7,7 @@
 //! [`Event::ShardReassigned`] (and the runtime API's assignments) and rebuilds the shard from
 //! `k` other holders.
 
-use crate::{Config, Departing, Event, Holdings, Pallet, Segments};
+use crate::{Config, Departing, Event, Holdings, MasternodeRegistry, Pallet, Segments};
 use alloc::vec::Vec;
 use pallet_masternodes::OnMasternodeLeave;
 
@@ -29,7 +29,9 @@ impl<T: Config> Pallet<T> {
 		if departing.is_empty() {
 			return (0, 0);
 		}
-		let nodes = Self::placement_candidates();
+		// Nodes not suspended first; suspended ones only where no other can take a shard.
+		let nodes = Self::placement_candidates(0);
+		let all = T::Masternodes::active();
 		let mut done = 0;
 		while done < budget {
 			let Some(from) = departing.first().cloned() else { break };
@@ -43,13 +45,16 @@ impl<T: Config> Pallet<T> {
 				Holdings::<T>::remove(&from, (content, segment));
 				done += 1;
 				let Some(mut seg) = Segments::<T>::get(content, segment) else { continue };
-				let replacement = pop_primitives::placement::replacement(
-					&content,
-					segment,
-					u32::from(shard),
-					&seg.holders,
-					&nodes,
-				);
+				let replace = |nodes: &[(T::AccountId, pallet_masternodes::Region)]| {
+					pop_primitives::placement::replacement(
+						&content,
+						segment,
+						u32::from(shard),
+						&seg.holders,
+						nodes,
+					)
+				};
+				let replacement = replace(&nodes).or_else(|| replace(&all));
 				match replacement {
 					Some(to) => {
 						if let Some(slot) = seg.holders.get_mut(usize::from(shard)) {

@@ -73,7 +73,7 @@ fn check_placement(id: [u8; 32]) {
 	// Holders are in service; suspended nodes (open grace windows) are not placement
 	// candidates, so the regions a segment must cover are those of the candidates.
 	let regions = <Masternodes as crate::MasternodeRegistry<u64>>::active();
-	let mut all_regions: Vec<_> = Content::placement_candidates().iter().map(|r| r.1).collect();
+	let mut all_regions: Vec<_> = Content::placement_candidates(0).iter().map(|r| r.1).collect();
 	all_regions.sort();
 	all_regions.dedup();
 	for s in 0..info.segments {
@@ -485,7 +485,7 @@ fn a_missed_audit_suspends_and_a_second_inside_the_grace_window_slashes() {
 		// Suspended, not slashed: still in service, its bond whole, no new placements.
 		assert!(pallet_masternodes::Pallet::<Test>::is_active(&node));
 		assert_eq!(pallet_masternodes::Masternodes::<Test>::get(node).unwrap().bond, 1_000);
-		assert!(!Content::placement_candidates().iter().any(|(who, _)| *who == node));
+		assert!(!Content::placement_candidates(0).iter().any(|(who, _)| *who == node));
 		let fresh = manifest(3, 2, 4);
 		assert_ok!(register(&fresh));
 		let fresh_id = fresh.content_id();
@@ -536,7 +536,7 @@ fn a_miss_after_the_grace_window_opens_a_new_one_instead_of_slashing() {
 		// The window closes at block 42: placements come back, and a pass then forgets it.
 		run_answering_to(42, &[]);
 		assert_eq!(Content::suspended_until(&node, 42), None);
-		assert!(Content::placement_candidates().iter().any(|(who, _)| *who == node));
+		assert!(Content::placement_candidates(0).iter().any(|(who, _)| *who == node));
 		let late = audit_of(id, node, 50);
 		run_answering_to(51, &[late]);
 		assert!(events().contains(&Event::AuditMissed { audit: late, node, misses: 1 }));
@@ -910,11 +910,66 @@ fn a_certificate_that_decides_first_closes_the_appeal_and_returns_the_deposit() 
 		assert_eq!(appeal_held(50), 0);
 		assert!(Content::review_of(id).appeal.is_none());
 		assert!(events().contains(&Event::AppealClosed { content: id, appellant: 50 }));
-		// Removing content with an open appeal returns it too.
+	});
+}
+
+/// The attack: a creator whose appeal is about to be rejected removes the content to get the
+/// appeal deposit back and erase the record. Removing withdraws the appeal and burns the
+/// deposit; a ruling already made stays on record.
+#[test]
+fn removing_content_under_appeal_burns_the_deposit_and_keeps_rulings() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let total =
+			|who| <Balances as frame_support::traits::fungible::Inspect<u64>>::total_balance(&who);
 		let other = decided(9, Verdict::Reject);
 		assert_ok!(appeal(50, other, b"please look"));
+		let before = total(50);
 		assert_ok!(Content::remove(RuntimeOrigin::signed(50), other, 36));
 		assert_eq!(appeal_held(50), 0);
+		assert_eq!(total(50), before - 100, "the appeal deposit was burned, not returned");
+		assert!(events().contains(&Event::AppealWithdrawn {
+			content: other,
+			appellant: 50,
+			burned: 100
+		}));
+		assert!(Content::review_of(other).appeal.is_none());
+		// Ruled content removed: the ruling is still there for anyone to read.
+		let ruled = decided(10, Verdict::NeedsReview);
+		assert_ok!(Content::rule(
+			RuntimeOrigin::root(),
+			ruled,
+			Verdict::Reject,
+			b"graphic".to_vec()
+		));
+		assert_ok!(Content::remove(RuntimeOrigin::signed(50), ruled, 80));
+		let ruling = Content::review_of(ruled).ruling.expect("the ruling stays on record");
+		assert_eq!(
+			(ruling.verdict, ruling.reason.to_vec()),
+			(Verdict::Reject, b"graphic".to_vec())
+		);
+	});
+}
+
+/// With fewer good masternodes than a segment's shards, a suspended node still takes
+/// placements (after every good one), so a small network keeps accepting uploads.
+#[test]
+fn suspended_nodes_take_placements_only_when_too_few_others_remain() {
+	new_test_ext().execute_with(|| {
+		for (who, region) in [(1, b"DE"), (2, b"US"), (3, b"JP"), (4, b"BR")] {
+			masternode(who, region);
+		}
+		let id = published(2);
+		let node = 1;
+		let first = audit_of(id, node, 11);
+		run_answering_to(12, &[first]);
+		assert!(Content::suspended_until(&node, 12).is_some());
+		assert_eq!(Content::placement_candidates(3).len(), 3, "enough without it");
+		assert_eq!(Content::placement_candidates(4).len(), 4, "too few without it");
+		// n = 4 of 4 nodes, one suspended: the upload is placed, on all four.
+		let fresh = manifest(1, 2, 4);
+		assert_ok!(register(&fresh));
+		assert!(Segments::<Test>::get(fresh.content_id(), 0).unwrap().holders.contains(&node));
 	});
 }
 

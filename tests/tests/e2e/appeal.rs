@@ -155,4 +155,27 @@ fn an_appeal_decided_by_the_moderation_track_publishes_content_left_for_review()
 	let out = pop(&node, &["fetch", &content, "--key", &key, "-o", fetched.to_str().unwrap()]);
 	assert!(out.status.success(), "pop fetch: {}", stderr(&out));
 	assert!(std::fs::read(&fetched).unwrap() == data);
+
+	// The creator removes it: only the creator may; the chain forgets it, the ruling stays on
+	// record, and every masternode deletes its shards and frees the space.
+	let stored: usize = nodes.iter().map(|m| m.shard_files().len()).sum();
+	assert!(stored >= 3, "{stored} shards stored");
+	let out = pop(&node, &["remove", &content, "--suri", "//Alice"]);
+	assert!(!out.status.success());
+	assert!(stderr(&out).contains("only its creator"), "{}", stderr(&out));
+	let out = pop(&node, &["remove", &format!("0x{}", "ab".repeat(32)), "--suri", "//Bob//stash"]);
+	assert!(stderr(&out).contains("the chain has no content"), "{}", stderr(&out));
+	let out = pop(&node, &["remove", &content, "--suri", "//Bob//stash"]);
+	assert!(out.status.success(), "pop remove: {}", stderr(&out));
+	assert!(stdout(&out).contains("deposit of"), "{}", stdout(&out));
+	assert!(chain.content(&id).unwrap().is_none(), "the chain forgot it");
+	assert!(chain.review(&id).unwrap().ruling.is_some(), "the ruling stays on record");
+	wait_for(TIMEOUT, "every masternode deleted the removed content's shards", || {
+		(nodes.iter().map(|m| m.shard_files().len()).sum::<usize>() == 0).then_some(())
+	});
+	for m in &nodes {
+		let released = m.metric("pop_masternode_shards_released_total").unwrap_or(0.0);
+		assert!(released >= 1.0, "{}: {released} shards released", m.suri);
+		assert_eq!(m.metric("pop_masternode_bytes_stored"), Some(0.0), "{}: space freed", m.suri);
+	}
 }

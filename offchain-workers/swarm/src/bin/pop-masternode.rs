@@ -74,6 +74,10 @@ struct Run {
 	/// Seconds an assigned shard may be missing before it is rebuilt from other holders.
 	#[arg(long, default_value_t = 30)]
 	repair_delay: u64,
+	/// Seconds a stored shard no longer assigned to this node (its content removed, or moved
+	/// elsewhere) is kept before it is deleted and its space freed.
+	#[arg(long, default_value_t = 120)]
+	release_delay: u64,
 	#[command(flatten)]
 	prometheus: pop_swarm::metrics::PrometheusArgs,
 }
@@ -102,6 +106,7 @@ async fn main_inner(cli: Cli) -> Result<(), BoxError> {
 				capacity: run.capacity_gib.checked_mul(1 << 30).ok_or("capacity too large")?,
 				bond: u128::from(run.bond) * POP,
 				repair_delay: Duration::from_secs(run.repair_delay),
+				release_delay: Duration::from_secs(run.release_delay),
 				prometheus: run.prometheus.endpoint(),
 			})
 			.await
