@@ -106,9 +106,28 @@ pub enum ManifestError {
 	BadShardLength,
 	/// Segments × `n` is above [`MAX_TOTAL_SHARDS`].
 	TooManyShardsInTotal,
+	/// A segment's shard length is not what its plaintext size encodes to
+	/// ([`shard_len_for`]): masternodes would store, and the deposit price, other bytes than the
+	/// content has.
+	ShardLengthMismatch,
+}
+
+/// The bytes a segment's seal adds to its plaintext (the ChaCha20-Poly1305 tag).
+pub const SEAL_TAG_LEN: u64 = 16;
+
+/// The shard length of a segment of `plain` plaintext bytes split into `k` data shards: the
+/// sealed bytes over `k`, rounded up to even (the erasure code works on 16-bit symbols). The
+/// codec encodes with it and the chain checks every manifest against it.
+pub fn shard_len_for(plain: u64, k: u8) -> u64 {
+	(plain + SEAL_TAG_LEN).div_ceil(u64::from(k.max(1))).next_multiple_of(2)
 }
 
 impl Manifest {
+	/// The bytes masternodes store for this content: every shard of every segment.
+	pub fn stored_bytes(&self) -> u64 {
+		self.segments.iter().map(|s| u64::from(s.shard_len) * u64::from(self.n)).sum()
+	}
+
 	/// The content id: BLAKE3 of the SCALE encoding.
 	pub fn content_id(&self) -> ContentId {
 		*blake3::hash(&self.encode()).as_bytes()
@@ -140,12 +159,21 @@ impl Manifest {
 		if self.segments.len() as u64 * u64::from(self.n) > u64::from(MAX_TOTAL_SHARDS) {
 			return Err(ManifestError::TooManyShardsInTotal);
 		}
-		for s in &self.segments {
+		let last = self.segments.len().saturating_sub(1);
+		for (i, s) in self.segments.iter().enumerate() {
 			if s.shards.len() != usize::from(self.n) {
 				return Err(ManifestError::ShardCountMismatch);
 			}
 			if s.shard_len == 0 || s.shard_len > MAX_SHARD_LEN {
 				return Err(ManifestError::BadShardLength);
+			}
+			let plain = if i == last {
+				self.total_size - u64::from(self.segment_size) * last as u64
+			} else {
+				u64::from(self.segment_size)
+			};
+			if u64::from(s.shard_len) != shard_len_for(plain, self.k) {
+				return Err(ManifestError::ShardLengthMismatch);
 			}
 		}
 		Ok(())
@@ -368,8 +396,9 @@ mod tests {
 	}
 
 	fn manifest() -> Manifest {
-		let seg = SegmentManifest {
-			shard_len: 1000,
+		// 1,000 + 1,000 + 500 bytes, sealed and split in 4: shards of 254, 254 and 130 bytes.
+		let seg = |shard_len| SegmentManifest {
+			shard_len,
 			shards: BoundedVec::truncate_from(alloc::vec![[1; 32]; 6]),
 		};
 		Manifest {
@@ -380,13 +409,20 @@ mod tests {
 			segment_size: 1000,
 			k: 4,
 			n: 6,
-			segments: BoundedVec::truncate_from(alloc::vec![seg; 3]),
+			segments: BoundedVec::truncate_from(alloc::vec![seg(254), seg(254), seg(130)]),
 		}
 	}
 
 	#[test]
 	fn manifests_are_checked() {
 		assert_eq!(manifest().check(), Ok(()));
+		assert_eq!(shard_len_for(1_000, 4), 254);
+		let mut m = manifest();
+		m.segments[2].shard_len = 254;
+		assert_eq!(m.check(), Err(ManifestError::ShardLengthMismatch));
+		let mut m = manifest();
+		m.segments[0].shard_len = MAX_SHARD_LEN;
+		assert_eq!(m.check(), Err(ManifestError::ShardLengthMismatch));
 		let mut m = manifest();
 		m.k = 7;
 		assert_eq!(m.check(), Err(ManifestError::KGreaterThanN));

@@ -108,6 +108,7 @@ pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 /// the storage version it starts from, so a chain already past it skips it.
 type Migrations = (
 	pallet_content::migrations::v1::MigrateToV1<Runtime>,
+	pallet_content::migrations::v2::MigrateToV2<Runtime>,
 	pallet_sdpos::migrations::v1::MigrateToV1<Runtime>,
 );
 

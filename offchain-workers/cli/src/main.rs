@@ -370,7 +370,7 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 				.into());
 			}
 			if review.appeal.is_some() && !withdraw_appeal {
-				return Err("this content's appeal is open: removing it withdraws the appeal and 				            burns its deposit; pass --withdraw-appeal to do so"
+				return Err("this content's appeal is open: removing it withdraws the appeal and burns its deposit; pass --withdraw-appeal to do so"
 					.into());
 			}
 			let shards = record.info.segments.saturating_mul(u32::from(record.info.n));
@@ -392,7 +392,7 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 				println!("{json}");
 			} else {
 				println!(
-					"removed 0x{} in block {:?}; its deposit of {deposit} POP is released, and 					 its masternodes delete its shards",
+					"removed 0x{} in block {:?}; its deposit of {deposit} POP is released, and its masternodes delete its shards",
 					hex::encode(id),
 					included.block
 				);

@@ -160,9 +160,8 @@ impl std::error::Error for CodecError {}
 
 /// The encrypted length of a segment of `plain` bytes, and its shard length for `k`.
 fn shard_len(plain: usize, k: usize) -> usize {
-	let sealed = plain + TAG_LEN;
-	// Even, as the erasure code works on 16-bit symbols.
-	sealed.div_ceil(k).next_multiple_of(2)
+	const _: () = assert!(TAG_LEN as u64 == pop_primitives::content::SEAL_TAG_LEN);
+	pop_primitives::content::shard_len_for(plain as u64, k as u8) as usize
 }
 
 fn nonce(segment: u32) -> Nonce {

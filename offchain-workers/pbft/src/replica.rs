@@ -1094,11 +1094,18 @@ impl Replica {
 		if proof.seq <= self.executed {
 			return Ok(());
 		}
-		if entries.len() as Seq > self.cfg.state_window {
+		let len = entries.len() as Seq;
+		if len > self.cfg.state_window {
 			return Err(Refused::BadProof("state reply longer than the state window"));
 		}
-		if after + entries.len() as Seq != proof.seq {
+		if after.checked_add(len) != Some(proof.seq) {
 			return Err(Refused::BadProof("state reply's entries do not end at its checkpoint"));
+		}
+		// A jump only when this replica asked, and over a whole window: an honest member that
+		// holds the history always sends that much, and anything shorter would let a faulty
+		// one make a replica skip entries it could still execute (and so never sign them).
+		if after > self.executed && (self.catch_up.is_none() || len != self.cfg.state_window) {
+			return Err(Refused::BadProof("state reply skips history without a whole window"));
 		}
 		self.check_checkpoint_proof(&proof)?;
 		// Continue this replica's own history where the reply overlaps it, else jump to `base`.

@@ -784,15 +784,20 @@ fn state_replies_are_bounded_and_a_far_behind_member_still_catches_up() {
 
 	// Reconnected: every state reply is at most 4 entries long, and the member skips ahead.
 	let (mut longest, mut replies, mut skipped) = (0, 0, None);
+	let (mut reply, mut checkpoints) = (None, Vec::new());
 	exchange(
 		&mut replicas,
 		3_000,
 		200,
 		|_, _| false,
 		|i, message, event| {
-			if let Some(Signed { message: Message::StateReply { entries, .. }, .. }) = message {
+			if let Some(m @ Signed { message: Message::StateReply { entries, .. }, .. }) = message {
 				longest = longest.max(entries.len());
 				replies += 1;
+				reply.get_or_insert_with(|| m.clone());
+			}
+			if let Some(m @ Signed { message: Message::Checkpoint { .. }, .. }) = message {
+				checkpoints.push(m.clone());
 			}
 			if let (true, Some(Event::Skipped { from, to })) = (i == behind, event) {
 				skipped = Some((*from, *to));
@@ -806,6 +811,36 @@ fn state_replies_are_bounded_and_a_far_behind_member_still_catches_up() {
 	assert!(to + 4 >= replicas[0].stable_seq(), "jumped to the window below the checkpoint");
 	assert_eq!(replicas[behind].stable_seq(), replicas[0].stable_seq());
 	assert_eq!(replicas[behind].executed(), replicas[behind].stable_seq());
+
+	// A faulty member cannot make a replica skip with a short reply: an empty "jump" to a
+	// real checkpoint is refused, also once the replica is catching up; the real reply works.
+	let reply = reply.expect("a state reply");
+	let Message::StateReply { proof, .. } = reply.message.clone() else { unreachable!() };
+	let forged = || {
+		let message = Message::StateReply {
+			after: proof.seq,
+			base: proof.state,
+			entries: vec![],
+			proof: proof.clone(),
+		};
+		let signature = SimKeys { secret: secrets[reply.from as usize] }
+			.sign(&pop_pbft::message::signing_payload(&GENESIS, 1, reply.from, &message));
+		Signed { from: reply.from, message, signature }
+	};
+	let keys = Box::new(SimKeys { secret: secrets[behind] });
+	let mut fresh = Replica::new(cfg.clone(), behind as u16, keys, verifier.clone(), 0);
+	let skips =
+		Err(pop_pbft::Refused::BadProof("state reply skips history without a whole window"));
+	assert_eq!(fresh.handle(10, forged()), skips);
+	let at_proof =
+		|c: &&Signed| matches!(c.message, Message::Checkpoint { seq, .. } if seq == proof.seq);
+	for c in checkpoints.iter().filter(at_proof) {
+		let _ = fresh.handle(10, c.clone());
+	}
+	assert_eq!(fresh.handle(20, forged()), skips);
+	assert_eq!(fresh.executed(), 0, "nothing skipped");
+	assert_eq!(fresh.handle(30, reply.clone()), Ok(()));
+	assert_eq!(fresh.executed(), proof.seq, "the real reply is used");
 
 	// New content: the member that jumped votes, executes and signs like the others.
 	for r in replicas.iter_mut() {

@@ -394,7 +394,6 @@ fn watch_chain(
 			.map(|h| (h, watch.unassigned_since.get(&h).copied().unwrap_or(now)))
 			.collect();
 	}
-	release_unassigned(state, watch, release_delay);
 
 	// Damage found here is moved aside; the shard then counts as missing and is rebuilt.
 	let (damaged, next) = state.store.scrub(watch.scrub_cursor, SCRUB_PER_BLOCK)?;
@@ -447,6 +446,9 @@ fn watch_chain(
 	if full {
 		watch.full_at = Some(head.number);
 	}
+	// After the audit answers are on their way: deleting costs an fsync a shard.
+	release_unassigned(state, watch, release_delay)?;
+	let assignments = &watch.assignments;
 	let held = assignments.iter().filter(|a| state.store.contains(&a.shard_hash)).count();
 	state.metrics.shards_stored.set(held as u64);
 	state.metrics.bytes_stored.set(state.store.used());
@@ -468,15 +470,34 @@ fn watch_chain(
 	Ok(Work { repairs: due, proofs })
 }
 
-/// Deletes the stored shards that have not been assigned to this node for `delay`: the
-/// content was removed, or the chain moved the shard to another node.
-fn release_unassigned(state: &State, watch: &mut Watch, delay: Duration) {
+/// Shards deleted at most per block, so that a large release never holds up the watcher.
+const RELEASE_PER_BLOCK: usize = 64;
+
+/// Deletes the stored shards that have not been assigned to this node for `delay`, nor stored
+/// again since: the content was removed, or the chain moved the shard to another node. The
+/// assignments are read afresh first, so a stale read never deletes a shard still placed here.
+fn release_unassigned(state: &State, watch: &mut Watch, delay: Duration) -> Result<(), BoxError> {
 	let now = Instant::now();
-	watch.unassigned_since.retain(|hash, since| {
-		if now.duration_since(*since) < delay {
-			return true;
+	let due: Vec<ShardHash> = watch
+		.unassigned_since
+		.iter()
+		.filter(|(hash, since)| {
+			now.duration_since(**since) >= delay && state.store.age(hash).is_none_or(|a| a >= delay)
+		})
+		.map(|(hash, _)| *hash)
+		.take(RELEASE_PER_BLOCK)
+		.collect();
+	if due.is_empty() {
+		return Ok(());
+	}
+	watch.assignments = state.chain.assignments(&state.me)?;
+	let assigned: HashSet<ShardHash> = watch.assignments.iter().map(|a| a.shard_hash).collect();
+	for hash in due {
+		if assigned.contains(&hash) {
+			watch.unassigned_since.remove(&hash);
+			continue;
 		}
-		match state.store.delete(hash) {
+		match state.store.delete(&hash) {
 			Ok(freed) => {
 				state.metrics.shards_released.inc();
 				tracing::info!(
@@ -484,14 +505,14 @@ fn release_unassigned(state: &State, watch: &mut Watch, delay: Duration) {
 					"released shard {} ({freed} bytes): no longer assigned to this node",
 					hex::encode(hash)
 				);
-				false
+				watch.unassigned_since.remove(&hash);
 			}
 			Err(e) => {
-				tracing::warn!(target: "masternode", "cannot delete shard {}: {e}", hex::encode(hash));
-				true
+				tracing::warn!(target: "masternode", "cannot delete shard {}: {e}", hex::encode(hash))
 			}
 		}
-	});
+	}
+	Ok(())
 }
 
 /// Submits an audit answer and waits for its outcome; an answer that does not get in is

@@ -103,6 +103,12 @@ impl ShardStore {
 		}
 		let path = self.path(hash);
 		if path.is_file() {
+			// Touched: a shard uploaded again is young again, so a release pending from an
+			// older record of the chain does not delete it (see `age`).
+			fs::File::options()
+				.append(true)
+				.open(&path)?
+				.set_modified(std::time::SystemTime::now())?;
 			return Ok(());
 		}
 		let used = self.used();
@@ -121,6 +127,12 @@ impl ShardStore {
 		fs::File::open(dir)?.sync_all()?;
 		self.used.fetch_add(data.len() as u64, Ordering::Relaxed);
 		Ok(())
+	}
+
+	/// How long ago the shard `hash` was last stored (`None` if it is not).
+	pub fn age(&self, hash: &ShardHash) -> Option<std::time::Duration> {
+		let modified = fs::metadata(self.path(hash)).ok()?.modified().ok()?;
+		Some(modified.elapsed().unwrap_or_default())
 	}
 
 	/// Deletes the shard `hash`, durably, and returns the bytes freed (0 if it was not

@@ -141,6 +141,12 @@ impl<T: Config> Pallet<T> {
 			if !T::Masternodes::is_bonded(&audit.node) || counted.contains(&audit.node) {
 				continue;
 			}
+			// The creator removed the content: no answer was owed, so no miss (otherwise a
+			// creator could get holders slashed by removing content under audit). A shard
+			// moved off a node because it left still counts: leaving does not escape audits.
+			if !Segments::<T>::contains_key(audit.content, audit.segment) {
+				continue;
+			}
 			counted.push(audit.node.clone());
 			if Self::suspended_until(&audit.node, now).is_none() {
 				// No window open: this miss opens one.

@@ -45,8 +45,9 @@ fn manifest(segments: u32, salt: u8) -> Manifest {
 		version: MANIFEST_VERSION,
 		media_type: BoundedVec::truncate_from(vec![b'v'; 64]),
 		metadata_hash: [salt; 32],
-		total_size: u64::from(segments) << 22,
-		segment_size: 1 << 22,
+		// Segments whose shards are exactly 1 MiB for k = 4.
+		total_size: u64::from(segments) * ((4 << 20) - 16),
+		segment_size: (4 << 20) - 16,
 		k: 4,
 		n: N,
 		segments: BoundedVec::truncate_from((0..segments).map(segment).collect()),
@@ -176,7 +177,10 @@ mod benchmarks {
 		let nodes = masternodes::<T>(u32::from(N));
 		let data = vec![7u8; MAX_SHARD_LEN as usize];
 		let mut m = manifest(1, 1);
+		// One segment of the largest shards: 4 × 16 MiB sealed.
 		m.segments[0].shard_len = MAX_SHARD_LEN;
+		m.segment_size = 4 * MAX_SHARD_LEN - 16;
+		m.total_size = u64::from(m.segment_size);
 		m.segments[0].shards[0] = shard_hash(&data);
 		let id = registered::<T>(&creator::<T>(), m);
 		let node = Segments::<T>::get(id, 0).expect("placed").holders[0].clone();

@@ -82,6 +82,8 @@ pub trait MasternodeRegistry<AccountId> {
 	fn active() -> alloc::vec::Vec<(AccountId, Region)>;
 	/// Whether `who`'s masternode is in service.
 	fn is_active(who: &AccountId) -> bool;
+	/// The bytes `who`'s masternode offers (0 if it has none).
+	fn capacity(who: &AccountId) -> u64;
 	/// Whether `who`'s masternode still has its bond held (in service or leaving).
 	fn is_bonded(who: &AccountId) -> bool;
 	/// Takes `who`'s masternode out of service (if it still is), burning `fraction` of its
@@ -103,6 +105,9 @@ impl<T: pallet_masternodes::Config> MasternodeRegistry<T::AccountId>
 	}
 	fn is_active(who: &T::AccountId) -> bool {
 		pallet_masternodes::Pallet::<T>::is_active(who)
+	}
+	fn capacity(who: &T::AccountId) -> u64 {
+		pallet_masternodes::Masternodes::<T>::get(who).map_or(0, |m| m.capacity)
 	}
 	fn is_bonded(who: &T::AccountId) -> bool {
 		pallet_masternodes::Pallet::<T>::is_bonded(who)
@@ -167,7 +172,7 @@ pub mod pallet {
 	/// The layout of this pallet's storage; each migration raises it, and `try-runtime` checks
 	/// the chain's recorded version against it. 1: [`Awaiting`] indexes content awaiting a
 	/// verdict ([`migrations::v1`]).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -224,9 +229,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type DepositBase: Get<Balance>;
 
-		/// Deposit per shard registered.
+		/// Deposit per shard registered (the chain state it takes).
 		#[pallet::constant]
 		type DepositPerShard: Get<Balance>;
+
+		/// Deposit per MiB that masternodes store for the content (every shard's bytes), so
+		/// that storage is paid by the byte.
+		#[pallet::constant]
+		type DepositPerMiB: Get<Balance>;
 
 		/// Challenges are drawn every this many blocks.
 		#[pallet::constant]
@@ -322,6 +332,11 @@ pub mod pallet {
 		u8,
 		OptionQuery,
 	>;
+
+	/// The bytes of shards placed on each masternode: the sum of the shard lengths of its
+	/// [`Holdings`]. Placement leaves out nodes this would take past their capacity.
+	#[pallet::storage]
+	pub type StoredBytes<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, u64, ValueQuery>;
 
 	/// Published content, densely indexed, for drawing audits.
 	#[pallet::storage]
@@ -539,6 +554,10 @@ pub mod pallet {
 		DuplicateSealedKey,
 		/// The sealed keys leave out a member of the current moderation set.
 		MissingSealedKey,
+		/// A segment's shard length is not what its plaintext size encodes to.
+		ShardLengthMismatch,
+		/// Too few masternodes in service have room left for a shard of every segment.
+		NotEnoughCapacity,
 	}
 
 	#[pallet::hooks]
@@ -562,7 +581,8 @@ pub mod pallet {
 
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
-			Self::check_awaiting()
+			Self::check_awaiting()?;
+			Self::check_stored_bytes()
 		}
 	}
 
@@ -587,11 +607,16 @@ pub mod pallet {
 			let charged = Self::charged_shards(&manifest);
 			let id = manifest.content_id();
 			ensure!(!Contents::<T>::contains_key(id), Error::<T>::AlreadyRegistered);
-			let nodes = Self::placement_candidates(usize::from(manifest.n));
-			ensure!(nodes.len() >= usize::from(manifest.n), Error::<T>::NotEnoughMasternodes);
-			let shards = manifest.segments.len() as u32 * u32::from(manifest.n);
-			let deposit = T::DepositBase::get()
-				.saturating_add(T::DepositPerShard::get().saturating_mul(shards.into()));
+			// Content removed after a ruling stays ruled: the same bytes under the same key
+			// cannot come back as pending and wait for a decision that was made.
+			ensure!(!Rulings::<T>::contains_key(id), Error::<T>::AlreadyRuled);
+			let in_service = T::Masternodes::active().len();
+			ensure!(in_service >= usize::from(manifest.n), Error::<T>::NotEnoughMasternodes);
+			// A node holds at most one shard of a segment: this much of this content at most.
+			let per_node = manifest.segments.iter().map(|s| u64::from(s.shard_len)).sum();
+			let nodes = Self::placement_candidates(usize::from(manifest.n), per_node);
+			ensure!(nodes.len() >= usize::from(manifest.n), Error::<T>::NotEnoughCapacity);
+			let deposit = Self::deposit_for(&manifest);
 			T::Currency::hold(&HoldReason::ContentDeposit.into(), &creator, deposit)
 				.map_err(|_| Error::<T>::InsufficientDeposit)?;
 			let segments = manifest.segments.len() as u32;
@@ -602,6 +627,9 @@ pub mod pallet {
 				let index = index as u32;
 				for (shard, holder) in holders.iter().enumerate() {
 					Holdings::<T>::insert(holder, (id, index), shard as u8);
+					StoredBytes::<T>::mutate(holder, |b| {
+						*b = b.saturating_add(u64::from(segment.shard_len))
+					});
 				}
 				Segments::<T>::insert(
 					id,
@@ -641,7 +669,7 @@ pub mod pallet {
 				deposit,
 			});
 			Ok(Some(
-				T::WeightInfo::register(charged, nodes.len() as u32)
+				T::WeightInfo::register(charged, in_service as u32)
 					.saturating_add(Self::awaiting_index_weight()),
 			)
 			.into())
@@ -722,7 +750,9 @@ pub mod pallet {
 			for segment in 0..info.segments {
 				if let Some(s) = Segments::<T>::take(content, segment) {
 					for holder in s.holders {
-						Holdings::<T>::remove(holder, (content, segment));
+						if Holdings::<T>::take(&holder, (content, segment)).is_some() {
+							Self::release_bytes(&holder, s.shard_len);
+						}
 					}
 				}
 			}
@@ -833,6 +863,7 @@ pub mod pallet {
 				ManifestError::ShardCountMismatch => Error::ShardCountMismatch,
 				ManifestError::BadShardLength => Error::BadShardLength,
 				ManifestError::TooManyShardsInTotal => Error::TooManyShardsInTotal,
+				ManifestError::ShardLengthMismatch => Error::ShardLengthMismatch,
 			}
 		}
 	}
@@ -844,9 +875,16 @@ pub mod pallet {
 		/// window, and a suspended node is still bonded and audited).
 		pub fn placement_candidates(
 			needed: usize,
+			per_node: u64,
 		) -> Vec<(T::AccountId, pallet_masternodes::Region)> {
 			let now = frame_system::Pallet::<T>::block_number();
-			let active = T::Masternodes::active();
+			let active: Vec<_> = T::Masternodes::active()
+				.into_iter()
+				.filter(|(who, _)| {
+					StoredBytes::<T>::get(who).saturating_add(per_node)
+						<= T::Masternodes::capacity(who)
+				})
+				.collect();
 			let good: Vec<_> = active
 				.iter()
 				.filter(|(who, _)| Self::suspended_until(who, now).is_none())
@@ -867,6 +905,24 @@ pub mod pallet {
 		) -> Option<BlockNumberFor<T>> {
 			let until = MissWindow::<T>::get(who)?.saturating_add(T::GraceWindow::get());
 			(now < until).then_some(until)
+		}
+
+		/// The deposit for registering `manifest`: a base, the chain state its shards take, and
+		/// the bytes masternodes store for it (rounded up to a whole MiB).
+		pub fn deposit_for(manifest: &Manifest) -> Balance {
+			let shards = manifest.segments.len() as u128 * u128::from(manifest.n);
+			let mib = u128::from(manifest.stored_bytes()).div_ceil(1 << 20);
+			T::DepositBase::get()
+				.saturating_add(T::DepositPerShard::get().saturating_mul(shards))
+				.saturating_add(T::DepositPerMiB::get().saturating_mul(mib))
+		}
+
+		/// `bytes` of `who`'s placements are gone.
+		pub(crate) fn release_bytes(who: &T::AccountId, bytes: u32) {
+			StoredBytes::<T>::mutate_exists(who, |b| {
+				let left = b.unwrap_or(0).saturating_sub(u64::from(bytes));
+				*b = (left > 0).then_some(left);
+			});
 		}
 
 		/// The shards a registration is charged for: segments × `n`, counting `n` as at least 8
@@ -910,6 +966,28 @@ impl<T: Config> Pallet<T> {
 			"Awaiting lists content that does not exist"
 		);
 		frame_support::ensure!(Awaiting::<T>::count() == awaiting, "Awaiting's counter is off");
+		Ok(())
+	}
+
+	/// [`StoredBytes`] of each masternode is the sum of the shard lengths of its
+	/// [`Holdings`]: the invariant `try_state` checks and the v2 migration establishes.
+	#[cfg(any(feature = "try-runtime", test))]
+	pub fn check_stored_bytes() -> Result<(), sp_runtime::TryRuntimeError> {
+		let mut totals: alloc::collections::BTreeMap<T::AccountId, u64> = Default::default();
+		for (who, (content, segment), _) in Holdings::<T>::iter() {
+			let len = Segments::<T>::get(content, segment).map_or(0, |s| s.shard_len);
+			*totals.entry(who).or_default() += u64::from(len);
+		}
+		let stored: alloc::collections::BTreeMap<T::AccountId, u64> =
+			StoredBytes::<T>::iter().collect();
+		frame_support::ensure!(
+			totals
+				.into_iter()
+				.filter(|(_, b)| *b > 0)
+				.collect::<alloc::collections::BTreeMap<_, _>>()
+				== stored,
+			"StoredBytes disagrees with the holdings"
+		);
 		Ok(())
 	}
 }

@@ -61,3 +61,61 @@ pub mod v1 {
 		<T as frame_system::Config>::DbWeight,
 	>;
 }
+
+/// Version 1 → 2: count the bytes placed on each masternode in [`crate::StoredBytes`], so that
+/// placement can leave out nodes without room.
+pub mod v2 {
+	use crate::{Config, Holdings, Pallet, Segments, StoredBytes};
+	#[cfg(feature = "try-runtime")]
+	use alloc::vec::Vec;
+	use frame_support::{
+		migrations::VersionedMigration,
+		traits::{Get, UncheckedOnRuntimeUpgrade},
+		weights::Weight,
+	};
+
+	/// Fills [`StoredBytes`] from [`Holdings`] and [`Segments`]; run only through
+	/// [`MigrateToV2`]. One pass over the holdings (a young network's few thousand).
+	pub struct CountStoredBytes<T>(core::marker::PhantomData<T>);
+
+	impl<T: Config> UncheckedOnRuntimeUpgrade for CountStoredBytes<T> {
+		fn on_runtime_upgrade() -> Weight {
+			let (mut read, mut nodes) = (0u64, 0u64);
+			let mut totals: alloc::collections::BTreeMap<T::AccountId, u64> = Default::default();
+			for (who, (content, segment), _) in Holdings::<T>::iter() {
+				read += 2;
+				let len = Segments::<T>::get(content, segment).map_or(0, |s| s.shard_len);
+				*totals.entry(who).or_default() += u64::from(len);
+			}
+			for (who, bytes) in totals {
+				StoredBytes::<T>::insert(who, bytes);
+				nodes += 1;
+			}
+			log::info!(target: "pallet-content", "v2: bytes counted for {nodes} masternodes");
+			T::DbWeight::get().reads_writes(read, nodes)
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn pre_upgrade() -> Result<Vec<u8>, sp_runtime::TryRuntimeError> {
+			frame_support::ensure!(
+				StoredBytes::<T>::iter().next().is_none(),
+				"StoredBytes is not empty before v2"
+			);
+			Ok(Vec::new())
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn post_upgrade(_: Vec<u8>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Pallet::<T>::check_stored_bytes()
+		}
+	}
+
+	/// [`CountStoredBytes`] when the chain records storage version 1; sets version 2.
+	pub type MigrateToV2<T> = VersionedMigration<
+		1,
+		2,
+		CountStoredBytes<T>,
+		Pallet<T>,
+		<T as frame_system::Config>::DbWeight,
+	>;
+}

@@ -101,6 +101,7 @@ impl pallet_content::Config for Test {
 	type AppealDeposit = ConstU128<100>;
 	type DepositBase = ConstU128<10>;
 	type DepositPerShard = ConstU128<1>;
+	type DepositPerMiB = ConstU128<2>;
 	type AuditPeriod = ConstU64<5>;
 	type AuditsPerPeriod = DrawsPerPeriod;
 	type AuditDeadline = ConstU64<3>;

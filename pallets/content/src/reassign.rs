@@ -7,7 +7,9 @@
 //! [`Event::ShardReassigned`] (and the runtime API's assignments) and rebuilds the shard from
 //! `k` other holders.
 
-use crate::{Config, Departing, Event, Holdings, MasternodeRegistry, Pallet, Segments};
+use crate::{
+	Config, Departing, Event, Holdings, MasternodeRegistry, Pallet, Segments, StoredBytes,
+};
 use alloc::vec::Vec;
 use pallet_masternodes::OnMasternodeLeave;
 
@@ -30,8 +32,16 @@ impl<T: Config> Pallet<T> {
 			return (0, 0);
 		}
 		// Nodes not suspended first; suspended ones only where no other can take a shard.
-		let nodes = Self::placement_candidates(0);
-		let all = T::Masternodes::active();
+		// Either way only nodes with room for the shard: the room left on each is read once.
+		let nodes = Self::placement_candidates(0, 0);
+		let all = Self::placement_candidates(usize::MAX, 0);
+		let mut room: alloc::collections::BTreeMap<T::AccountId, u64> = all
+			.iter()
+			.map(|(who, _)| {
+				let free = T::Masternodes::capacity(who).saturating_sub(StoredBytes::<T>::get(who));
+				(who.clone(), free)
+			})
+			.collect();
 		let mut done = 0;
 		while done < budget {
 			let Some(from) = departing.first().cloned() else { break };
@@ -45,13 +55,20 @@ impl<T: Config> Pallet<T> {
 				Holdings::<T>::remove(&from, (content, segment));
 				done += 1;
 				let Some(mut seg) = Segments::<T>::get(content, segment) else { continue };
+				Self::release_bytes(&from, seg.shard_len);
+				let len = u64::from(seg.shard_len);
 				let replace = |nodes: &[(T::AccountId, pallet_masternodes::Region)]| {
+					let fits: Vec<_> = nodes
+						.iter()
+						.filter(|(who, _)| room.get(who).is_some_and(|free| *free >= len))
+						.cloned()
+						.collect();
 					pop_primitives::placement::replacement(
 						&content,
 						segment,
 						u32::from(shard),
 						&seg.holders,
-						nodes,
+						&fits,
 					)
 				};
 				let replacement = replace(&nodes).or_else(|| replace(&all));
@@ -61,6 +78,10 @@ impl<T: Config> Pallet<T> {
 							*slot = to.clone();
 						}
 						Holdings::<T>::insert(&to, (content, segment), shard);
+						StoredBytes::<T>::mutate(&to, |b| *b = b.saturating_add(len));
+						if let Some(free) = room.get_mut(&to) {
+							*free = free.saturating_sub(len);
+						}
 						Segments::<T>::insert(content, segment, seg);
 						Self::deposit_event(Event::ShardReassigned {
 							content,
@@ -80,6 +101,6 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		Departing::<T>::put(departing);
-		(done, nodes.len() as u32)
+		(done, all.len() as u32)
 	}
 }

@@ -2,8 +2,8 @@ use crate::{mock::*, pallet::*, types::*, Error, Event};
 use frame_support::dispatch::DispatchResult;
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
 use pop_primitives::content::{
-	chunk_data, chunk_proof, shard_hash, Manifest, SealedKey, SegmentManifest, Verdict,
-	VerdictStatement, MANIFEST_VERSION,
+	chunk_data, chunk_proof, shard_hash, shard_len_for, Manifest, SealedKey, SegmentManifest,
+	Verdict, VerdictStatement, MANIFEST_VERSION, MAX_SHARD_LEN,
 };
 use sp_core::Pair;
 
@@ -26,8 +26,9 @@ fn manifest(segments: u32, k: u8, n: u8) -> Manifest {
 		version: MANIFEST_VERSION,
 		media_type: BoundedVec::truncate_from(b"video/mp4".to_vec()),
 		metadata_hash: [9; 32],
-		total_size: u64::from(segments) * 10_000,
-		segment_size: 10_000,
+		// Segments whose shards are exactly 3,000 bytes for this `k`.
+		total_size: u64::from(segments) * (3_000 * u64::from(k) - 16),
+		segment_size: 3_000 * u32::from(k) - 16,
 		k,
 		n,
 		segments: BoundedVec::truncate_from(segs),
@@ -73,7 +74,7 @@ fn check_placement(id: [u8; 32]) {
 	// Holders are in service; suspended nodes (open grace windows) are not placement
 	// candidates, so the regions a segment must cover are those of the candidates.
 	let regions = <Masternodes as crate::MasternodeRegistry<u64>>::active();
-	let mut all_regions: Vec<_> = Content::placement_candidates(0).iter().map(|r| r.1).collect();
+	let mut all_regions: Vec<_> = Content::placement_candidates(0, 0).iter().map(|r| r.1).collect();
 	all_regions.sort();
 	all_regions.dedup();
 	for s in 0..info.segments {
@@ -105,15 +106,16 @@ fn registering_places_every_shard_and_holds_the_deposit() {
 		assert_ok!(register(&m));
 		let info = Contents::<Test>::get(id).unwrap();
 		assert_eq!((info.status, info.segments, info.k, info.n), (Status::Pending, 3, 2, 3));
-		assert_eq!(info.deposit, 10 + 9);
-		assert_eq!(Balances::balance_on_hold(&HoldReason::ContentDeposit.into(), &50), 19);
+		// Base, 9 shards, and 27,000 stored bytes rounded up to one MiB at 2 a MiB.
+		assert_eq!(info.deposit, 10 + 9 + 2);
+		assert_eq!(Balances::balance_on_hold(&HoldReason::ContentDeposit.into(), &50), 21);
 		assert!(events().contains(&Event::ContentRegistered {
 			content: id,
 			creator: 50,
 			segments: 3,
 			k: 2,
 			n: 3,
-			deposit: 19
+			deposit: 21
 		}));
 		check_placement(id);
 		assert_eq!(Content::pending(), vec![id]);
@@ -155,7 +157,7 @@ fn bad_manifests_fail_with_clear_errors_and_take_nothing() {
 		// 1,024 segments of 9 shards is more than the chain writes for one content.
 		let mut m = manifest(1, 2, 9);
 		m.segments = BoundedVec::truncate_from(vec![m.segments[0].clone(); 1024]);
-		m.total_size = 1024 * 10_000;
+		m.total_size = 1024 * u64::from(m.segment_size);
 		assert_noop!(register(&m), Error::<Test>::TooManyShardsInTotal);
 		// An account that cannot hold the deposit.
 		assert_noop!(
@@ -485,7 +487,7 @@ fn a_missed_audit_suspends_and_a_second_inside_the_grace_window_slashes() {
 		// Suspended, not slashed: still in service, its bond whole, no new placements.
 		assert!(pallet_masternodes::Pallet::<Test>::is_active(&node));
 		assert_eq!(pallet_masternodes::Masternodes::<Test>::get(node).unwrap().bond, 1_000);
-		assert!(!Content::placement_candidates(0).iter().any(|(who, _)| *who == node));
+		assert!(!Content::placement_candidates(0, 0).iter().any(|(who, _)| *who == node));
 		let fresh = manifest(3, 2, 4);
 		assert_ok!(register(&fresh));
 		let fresh_id = fresh.content_id();
@@ -536,7 +538,7 @@ fn a_miss_after_the_grace_window_opens_a_new_one_instead_of_slashing() {
 		// The window closes at block 42: placements come back, and a pass then forgets it.
 		run_answering_to(42, &[]);
 		assert_eq!(Content::suspended_until(&node, 42), None);
-		assert!(Content::placement_candidates(0).iter().any(|(who, _)| *who == node));
+		assert!(Content::placement_candidates(0, 0).iter().any(|(who, _)| *who == node));
 		let late = audit_of(id, node, 50);
 		run_answering_to(51, &[late]);
 		assert!(events().contains(&Event::AuditMissed { audit: late, node, misses: 1 }));
@@ -626,8 +628,8 @@ fn the_creator_removes_content_and_gets_the_deposit_back() {
 			Error::<Test>::UnknownContent
 		);
 		assert_ok!(Content::remove(RuntimeOrigin::signed(50), id, 8));
-		assert!(events().contains(&Event::ContentRemoved { content: id, deposit: 18 }));
-		assert_eq!(Balances::balance_on_hold(&HoldReason::ContentDeposit.into(), &50), 13);
+		assert!(events().contains(&Event::ContentRemoved { content: id, deposit: 20 }));
+		assert_eq!(Balances::balance_on_hold(&HoldReason::ContentDeposit.into(), &50), 15);
 		assert!(Contents::<Test>::get(id).is_none());
 		assert_eq!(Segments::<Test>::iter_prefix(id).count(), 0);
 		assert!((1..=6).all(|n| Content::assignments(&n).iter().all(|a| a.content != id)));
@@ -952,7 +954,7 @@ fn removing_content_under_appeal_burns_the_deposit_and_keeps_rulings() {
 }
 
 /// With fewer good masternodes than a segment's shards, a suspended node still takes
-/// placements (after every good one), so a small network keeps accepting uploads.
+/// placements (ranked with the others), so a small network keeps accepting uploads.
 #[test]
 fn suspended_nodes_take_placements_only_when_too_few_others_remain() {
 	new_test_ext().execute_with(|| {
@@ -964,8 +966,8 @@ fn suspended_nodes_take_placements_only_when_too_few_others_remain() {
 		let first = audit_of(id, node, 11);
 		run_answering_to(12, &[first]);
 		assert!(Content::suspended_until(&node, 12).is_some());
-		assert_eq!(Content::placement_candidates(3).len(), 3, "enough without it");
-		assert_eq!(Content::placement_candidates(4).len(), 4, "too few without it");
+		assert_eq!(Content::placement_candidates(3, 0).len(), 3, "enough without it");
+		assert_eq!(Content::placement_candidates(4, 0).len(), 4, "too few without it");
 		// n = 4 of 4 nodes, one suspended: the upload is placed, on all four.
 		let fresh = manifest(1, 2, 4);
 		assert_ok!(register(&fresh));
@@ -1034,5 +1036,103 @@ fn a_creator_who_cannot_hold_the_appeal_deposit_is_told_so() {
 			frame_support::traits::tokens::Preservation::Expendable
 		));
 		assert_noop!(appeal(50, id, b"why"), Error::<Test>::InsufficientDeposit);
+	});
+}
+
+/// The attack: a tiny content declaring the largest shards, so that masternodes set aside
+/// 16 MiB per shard (128 GiB for a full manifest) for a deposit priced per shard. Shard
+/// lengths must be what the segment sizes encode to, and the deposit follows the bytes.
+#[test]
+fn declared_shard_lengths_must_match_the_content_and_the_deposit_follows_the_bytes() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let mut m = manifest(2, 2, 4);
+		for s in m.segments.iter_mut() {
+			s.shard_len = MAX_SHARD_LEN;
+		}
+		assert_noop!(register(&m), Error::<Test>::ShardLengthMismatch);
+		let mut m = manifest(2, 2, 4);
+		m.segments[1].shard_len -= 2;
+		assert_noop!(register(&m), Error::<Test>::ShardLengthMismatch);
+		// A last segment shorter than the others has its own, shorter shards.
+		let mut m = manifest(2, 2, 4);
+		m.total_size -= 1_000;
+		assert_noop!(register(&m), Error::<Test>::ShardLengthMismatch);
+		m.segments[1].shard_len = shard_len_for(u64::from(m.segment_size) - 1_000, 2) as u32;
+		assert_ok!(register(&m));
+		// Twice the bytes, more deposit: 200 segments of 4 × 3,000 bytes is 2.3 MiB.
+		let big = manifest(200, 2, 4);
+		assert_eq!(Content::deposit_for(&big), 10 + 800 + 3 * 2);
+		assert!(Content::deposit_for(&big) > Content::deposit_for(&manifest(100, 2, 4)));
+	});
+}
+
+/// Placement leaves out masternodes without room for the content, says so when too few have
+/// room, and gives the room back when the content is removed.
+#[test]
+fn placement_respects_capacity_and_removal_frees_it() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		// Node 7 offers 10,000 bytes: room for three 3,000-byte shards.
+		pallet_masternodes::Pallet::<Test>::register(
+			RuntimeOrigin::signed(7),
+			crate::mock::peer(7),
+			crate::mock::addrs(),
+			pallet_masternodes::Region(*b"BR"),
+			10_000,
+			1_000,
+		)
+		.unwrap();
+		let four = manifest(4, 2, 7);
+		assert_eq!(Content::placement_candidates(7, 12_000).len(), 6, "node 7 lacks room");
+		assert_noop!(register(&four), Error::<Test>::NotEnoughCapacity);
+		let three = manifest(3, 2, 7);
+		assert_ok!(register(&three));
+		assert_eq!(StoredBytes::<Test>::get(7), 9_000);
+		assert_eq!(StoredBytes::<Test>::get(1), 9_000);
+		Content::check_stored_bytes().unwrap();
+		// Full now: a second content cannot use it.
+		let other = manifest(1, 2, 7);
+		assert_noop!(register(&other), Error::<Test>::NotEnoughCapacity);
+		assert_ok!(Content::remove(RuntimeOrigin::signed(50), three.content_id(), 21));
+		assert_eq!(StoredBytes::<Test>::get(7), 0);
+		assert_ok!(register(&other));
+		Content::check_stored_bytes().unwrap();
+	});
+}
+
+/// The attack: a creator watches for an audit of its content and removes the content, so the
+/// audited masternode cannot answer and misses; twice in a grace window would slash it. An
+/// audit of a shard the node no longer holds is not a miss.
+#[test]
+fn removing_content_under_audit_costs_its_holders_nothing() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		masternode(7, b"BR");
+		let id = published(6);
+		let node = 1;
+		let first = audit_of(id, node, 11);
+		let second = audit_of(id, node, 12);
+		assert_ok!(Content::remove(RuntimeOrigin::signed(50), id, 48));
+		run_answering_to(14, &[first, second]);
+		assert!(Audits::<Test>::get(first).is_none() && Audits::<Test>::get(second).is_none());
+		assert_eq!(Misses::<Test>::get(node), 0, "no miss");
+		assert!(Content::suspended_until(&node, 12).is_none(), "not suspended");
+		assert!(!events().iter().any(|e| matches!(e, Event::AuditMissed { .. })));
+	});
+}
+
+/// Content removed after a ruling cannot be registered again under the same id as pending.
+#[test]
+fn ruled_content_cannot_come_back_as_pending() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let m = manifest(3, 2, 4);
+		let id = m.content_id();
+		assert_ok!(register(&m));
+		assert_ok!(submit(id, Verdict::NeedsReview, sign(id, Verdict::NeedsReview, 3, &[0, 1, 2])));
+		assert_ok!(Content::rule(RuntimeOrigin::root(), id, Verdict::Reject, b"no".to_vec()));
+		assert_ok!(Content::remove(RuntimeOrigin::signed(50), id, 24));
+		assert_noop!(register(&m), Error::<Test>::AlreadyRuled);
 	});
 }

@@ -6,7 +6,10 @@
 //!
 //! Adjusted by hand on 2026-12-03 for the grace window (`Content::MissWindow`: one more read per
 //! candidate in `register` and `reassign`, per audit in `expire_audits` and in `prove`; one more
-//! write per audit in `expire_audits`, two in `prove`) until the script runs again.
+//! write per audit in `expire_audits`, two in `prove`) until the script runs again; and for
+//! placement by capacity (`Content::StoredBytes` and each candidate's capacity: two more reads
+//! per candidate in `register` and `reassign`, a read and a write per shard placed or removed;
+//! `Content::Rulings` read in `register`; the segment of each expiring audit read).
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
@@ -64,6 +67,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 3661).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(m.into())))
+			.saturating_add(T::DbWeight::get().reads_writes((1_u64).saturating_mul(s.into()), (1_u64).saturating_mul(s.into())))
+			.saturating_add(T::DbWeight::get().reads(1))
 	}
 	/// Storage: `Content::Contents` (r:1 w:1)
 	/// Proof: `Content::Contents` (`max_values`: None, `max_size`: Some(276), added: 2751, mode: `MaxEncodedLen`)
@@ -146,6 +152,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(3))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 573).saturating_mul(s.into()))
+			.saturating_add(T::DbWeight::get().reads_writes((1_u64).saturating_mul(s.into()), (1_u64).saturating_mul(s.into())))
 	}
 	/// Storage: `Content::Audits` (r:1 w:1)
 	/// Proof: `Content::Audits` (`max_values`: None, `max_size`: Some(93), added: 2568, mode: `MaxEncodedLen`)
@@ -199,6 +206,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 3661).saturating_mul(a.into()))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 	}
 	/// Storage: `Content::PublishedCount` (r:1 w:0)
 	/// Proof: `Content::PublishedCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
@@ -225,7 +233,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(73_845_924, 9639)
 			.saturating_add(Weight::from_parts(30_641_633, 0).saturating_mul(a.into()))
 			.saturating_add(T::DbWeight::get().reads(7))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(a.into())))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 3687).saturating_mul(a.into()))
@@ -253,6 +261,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 3661).saturating_mul(m.into()))
 			.saturating_add(Weight::from_parts(0, 4589).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(m.into())))
+			.saturating_add(T::DbWeight::get().reads_writes((2_u64).saturating_mul(r.into()), (2_u64).saturating_mul(r.into())))
 	}
 	/// Not yet measured (added 2026-12-03): estimated from `remove`'s base and the storage it
 	/// touches — `Content::Contents`, `Rulings`, `Appeals` (r:3 w:1), `Balances::Holds` and
@@ -283,6 +293,9 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(1))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 3661).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(m.into())))
+			.saturating_add(RocksDbWeight::get().reads_writes((1_u64).saturating_mul(s.into()), (1_u64).saturating_mul(s.into())))
+			.saturating_add(RocksDbWeight::get().reads(1))
 	}
 	fn submit_verdict(m: u32, ) -> Weight {
 		Weight::from_parts(135_161_826, 3741)
@@ -308,6 +321,7 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(3))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 573).saturating_mul(s.into()))
+			.saturating_add(RocksDbWeight::get().reads_writes((1_u64).saturating_mul(s.into()), (1_u64).saturating_mul(s.into())))
 	}
 	fn prove() -> Weight {
 		Weight::from_parts(120_325_000, 5579)
@@ -326,12 +340,13 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(1))
 			.saturating_add(RocksDbWeight::get().writes((6_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 3661).saturating_mul(a.into()))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 	}
 	fn issue_audits(a: u32, ) -> Weight {
 		Weight::from_parts(73_845_924, 9639)
 			.saturating_add(Weight::from_parts(30_641_633, 0).saturating_mul(a.into()))
 			.saturating_add(RocksDbWeight::get().reads(7))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(a.into())))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(a.into())))
 			.saturating_add(RocksDbWeight::get().writes(1))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(a.into())))
 			.saturating_add(Weight::from_parts(0, 3687).saturating_mul(a.into()))
@@ -347,6 +362,8 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 3661).saturating_mul(m.into()))
 			.saturating_add(Weight::from_parts(0, 4589).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(m.into())))
+			.saturating_add(RocksDbWeight::get().reads_writes((2_u64).saturating_mul(r.into()), (2_u64).saturating_mul(r.into())))
 	}
 	/// Not yet measured (added 2026-12-03): estimated from `remove`'s base and the storage it
 	/// touches — `Content::Contents`, `Rulings`, `Appeals` (r:3 w:1), `Balances::Holds` and

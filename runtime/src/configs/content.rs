@@ -62,6 +62,9 @@ parameter_types! {
 	pub const ContentDepositBase: Balance = POP;
 	/// About the storage a shard takes (hash, holder, index entry) at the preimage byte price.
 	pub const ContentDepositPerShard: Balance = MILLI_POP;
+	/// What masternodes store, by the byte: 10 milli-POP a MiB (about 10 POP a GiB, held
+	/// until the content is removed).
+	pub const ContentDepositPerMiB: Balance = 10 * MILLI_POP;
 	/// Challenges every ten blocks (a minute), sixteen at a time.
 	pub const AuditPeriod: BlockNumber = 10;
 	/// Twenty blocks (two minutes) to answer.
@@ -91,6 +94,7 @@ impl pallet_content::Config for Runtime {
 	type AppealDeposit = AppealDeposit;
 	type DepositBase = ContentDepositBase;
 	type DepositPerShard = ContentDepositPerShard;
+	type DepositPerMiB = ContentDepositPerMiB;
 	type AuditPeriod = AuditPeriod;
 	type AuditsPerPeriod = ConstU32<16>;
 	type AuditDeadline = AuditDeadline;

@@ -51,8 +51,9 @@ fn manifest(k: u8, n: u8) -> Manifest {
 		version: pop_primitives::content::MANIFEST_VERSION,
 		media_type: BoundedVec::truncate_from(b"video/mp4".to_vec()),
 		metadata_hash: [42; 32],
-		total_size: 600_000,
-		segment_size: 262_144,
+		// Three segments whose shards are exactly 64 KiB for this `k`.
+		total_size: 3 * (65_536 * u64::from(k) - 16),
+		segment_size: 65_536 * u32::from(k) - 16,
 		k,
 		n,
 		segments: BoundedVec::truncate_from(segments),

@@ -75,8 +75,9 @@ struct Run {
 	#[arg(long, default_value_t = 30)]
 	repair_delay: u64,
 	/// Seconds a stored shard no longer assigned to this node (its content removed, or moved
-	/// elsewhere) is kept before it is deleted and its space freed.
-	#[arg(long, default_value_t = 120)]
+	/// elsewhere) is kept before it is deleted and its space freed; it is deleted only if a
+	/// fresh read of the chain still does not place it here.
+	#[arg(long, default_value_t = 600)]
 	release_delay: u64,
 	#[command(flatten)]
 	prometheus: pop_swarm::metrics::PrometheusArgs,
