@@ -324,12 +324,8 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 			let chain = pop_chain_client::Chain::new(&cli.chain_rpc);
 			// The chain checks all of this again; asking first gives the clearest message
 			// and spends no fee on an appeal that cannot succeed.
-			let c = chain.clone();
-			let (record, review) = tokio::task::spawn_blocking(move || {
-				Ok::<_, pop_chain_client::RpcError>((c.content(&id)?, c.review(&id)?))
-			})
-			.await??;
-			check_appeal(id, record.as_ref(), &review, &signer, &reason)?;
+			let (record, review) = own_content(&chain, id, &signer, "appeal").await?;
+			check_appeal(&record, &review, &reason)?;
 			let included = chain
 				.submit_included(pop_chain_client::calls::appeal(id, reason.into_bytes()), &signer)
 				.await
@@ -354,21 +350,7 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 			let id = parse_32("content id", &content)?;
 			let signer = pop_swarm::signer(suri.as_deref())?;
 			let chain = pop_chain_client::Chain::new(&cli.chain_rpc);
-			let c = chain.clone();
-			let (record, review) = tokio::task::spawn_blocking(move || {
-				Ok::<_, pop_chain_client::RpcError>((c.content(&id)?, c.review(&id)?))
-			})
-			.await??;
-			let record =
-				record.ok_or_else(|| format!("the chain has no content 0x{}", hex::encode(id)))?;
-			let me: sp_core::crypto::AccountId32 = sp_core::Pair::public(&signer).into();
-			if record.info.creator != me {
-				return Err(format!(
-					"only its creator ({}) can remove this content",
-					record.info.creator
-				)
-				.into());
-			}
+			let (record, review) = own_content(&chain, id, &signer, "remove").await?;
 			if review.appeal.is_some() && !withdraw_appeal {
 				return Err("this content's appeal is open: removing it withdraws the appeal and burns its deposit; pass --withdraw-appeal to do so"
 					.into());
@@ -411,20 +393,35 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 }
 
 /// Why `signer` cannot appeal content `id` with `reason`, if it cannot.
-fn check_appeal(
+/// Content `id` and its review, if the chain has it and `signer` created it (else why not, for
+/// someone about to `doing` it).
+async fn own_content(
+	chain: &pop_chain_client::Chain,
 	id: [u8; 32],
-	record: Option<&pop_chain_client::Content>,
-	review: &pop_chain_client::types::Review,
 	signer: &sp_core::sr25519::Pair,
+	doing: &str,
+) -> Result<(pop_chain_client::Content, pop_chain_client::types::Review), BoxError> {
+	let c = chain.clone();
+	let (record, review) = tokio::task::spawn_blocking(move || {
+		Ok::<_, pop_chain_client::RpcError>((c.content(&id)?, c.review(&id)?))
+	})
+	.await??;
+	let record = record.ok_or_else(|| format!("the chain has no content 0x{}", hex::encode(id)))?;
+	let me: sp_core::crypto::AccountId32 = sp_core::Pair::public(signer).into();
+	if record.info.creator != me {
+		return Err(
+			format!("only its creator ({}) can {doing} this content", record.info.creator).into()
+		);
+	}
+	Ok((record, review))
+}
+
+fn check_appeal(
+	c: &pop_chain_client::Content,
+	review: &pop_chain_client::types::Review,
 	reason: &str,
 ) -> Result<(), BoxError> {
 	use pop_chain_client::types::{Status, MAX_REASON_LEN};
-	use sp_core::Pair;
-	let c = record.ok_or_else(|| format!("the chain has no content 0x{}", hex::encode(id)))?;
-	let me: sp_core::crypto::AccountId32 = signer.public().into();
-	if c.info.creator != me {
-		return Err(format!("only its creator ({}) can appeal this content", c.info.creator).into());
-	}
 	if review.ruling.is_some() {
 		return Err(
 			"the moderation track has ruled on this content already; its ruling is final".into()
