@@ -20,25 +20,34 @@ pub type ShardHash = [u8; 32];
 /// The hash of the moderation model (and preprocessing) a verdict was reached with.
 pub type ModelHash = [u8; 32];
 
-/// The manifest format this chain accepts.
-pub const MANIFEST_VERSION: u8 = 1;
-/// Most segments in one piece of content (4 MiB segments: 4 GiB).
-pub const MAX_SEGMENTS: u32 = 1024;
+/// The manifest format this chain registers ([`Manifest`]). Version 1 ([`ManifestV1`]) content
+/// registered before stays readable.
+pub const MANIFEST_VERSION: u8 = 2;
+/// Most segments in one piece of content: a 4-hour stream of 1-second segments (14,400), a
+/// 2-hour film of 4-second segments (1,800) or 16 GiB in 1 MiB segments.
+pub const MAX_SEGMENTS: u32 = 16_384;
+/// Segments per page: the manifest commits to its segments page by page, and a page is what
+/// one registration extrinsic carries.
+pub const PAGE_SEGMENTS: u32 = 256;
+/// Most pages of one manifest ([`MAX_SEGMENTS`] / [`PAGE_SEGMENTS`]).
+pub const MAX_PAGES: u32 = MAX_SEGMENTS / PAGE_SEGMENTS;
 /// Most shards per segment (`n`).
 pub const MAX_SHARDS: u32 = 32;
-/// Most shards in one piece of content (segments × `n`): what registration and removal write.
-pub const MAX_TOTAL_SHARDS: u32 = 8192;
+/// Most shards in one page (segments × `n`): what one registration or removal step writes.
+pub const MAX_PAGE_SHARDS: u32 = PAGE_SEGMENTS * MAX_SHARDS;
 /// Largest shard, in bytes.
 pub const MAX_SHARD_LEN: u32 = 16 * 1024 * 1024;
-/// Longest media type (`video/mp4`, …).
-pub const MAX_MEDIA_TYPE_LEN: u32 = 64;
+/// Longest media type with its parameters (`video/mp4; codecs="avc1.640028, mp4a.40.2"`).
+pub const MAX_MEDIA_TYPE_LEN: u32 = 128;
 /// An audit asks for one BLAKE3 chunk of a shard: this many bytes (the last may be shorter).
 pub const CHUNK_LEN: u32 = 1024;
 /// Most sibling hashes in a chunk proof (a tree over `MAX_SHARD_LEN` is 14 levels deep).
 pub const MAX_PROOF_LEN: u32 = 32;
 
-/// Bound of [`Manifest::segments`].
-pub type MaxSegments = ConstU32<MAX_SEGMENTS>;
+/// Bound of [`Manifest::pages`].
+pub type MaxPages = ConstU32<MAX_PAGES>;
+/// Bound of a [`Page`].
+pub type PageSegments = ConstU32<PAGE_SEGMENTS>;
 /// Bound of [`SegmentManifest::shards`].
 pub type MaxShards = ConstU32<MAX_SHARDS>;
 /// Bound of [`Manifest::media_type`].
@@ -48,28 +57,96 @@ pub type MaxChunkLen = ConstU32<CHUNK_LEN>;
 /// Bound of an audit answer's proof.
 pub type MaxProofLen = ConstU32<MAX_PROOF_LEN>;
 
-/// One segment: its `n` shards, each `shard_len` bytes, by hash (shard `i` is the `i`-th).
+/// How the plaintext is cut into segments.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub enum Packaging {
+	/// Byte ranges of the file, in order; durations are zero. Concatenated, the segments are
+	/// the file.
+	Bytes,
+	/// CMAF (fragmented MP4): segment 0 is the init segment (duration zero), every later segment
+	/// one media fragment that starts on a keyframe, its duration in `timescale` units a second.
+	/// Concatenated, the segments are a playable fragmented MP4; a player starts from the init
+	/// segment plus any media segment.
+	Cmaf {
+		/// Duration units a second.
+		timescale: u32,
+	},
+}
+
+/// One segment: its plaintext length and duration, and its `n` shards, each `shard_len` bytes,
+/// by hash (shard `i` is the `i`-th).
 #[derive(
 	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct SegmentManifest {
-	/// The length of every shard of this segment.
+	/// The plaintext bytes of the segment.
+	pub plain_len: u32,
+	/// Its playing time in the packaging's timescale (zero for bytes and the init segment).
+	pub duration: u32,
+	/// The length of every shard of this segment: [`shard_len_for`] of `plain_len`.
 	pub shard_len: u32,
 	/// The BLAKE3 hash of each shard, in shard order.
 	pub shards: BoundedVec<ShardHash, MaxShards>,
 }
 
-/// What a creator registers: how the media was cut, coded and addressed. The media key is not
-/// in it.
+/// Up to [`PAGE_SEGMENTS`] consecutive segments: page `p` holds segments
+/// `p·PAGE_SEGMENTS …`. The manifest lists the BLAKE3 hash of each page's SCALE encoding.
+pub type Page = BoundedVec<SegmentManifest, PageSegments>;
+
+/// What a creator registers (version 2): how the media was packaged, sealed, coded and
+/// addressed, with the hash of every page of segments. Its BLAKE3 hash is the content id, so
+/// the id commits to every shard hash of every segment, and to the key (by
+/// [`key_commitment`]) without revealing it.
 #[derive(
 	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct Manifest {
 	/// [`MANIFEST_VERSION`].
 	pub version: u8,
-	/// The media type of the plaintext (`video/mp4`, `image/jpeg`, …).
+	/// The media type of the plaintext with its parameters (`video/mp4; codecs="…"`,
+	/// `image/jpeg`, …): printable ASCII.
 	pub media_type: BoundedVec<u8, MaxMediaTypeLen>,
 	/// The hash of the creator's metadata (title, description, …), kept off chain.
+	pub metadata_hash: [u8; 32],
+	/// Any `k` shards of a segment rebuild it.
+	pub k: u8,
+	/// Shards per segment.
+	pub n: u8,
+	/// [`key_commitment`] of the content key: every decoder checks its key against it, so a
+	/// creator cannot hand reviewers one key and viewers another that also opens the segments.
+	pub key_commitment: [u8; 32],
+	/// How the plaintext is cut.
+	pub packaging: Packaging,
+	/// The plaintext size in bytes: the sum of the segments' `plain_len`.
+	pub total_size: u64,
+	/// The playing time in the packaging's timescale: the sum of the segments' durations.
+	pub duration: u64,
+	/// How many segments.
+	pub segments: u32,
+	/// The BLAKE3 hash of each page of segments ([`page_hash`]), in order.
+	pub pages: BoundedVec<[u8; 32], MaxPages>,
+}
+
+/// A version-1 manifest (registered before version 2): every segment listed in it, all but the
+/// last of `segment_size` plaintext bytes. Kept to recompute the id of content registered then.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub struct ManifestV1 {
+	/// 1.
+	pub version: u8,
+	/// The media type.
+	pub media_type: BoundedVec<u8, ConstU32<64>>,
+	/// The hash of the creator's metadata.
 	pub metadata_hash: [u8; 32],
 	/// The plaintext size in bytes.
 	pub total_size: u64,
@@ -79,11 +156,18 @@ pub struct Manifest {
 	pub k: u8,
 	/// Shards per segment.
 	pub n: u8,
-	/// The segments, in playback order.
-	pub segments: BoundedVec<SegmentManifest, MaxSegments>,
+	/// The segments: (shard length, shard hashes).
+	pub segments: Vec<(u32, BoundedVec<ShardHash, MaxShards>)>,
 }
 
-/// Why a manifest is refused.
+impl ManifestV1 {
+	/// The content id it was registered under.
+	pub fn content_id(&self) -> ContentId {
+		*blake3::hash(&self.encode()).as_bytes()
+	}
+}
+
+/// Why a manifest or one of its pages is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ManifestError {
 	/// The version is not [`MANIFEST_VERSION`].
@@ -96,20 +180,29 @@ pub enum ManifestError {
 	KGreaterThanN,
 	/// `n` is larger than [`MAX_SHARDS`].
 	TooManyShards,
-	/// The content is empty, or the segment size is zero.
+	/// The content is empty, or a segment is.
 	Empty,
-	/// The segment count does not match the total size and the segment size.
-	SegmentCountMismatch,
+	/// More than [`MAX_SEGMENTS`] segments.
+	TooManySegments,
+	/// The number of page hashes is not what the segment count needs.
+	PageCountMismatch,
+	/// A page does not hold the segments its index calls for.
+	PageLengthMismatch,
+	/// A page does not hash to the manifest's hash for it.
+	PageHashMismatch,
 	/// A segment does not list exactly `n` shards.
 	ShardCountMismatch,
 	/// A shard length is zero or above [`MAX_SHARD_LEN`].
 	BadShardLength,
-	/// Segments × `n` is above [`MAX_TOTAL_SHARDS`].
-	TooManyShardsInTotal,
 	/// A segment's shard length is not what its plaintext size encodes to
 	/// ([`shard_len_for`]): masternodes would store, and the deposit price, other bytes than the
 	/// content has.
 	ShardLengthMismatch,
+	/// A duration does not fit the packaging: bytes have none, a CMAF init segment has none and
+	/// every CMAF media segment has one; the timescale is not zero.
+	BadDuration,
+	/// The segments' sizes or durations do not add up to the manifest's totals.
+	TotalsMismatch,
 }
 
 /// The bytes a segment's seal adds to its plaintext (the ChaCha20-Poly1305 tag).
@@ -122,23 +215,62 @@ pub fn shard_len_for(plain: u64, k: u8) -> u64 {
 	(plain + SEAL_TAG_LEN).div_ceil(u64::from(k.max(1))).next_multiple_of(2)
 }
 
-impl Manifest {
-	/// The bytes masternodes store for this content: every shard of every segment.
-	pub fn stored_bytes(&self) -> u64 {
-		self.segments.iter().map(|s| u64::from(s.shard_len) * u64::from(self.n)).sum()
-	}
+/// Domain of [`key_commitment`].
+pub const KEY_COMMITMENT_CONTEXT: &str = "pop-network 2026-12 content key commitment v1";
 
+/// The commitment to a content key a manifest carries: BLAKE3 in key-derivation mode, so it
+/// reveals nothing of the key and no other key has it.
+pub fn key_commitment(key: &[u8; 32]) -> [u8; 32] {
+	blake3::derive_key(KEY_COMMITMENT_CONTEXT, key)
+}
+
+/// The hash a manifest lists for a page: BLAKE3 of its SCALE encoding.
+pub fn page_hash(page: &[SegmentManifest]) -> [u8; 32] {
+	*blake3::hash(&page.encode()).as_bytes()
+}
+
+/// What a page adds to the totals: plaintext bytes, duration, stored bytes (shards × `n`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PageTotals {
+	/// Plaintext bytes.
+	pub plain: u64,
+	/// Playing time.
+	pub duration: u64,
+	/// Bytes masternodes store.
+	pub stored: u64,
+}
+
+impl Manifest {
 	/// The content id: BLAKE3 of the SCALE encoding.
 	pub fn content_id(&self) -> ContentId {
 		*blake3::hash(&self.encode()).as_bytes()
 	}
 
-	/// Checks that the manifest is consistent.
+	/// How many segments page `index` holds.
+	pub fn page_len(&self, index: u32) -> u32 {
+		let first = index.saturating_mul(PAGE_SEGMENTS);
+		self.segments.saturating_sub(first).min(PAGE_SEGMENTS)
+	}
+
+	/// The most bytes masternodes can be asked to store for this content, from the totals alone
+	/// (every shard length rounds up by less than two bytes): what the deposit is charged on
+	/// before the pages arrive.
+	pub fn stored_bytes_bound(&self) -> u64 {
+		let segments = u64::from(self.segments);
+		let sealed = self.total_size.saturating_add(SEAL_TAG_LEN.saturating_mul(segments));
+		let per_shard = sealed.div_ceil(u64::from(self.k.max(1))).saturating_add(2 * segments);
+		per_shard.saturating_mul(u64::from(self.n))
+	}
+
+	/// Checks the manifest's own fields (its pages are checked as they come, with
+	/// [`Manifest::check_page`]).
 	pub fn check(&self) -> Result<(), ManifestError> {
 		if self.version != MANIFEST_VERSION {
 			return Err(ManifestError::UnknownVersion);
 		}
-		if self.media_type.is_empty() || !self.media_type.iter().all(|c| c.is_ascii_graphic()) {
+		if self.media_type.is_empty()
+			|| !self.media_type.iter().all(|c| c.is_ascii_graphic() || *c == b' ')
+		{
 			return Err(ManifestError::BadMediaType);
 		}
 		if self.k < 2 {
@@ -150,31 +282,151 @@ impl Manifest {
 		if u32::from(self.n) > MAX_SHARDS {
 			return Err(ManifestError::TooManyShards);
 		}
-		if self.total_size == 0 || self.segment_size == 0 {
+		if self.segments > MAX_SEGMENTS {
+			return Err(ManifestError::TooManySegments);
+		}
+		if self.total_size == 0 || self.segments == 0 || self.total_size < u64::from(self.segments)
+		{
 			return Err(ManifestError::Empty);
 		}
-		if self.total_size.div_ceil(u64::from(self.segment_size)) != self.segments.len() as u64 {
-			return Err(ManifestError::SegmentCountMismatch);
+		if self.pages.len() as u32 != self.segments.div_ceil(PAGE_SEGMENTS) {
+			return Err(ManifestError::PageCountMismatch);
 		}
-		if self.segments.len() as u64 * u64::from(self.n) > u64::from(MAX_TOTAL_SHARDS) {
-			return Err(ManifestError::TooManyShardsInTotal);
+		match self.packaging {
+			Packaging::Bytes if self.duration != 0 => return Err(ManifestError::BadDuration),
+			Packaging::Cmaf { timescale: 0 } => return Err(ManifestError::BadDuration),
+			Packaging::Cmaf { .. } if self.segments < 2 || self.duration == 0 => {
+				return Err(ManifestError::BadDuration)
+			}
+			_ => {}
 		}
-		let last = self.segments.len().saturating_sub(1);
-		for (i, s) in self.segments.iter().enumerate() {
+		Ok(())
+	}
+
+	/// Checks page `index` against this (checked) manifest: its hash, its length and every
+	/// segment in it. Returns what it adds to the totals.
+	pub fn check_page(
+		&self,
+		index: u32,
+		page: &[SegmentManifest],
+	) -> Result<PageTotals, ManifestError> {
+		let expected = self.pages.get(index as usize).ok_or(ManifestError::PageCountMismatch)?;
+		if page.len() as u32 != self.page_len(index) {
+			return Err(ManifestError::PageLengthMismatch);
+		}
+		if page_hash(page) != *expected {
+			return Err(ManifestError::PageHashMismatch);
+		}
+		let mut totals = PageTotals::default();
+		for (i, s) in page.iter().enumerate() {
+			let number = index * PAGE_SEGMENTS + i as u32;
 			if s.shards.len() != usize::from(self.n) {
 				return Err(ManifestError::ShardCountMismatch);
+			}
+			if s.plain_len == 0 {
+				return Err(ManifestError::Empty);
 			}
 			if s.shard_len == 0 || s.shard_len > MAX_SHARD_LEN {
 				return Err(ManifestError::BadShardLength);
 			}
-			let plain = if i == last {
-				self.total_size - u64::from(self.segment_size) * last as u64
-			} else {
-				u64::from(self.segment_size)
-			};
-			if u64::from(s.shard_len) != shard_len_for(plain, self.k) {
+			if u64::from(s.shard_len) != shard_len_for(u64::from(s.plain_len), self.k) {
 				return Err(ManifestError::ShardLengthMismatch);
 			}
+			let timed = match self.packaging {
+				Packaging::Bytes => false,
+				Packaging::Cmaf { .. } => number > 0,
+			};
+			if timed != (s.duration > 0) {
+				return Err(ManifestError::BadDuration);
+			}
+			totals.plain += u64::from(s.plain_len);
+			totals.duration += u64::from(s.duration);
+			totals.stored += u64::from(s.shard_len) * u64::from(self.n);
+		}
+		Ok(totals)
+	}
+}
+
+/// A manifest with all its segments: what the creator's client builds, and what every decoder
+/// checks shards against (rebuilt from the chain's record, whose id must match).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+	/// The manifest.
+	pub manifest: Manifest,
+	/// Every segment, in order.
+	pub segments: Vec<SegmentManifest>,
+}
+
+/// What a [`Layout`] is built from, besides its segments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LayoutParams {
+	/// The media type.
+	pub media_type: BoundedVec<u8, MaxMediaTypeLen>,
+	/// The hash of the creator's metadata.
+	pub metadata_hash: [u8; 32],
+	/// Rebuild threshold.
+	pub k: u8,
+	/// Shards per segment.
+	pub n: u8,
+	/// [`key_commitment`] of the key.
+	pub key_commitment: [u8; 32],
+	/// How the plaintext is cut.
+	pub packaging: Packaging,
+}
+
+impl Layout {
+	/// The layout of `segments` with `params`: totals and page hashes computed. Check it with
+	/// [`Layout::check`].
+	pub fn build(params: LayoutParams, segments: Vec<SegmentManifest>) -> Self {
+		let pages = segments.chunks(PAGE_SEGMENTS as usize).map(page_hash).collect::<Vec<_>>();
+		let manifest = Manifest {
+			version: MANIFEST_VERSION,
+			media_type: params.media_type,
+			metadata_hash: params.metadata_hash,
+			k: params.k,
+			n: params.n,
+			key_commitment: params.key_commitment,
+			packaging: params.packaging,
+			total_size: segments.iter().map(|s| u64::from(s.plain_len)).sum(),
+			duration: segments.iter().map(|s| u64::from(s.duration)).sum(),
+			segments: segments.len() as u32,
+			pages: BoundedVec::truncate_from(pages),
+		};
+		Self { manifest, segments }
+	}
+
+	/// The content id.
+	pub fn content_id(&self) -> ContentId {
+		self.manifest.content_id()
+	}
+
+	/// Page `index` of the segments.
+	pub fn page(&self, index: u32) -> Page {
+		let start =
+			(index as usize).saturating_mul(PAGE_SEGMENTS as usize).min(self.segments.len());
+		let end = start.saturating_add(PAGE_SEGMENTS as usize).min(self.segments.len());
+		BoundedVec::truncate_from(self.segments[start..end].to_vec())
+	}
+
+	/// The bytes masternodes store: every shard of every segment.
+	pub fn stored_bytes(&self) -> u64 {
+		self.segments.iter().map(|s| u64::from(s.shard_len) * u64::from(self.manifest.n)).sum()
+	}
+
+	/// Checks the manifest, every page and the totals, as the chain does over registration.
+	pub fn check(&self) -> Result<(), ManifestError> {
+		self.manifest.check()?;
+		if self.segments.len() as u64 != u64::from(self.manifest.segments) {
+			return Err(ManifestError::PageCountMismatch);
+		}
+		let mut totals = PageTotals::default();
+		for index in 0..self.manifest.pages.len() as u32 {
+			let t = self.manifest.check_page(index, &self.page(index))?;
+			totals.plain += t.plain;
+			totals.duration += t.duration;
+		}
+		if totals.plain != self.manifest.total_size || totals.duration != self.manifest.duration {
+			return Err(ManifestError::TotalsMismatch);
 		}
 		Ok(())
 	}
@@ -395,59 +647,118 @@ mod tests {
 		}
 	}
 
-	fn manifest() -> Manifest {
-		// 1,000 + 1,000 + 500 bytes, sealed and split in 4: shards of 254, 254 and 130 bytes.
-		let seg = |shard_len| SegmentManifest {
-			shard_len,
-			shards: BoundedVec::truncate_from(alloc::vec![[1; 32]; 6]),
-		};
-		Manifest {
-			version: MANIFEST_VERSION,
-			media_type: BoundedVec::truncate_from(b"video/mp4".to_vec()),
+	fn layout(packaging: Packaging, plains: &[(u32, u32)]) -> Layout {
+		let segments = plains
+			.iter()
+			.map(|&(plain_len, duration)| SegmentManifest {
+				plain_len,
+				duration,
+				shard_len: shard_len_for(u64::from(plain_len), 4) as u32,
+				shards: BoundedVec::truncate_from(alloc::vec![[1; 32]; 6]),
+			})
+			.collect();
+		let params = LayoutParams {
+			media_type: BoundedVec::truncate_from(b"video/mp4; codecs=\"avc1.640028\"".to_vec()),
 			metadata_hash: [7; 32],
-			total_size: 2500,
-			segment_size: 1000,
 			k: 4,
 			n: 6,
-			segments: BoundedVec::truncate_from(alloc::vec![seg(254), seg(254), seg(130)]),
-		}
+			key_commitment: key_commitment(&[9; 32]),
+			packaging,
+		};
+		Layout::build(params, segments)
+	}
+
+	fn bytes() -> Layout {
+		// 1,000 + 1,000 + 500 bytes, sealed and split in 4: shards of 254, 254 and 130 bytes.
+		layout(Packaging::Bytes, &[(1000, 0), (1000, 0), (500, 0)])
 	}
 
 	#[test]
 	fn manifests_are_checked() {
-		assert_eq!(manifest().check(), Ok(()));
+		assert_eq!(bytes().check(), Ok(()));
+		assert_eq!(bytes().segments[2].shard_len, 130);
 		assert_eq!(shard_len_for(1_000, 4), 254);
-		let mut m = manifest();
-		m.segments[2].shard_len = 254;
-		assert_eq!(m.check(), Err(ManifestError::ShardLengthMismatch));
-		let mut m = manifest();
-		m.segments[0].shard_len = MAX_SHARD_LEN;
-		assert_eq!(m.check(), Err(ManifestError::ShardLengthMismatch));
-		let mut m = manifest();
-		m.k = 7;
-		assert_eq!(m.check(), Err(ManifestError::KGreaterThanN));
-		let mut m = manifest();
-		m.k = 1;
-		assert_eq!(m.check(), Err(ManifestError::KTooSmall));
-		let mut m = manifest();
-		m.total_size = 3001;
-		assert_eq!(m.check(), Err(ManifestError::SegmentCountMismatch));
-		let mut m = manifest();
-		m.segments[1].shards.pop();
-		assert_eq!(m.check(), Err(ManifestError::ShardCountMismatch));
-		let mut m = manifest();
-		m.segments[2].shard_len = 0;
-		assert_eq!(m.check(), Err(ManifestError::BadShardLength));
-		let mut m = manifest();
-		m.media_type = BoundedVec::truncate_from(b"video mp4".to_vec());
-		assert_eq!(m.check(), Err(ManifestError::BadMediaType));
-		let mut m = manifest();
-		m.version = 2;
-		assert_eq!(m.check(), Err(ManifestError::UnknownVersion));
-		// The id changes with any field.
-		let mut m = manifest();
-		m.metadata_hash = [8; 32];
-		assert_ne!(m.content_id(), manifest().content_id());
+		let cmaf =
+			|| layout(Packaging::Cmaf { timescale: 1000 }, &[(700, 0), (9000, 4000), (8000, 3500)]);
+		assert_eq!(cmaf().check(), Ok(()));
+		assert_eq!(cmaf().manifest.duration, 7500);
+		// Each change below is refused: the layout is rebuilt so that page hashes match, and
+		// the check finds the field itself.
+		let refused = |mut f: Layout, edit: &dyn Fn(&mut Layout), e: ManifestError| {
+			edit(&mut f);
+			let l = Layout::build(
+				LayoutParams {
+					media_type: f.manifest.media_type.clone(),
+					metadata_hash: f.manifest.metadata_hash,
+					k: f.manifest.k,
+					n: f.manifest.n,
+					key_commitment: f.manifest.key_commitment,
+					packaging: f.manifest.packaging,
+				},
+				f.segments.clone(),
+			);
+			assert_eq!(l.check(), Err(e));
+		};
+		refused(bytes(), &|l| l.segments[2].shard_len = 254, ManifestError::ShardLengthMismatch);
+		refused(
+			bytes(),
+			&|l| l.segments[0].shard_len = MAX_SHARD_LEN,
+			ManifestError::ShardLengthMismatch,
+		);
+		refused(bytes(), &|l| l.manifest.k = 7, ManifestError::KGreaterThanN);
+		refused(bytes(), &|l| l.manifest.k = 1, ManifestError::KTooSmall);
+		refused(
+			bytes(),
+			&|l| {
+				l.segments[1].shards.pop();
+			},
+			ManifestError::ShardCountMismatch,
+		);
+		refused(bytes(), &|l| l.segments[2].shard_len = 0, ManifestError::BadShardLength);
+		refused(bytes(), &|l| l.segments[1].duration = 4, ManifestError::BadDuration);
+		refused(cmaf(), &|l| l.segments[0].duration = 4, ManifestError::BadDuration);
+		refused(cmaf(), &|l| l.segments[2].duration = 0, ManifestError::BadDuration);
+		refused(
+			bytes(),
+			&|l| l.manifest.media_type = BoundedVec::truncate_from(b"video\tmp4".to_vec()),
+			ManifestError::BadMediaType,
+		);
+		// Fields that are not rebuilt from the segments.
+		let mut l = bytes();
+		l.manifest.version = 1;
+		assert_eq!(l.check(), Err(ManifestError::UnknownVersion));
+		let mut l = bytes();
+		l.manifest.total_size += 1;
+		assert_eq!(l.check(), Err(ManifestError::TotalsMismatch));
+		let mut l = bytes();
+		l.manifest.segments = MAX_SEGMENTS + 1;
+		assert_eq!(l.check(), Err(ManifestError::TooManySegments));
+		// A page that is not the one the manifest hashed is refused, whatever it holds.
+		let l = bytes();
+		let mut page = l.page(0);
+		page[1].shards[0] = [2; 32];
+		assert_eq!(l.manifest.check_page(0, &page), Err(ManifestError::PageHashMismatch));
+		assert_eq!(l.manifest.check_page(0, &page[..2]), Err(ManifestError::PageLengthMismatch));
+		assert_eq!(l.manifest.check_page(1, &page), Err(ManifestError::PageCountMismatch));
+		// The id changes with any field, the key commitment included.
+		let mut m = bytes();
+		m.manifest.key_commitment = key_commitment(&[8; 32]);
+		assert_ne!(m.content_id(), bytes().content_id());
+		assert!(bytes().manifest.stored_bytes_bound() >= bytes().stored_bytes());
+	}
+
+	#[test]
+	fn a_four_hour_stream_fits_in_pages() {
+		// 7,200 two-second CMAF segments of about 1 MB, plus the init segment.
+		let mut plains = alloc::vec![(900u32, 0u32)];
+		plains.extend((0..7200).map(|i| (1_000_000 + i, 2000)));
+		let l = layout(Packaging::Cmaf { timescale: 1000 }, &plains);
+		assert_eq!(l.check(), Ok(()));
+		assert_eq!(l.manifest.pages.len(), 29);
+		assert_eq!(l.page(28).len(), 7201 - 28 * 256);
+		assert_eq!(l.manifest.duration, 4 * 3600 * 1000);
+		let bound = l.manifest.stored_bytes_bound();
+		assert!(bound >= l.stored_bytes() && bound - l.stored_bytes() <= 2 * 7201 * 6);
 	}
 
 	#[test]

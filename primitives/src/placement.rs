@@ -54,12 +54,28 @@ where
 	Id: Encode + Ord + Clone,
 	R: PartialEq,
 {
+	place_range(content, 0, segments, n, nodes)
+}
+
+/// [`place`] for the `count` segments from segment `first` on: what registering one page of a
+/// manifest places (the same holders as [`place`] over all segments, for the same nodes).
+pub fn place_range<Id, R>(
+	content: &ContentId,
+	first: u32,
+	count: u32,
+	n: usize,
+	nodes: &[(Id, R)],
+) -> Option<Vec<Vec<Id>>>
+where
+	Id: Encode + Ord + Clone,
+	R: PartialEq,
+{
 	if nodes.len() < n || n == 0 {
 		return None;
 	}
 	let order = ranked(content, (0, 0), nodes.iter());
 	let m = order.len();
-	let placed = (0..segments as usize)
+	let placed = (first as usize..first.saturating_add(count) as usize)
 		.map(|segment| {
 			// Segment s starts s·n places further, plus one place per full turn of the
 			// ranking, so that the starts visit every position even when n divides m.

@@ -109,6 +109,7 @@ pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 type Migrations = (
 	pallet_content::migrations::v1::MigrateToV1<Runtime>,
 	pallet_content::migrations::v2::MigrateToV2<Runtime>,
+	pallet_content::migrations::v3::MigrateToV3<Runtime>,
 	pallet_sdpos::migrations::v1::MigrateToV1<Runtime>,
 );
 

@@ -3,7 +3,7 @@
 
 use crate::error::ChainError;
 use pop_primitives::{
-	content::{ContentId, Manifest, ModelHash, SealedKey, Verdict},
+	content::{ContentId, Manifest, ModelHash, Page, SealedKey, Verdict},
 	network::{Addresses, PeerId},
 	Balance,
 };
@@ -88,9 +88,15 @@ pub fn prove(audit: u64, data: Vec<u8>, proof: Vec<[u8; 32]>) -> Result<Call, Ch
 	})))
 }
 
-/// `Content::register`: a manifest and its pricing; the chain places every shard.
-pub fn register_content(manifest: Manifest, pricing: Pricing) -> Call {
-	Call(RuntimeCall::Content(pallet_content::Call::register { manifest, pricing }))
+/// `Content::register`: a manifest, its first page of segments and its pricing; the chain
+/// places the page's shards.
+pub fn register_content(manifest: Manifest, page: Page, pricing: Pricing) -> Call {
+	Call(RuntimeCall::Content(pallet_content::Call::register { manifest, page, pricing }))
+}
+
+/// `Content::add_page`: page `index` of uploading `content`; the chain places its shards.
+pub fn add_page(content: ContentId, index: u32, page: Page) -> Call {
+	Call(RuntimeCall::Content(pallet_content::Call::add_page { content, index, page }))
 }
 
 /// `Content::release_keys`: pending content's key sealed to each member of era `era`'s

@@ -48,7 +48,8 @@ pub enum ChainEvent {
 	Masternodes,
 	/// The superdelegates' records or the moderation set changed, or an era began.
 	ModerationSet,
-	/// Content was registered, had its key released, was decided, published or removed.
+	/// Content was registered, had a page added or its key released, was decided, published,
+	/// removed or purged.
 	Content(ContentId),
 	/// A shard of `content` was placed elsewhere (moved to `to`, or left unplaced).
 	Placement { content: ContentId, to: Option<AccountId> },
@@ -79,7 +80,10 @@ impl ChainEvent {
 				| Content::VerdictRecorded { content, .. }
 				| Content::ContentPublished { content }
 				| Content::ContentRemoved { content, .. }
-				| Content::KeysReleased { content, .. } => Self::Content(content),
+				| Content::KeysReleased { content, .. }
+				| Content::PageAdded { content, .. }
+				| Content::ContentUploaded { content }
+				| Content::ContentPurged { content } => Self::Content(content),
 				Content::ShardReassigned { content, to, .. } => {
 					Self::Placement { content, to: Some(to) }
 				}

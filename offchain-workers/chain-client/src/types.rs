@@ -3,7 +3,8 @@
 
 use pop_primitives::{AccountId, BlockNumber};
 
-pub use pallet_content::{Assignment, KeyRelease, Status};
+pub use pallet_content::{Assignment, KeyRelease, Packaging, Status};
+pub use pop_primitives::content::PAGE_SEGMENTS;
 
 /// A content's record with every shard's hash and holder.
 pub type Content = pallet_content::ContentView<AccountId, BlockNumber>;

@@ -355,7 +355,13 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 				return Err("this content's appeal is open: removing it withdraws the appeal and burns its deposit; pass --withdraw-appeal to do so"
 					.into());
 			}
-			let shards = record.info.segments.saturating_mul(u32::from(record.info.n));
+			// The weight witness: the shards of the segments removed at once (one page; the
+			// chain forgets the rest over the next blocks).
+			let shards = record
+				.info
+				.segments
+				.min(pop_chain_client::types::PAGE_SEGMENTS)
+				.saturating_mul(u32::from(record.info.n));
 			let included = chain
 				.submit_included(pop_chain_client::calls::remove(id, shards), &signer)
 				.await
@@ -477,7 +483,15 @@ fn print_status(
 		"mediaType": String::from_utf8_lossy(&info.media_type),
 		"bytes": info.total_size,
 		"segments": info.segments,
-		"segmentSize": info.segment_size,
+		"manifestVersion": info.version,
+		"packaging": match info.packaging {
+			pop_chain_client::types::Packaging::Bytes => serde_json::json!({ "kind": "bytes" }),
+			pop_chain_client::types::Packaging::Cmaf { timescale } => {
+				serde_json::json!({ "kind": "cmaf", "timescale": timescale })
+			},
+		},
+		"duration": info.duration,
+		"keyCommitment": info.key_commitment.map(|k| format!("0x{}", hex::encode(k))),
 		"k": info.k,
 		"n": info.n,
 		"registeredAt": info.registered_at,
@@ -531,10 +545,24 @@ fn print_status(
 		String::from_utf8_lossy(&info.media_type),
 		info.total_size
 	);
+	let largest = c.segments.iter().map(|s| s.plain_len).max().unwrap_or_default();
 	println!(
 		"segments    {} of up to {} bytes, each {} shards of which any {} rebuild it",
-		info.segments, info.segment_size, info.n, info.k
+		info.segments, largest, info.n, info.k
 	);
+	if let pop_chain_client::types::Packaging::Cmaf { timescale } = info.packaging {
+		println!(
+			"packaging   CMAF: an init segment and fragments, {:.1} s in all",
+			info.duration as f64 / f64::from(timescale.max(1))
+		);
+	}
+	if info.status == pop_chain_client::types::Status::Uploading {
+		println!(
+			"upload      {} of {} segments registered; run the same `pop upload` again to go on",
+			c.segments.len(),
+			info.segments
+		);
+	}
 	println!("held by     {} masternodes", holders.len());
 	println!("registered  at block #{}", info.registered_at);
 	if let Some(a) = &review.appeal {

@@ -1,7 +1,8 @@
 //! # pop-codec: how media becomes shards, and back
 //!
-//! A creator's media is cut into segments of `segment_size` bytes (the last one shorter), each
-//! a unit a viewer can play on its own. Each segment is
+//! A creator's media is cut into segments: byte ranges of `segment_size` bytes (the last one
+//! shorter), or the parts a packager made (a CMAF init segment and media fragments, of any size
+//! and duration, [`encode_parts`]). Each segment is
 //!
 //! 1. encrypted with ChaCha20-Poly1305 under the content's 256-bit key, the nonce being the
 //!    segment's index (a key encrypts one content only, so a nonce never repeats), and the
@@ -11,9 +12,12 @@
 //!    GF(2¹⁶) (`reed-solomon-simd`): any `k` of the `n` shards rebuild the segment;
 //! 3. addressed by the BLAKE3 hash of each shard.
 //!
-//! The [`Manifest`] (from `pop-primitives`, the type the chain checks) lists every shard hash;
-//! its BLAKE3 hash is the content id. The key is not in it: it goes to the moderation set and
-//! to paying viewers.
+//! The [`Layout`] (from `pop-primitives`, the types the chain checks) lists every shard hash,
+//! page by page, and the manifest's BLAKE3 hash is the content id. The key is not in it, only
+//! its commitment ([`pop_primitives::content::key_commitment`]), which every decoder checks
+//! before it opens a segment ([`CodecError::WrongKey`]): a creator cannot hand reviewers one key
+//! and viewers another that also authenticates. The key goes to the moderation set and to
+//! paying viewers.
 //!
 //! Decoding takes any `k` shards of a segment, drops any whose hash does not match the manifest,
 //! rebuilds, authenticates and decrypts. Every failure is a [`CodecError`] naming the problem.
@@ -34,8 +38,8 @@ use chacha20poly1305::{
 	ChaCha20Poly1305, Nonce,
 };
 use pop_primitives::content::{
-	shard_hash, Manifest, SegmentManifest, MANIFEST_VERSION, MAX_MEDIA_TYPE_LEN, MAX_SEGMENTS,
-	MAX_SHARDS, MAX_SHARD_LEN, MAX_TOTAL_SHARDS,
+	key_commitment, shard_hash, Layout, LayoutParams, Packaging, SegmentManifest,
+	MAX_MEDIA_TYPE_LEN, MAX_SEGMENTS, MAX_SHARDS, MAX_SHARD_LEN,
 };
 use sp_runtime::BoundedVec;
 use std::fmt;
@@ -73,6 +77,22 @@ pub struct Params {
 	pub metadata_hash: [u8; 32],
 }
 
+/// How to encode parts a packager made ([`encode_parts`]): `k` of `n`, the packaging, and what
+/// the manifest says about the media.
+#[derive(Clone, Debug)]
+pub struct PartsParams {
+	/// Shards that rebuild a segment.
+	pub k: u8,
+	/// Shards per segment.
+	pub n: u8,
+	/// The media type with its codecs (`video/mp4; codecs="avc1.640028, mp4a.40.2"`).
+	pub media_type: String,
+	/// The hash of the creator's metadata.
+	pub metadata_hash: [u8; 32],
+	/// How the parts were cut.
+	pub packaging: Packaging,
+}
+
 /// What went wrong, precisely.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CodecError {
@@ -84,7 +104,7 @@ pub enum CodecError {
 	BadSegmentSize,
 	/// The media type is empty, too long or not printable ASCII.
 	BadMediaType,
-	/// More segments (or segments × `n` shards) than a manifest may list: use larger segments.
+	/// More segments than a manifest may list: use larger segments.
 	TooManySegments { segments: u64 },
 	/// A shard would be larger than the chain allows: use smaller segments or a larger `k`.
 	ShardTooLarge { shard_len: u64 },
@@ -96,8 +116,12 @@ pub enum CodecError {
 	NotEnoughShards { segment: u32, valid: usize, needed: usize },
 	/// The erasure code failed (the message says why).
 	ErasureCode(String),
-	/// The segment did not authenticate: wrong key, or shards not of this content.
+	/// The segment did not authenticate: shards not of this content.
 	Decryption { segment: u32 },
+	/// The key is not the one the manifest commits to.
+	WrongKey,
+	/// A part is empty, or its duration does not fit the packaging.
+	BadPart { part: u32 },
 	/// The manifest's segments have no shard `index`.
 	UnknownShard { segment: u32, index: u8 },
 	/// A rebuilt shard does not match the manifest's hash (the inputs were not of this content).
@@ -122,8 +146,7 @@ impl fmt::Display for CodecError {
 			Self::TooManySegments { segments } => {
 				write!(
 					f,
-					"{segments} segments; a manifest lists at most {MAX_SEGMENTS} segments and \
-					 {MAX_TOTAL_SHARDS} shards: use larger segments"
+					"{segments} segments; a manifest lists at most {MAX_SEGMENTS}: use larger segments"
 				)
 			}
 			Self::ShardTooLarge { shard_len } => write!(
@@ -136,9 +159,14 @@ impl fmt::Display for CodecError {
 				write!(f, "segment {segment}: {valid} valid shards, {needed} needed to rebuild it")
 			}
 			Self::ErasureCode(e) => write!(f, "erasure code: {e}"),
-			Self::Decryption { segment } => write!(
+			Self::Decryption { segment } => {
+				write!(f, "segment {segment} does not authenticate: shards of other content")
+			}
+			Self::WrongKey => write!(f, "this is not the content's key (its commitment differs)"),
+			Self::BadPart { part } => write!(
 				f,
-				"segment {segment} does not authenticate: wrong key, or shards of other content"
+				"part {part} is empty or its duration does not fit the packaging (bytes have \
+				 none, a CMAF init segment has none, every CMAF fragment has one)"
 			),
 			Self::UnknownShard { segment, index } => {
 				write!(f, "segment {segment} has no shard {index}")
@@ -177,42 +205,40 @@ fn aad(segment: u32, segments: u32) -> [u8; 8] {
 	a
 }
 
-/// The plaintext length of segment `segment` of `manifest`.
-pub fn segment_plain_len(manifest: &Manifest, segment: u32) -> usize {
-	let size = u64::from(manifest.segment_size);
-	let start = u64::from(segment) * size;
-	(manifest.total_size.saturating_sub(start)).min(size) as usize
+/// The plaintext length of segment `segment` of `layout`.
+pub fn segment_plain_len(layout: &Layout, segment: u32) -> usize {
+	layout.segments.get(segment as usize).map_or(0, |s| s.plain_len as usize)
 }
 
-/// Checks `params` for media of `total` bytes; returns the segment count.
-fn check(params: &Params, total: usize) -> Result<u32, CodecError> {
-	if total == 0 {
+/// Checks `params` for `parts` (plaintext lengths and durations).
+fn check(params: &PartsParams, parts: &[(&[u8], u32)]) -> Result<(), CodecError> {
+	if parts.is_empty() {
 		return Err(CodecError::EmptyMedia);
 	}
 	if params.k < 2 || params.k > params.n || u32::from(params.n) > MAX_SHARDS {
 		return Err(CodecError::BadCode { k: params.k, n: params.n });
 	}
-	if params.segment_size == 0 {
-		return Err(CodecError::BadSegmentSize);
-	}
 	let mt = params.media_type.as_bytes();
 	if mt.is_empty()
 		|| mt.len() > MAX_MEDIA_TYPE_LEN as usize
-		|| !mt.iter().all(u8::is_ascii_graphic)
+		|| !mt.iter().all(|c| c.is_ascii_graphic() || *c == b' ')
 	{
 		return Err(CodecError::BadMediaType);
 	}
-	let segments = (total as u64).div_ceil(u64::from(params.segment_size));
-	if segments > u64::from(MAX_SEGMENTS)
-		|| segments * u64::from(params.n) > u64::from(MAX_TOTAL_SHARDS)
-	{
-		return Err(CodecError::TooManySegments { segments });
+	if parts.len() as u64 > u64::from(MAX_SEGMENTS) {
+		return Err(CodecError::TooManySegments { segments: parts.len() as u64 });
 	}
-	let largest = shard_len(params.segment_size.min(total as u32) as usize, usize::from(params.k));
-	if largest as u64 > u64::from(MAX_SHARD_LEN) {
-		return Err(CodecError::ShardTooLarge { shard_len: largest as u64 });
+	for (i, (plain, duration)) in parts.iter().enumerate() {
+		let timed = matches!(params.packaging, Packaging::Cmaf { .. }) && i > 0;
+		if plain.is_empty() || timed != (*duration > 0) {
+			return Err(CodecError::BadPart { part: i as u32 });
+		}
+		let len = shard_len(plain.len(), usize::from(params.k));
+		if len as u64 > u64::from(MAX_SHARD_LEN) {
+			return Err(CodecError::ShardTooLarge { shard_len: len as u64 });
+		}
 	}
-	Ok(segments as u32)
+	Ok(())
 }
 
 /// One encoded segment: its `n` shards, in shard order.
@@ -254,20 +280,52 @@ pub fn encode_segment(
 	Ok(EncodedSegment { shards })
 }
 
-/// Encodes `media` whole: the manifest (whose hash is the content id) and every segment's
-/// shards. Segments are encoded and hashed in parallel, one thread per core (in a browser, where
-/// wasm has no threads, one after another). [`encode_segment`] encodes one segment.
+/// Encodes `media` whole, cut in byte ranges of `params.segment_size`: the layout (whose
+/// manifest's hash is the content id) and every segment's shards.
 pub fn encode(
 	key: &ContentKey,
 	params: &Params,
 	media: &[u8],
-) -> Result<(Manifest, Vec<EncodedSegment>), CodecError> {
-	let segments = check(params, media.len())?;
-	let plain: Vec<&[u8]> = media.chunks(params.segment_size as usize).collect();
+) -> Result<(Layout, Vec<EncodedSegment>), CodecError> {
+	if media.is_empty() {
+		return Err(CodecError::EmptyMedia);
+	}
+	if params.segment_size == 0 {
+		return Err(CodecError::BadSegmentSize);
+	}
+	let segments = (media.len() as u64).div_ceil(u64::from(params.segment_size));
+	if segments > u64::from(MAX_SEGMENTS) {
+		return Err(CodecError::TooManySegments { segments });
+	}
+	let parts: Vec<(&[u8], u32)> =
+		media.chunks(params.segment_size as usize).map(|c| (c, 0)).collect();
+	let parts_params = PartsParams {
+		k: params.k,
+		n: params.n,
+		media_type: params.media_type.clone(),
+		metadata_hash: params.metadata_hash,
+		packaging: Packaging::Bytes,
+	};
+	encode_parts(key, &parts_params, &parts)
+}
+
+/// Encodes `parts` ((plaintext, duration), in order; a packager's init segment and fragments,
+/// or byte ranges): the layout and every segment's shards. Segments are encoded and hashed in
+/// parallel, one thread per core (in a browser, where wasm has no threads, one after another).
+/// [`encode_segment`] encodes one segment.
+pub fn encode_parts(
+	key: &ContentKey,
+	params: &PartsParams,
+	parts: &[(&[u8], u32)],
+) -> Result<(Layout, Vec<EncodedSegment>), CodecError> {
+	check(params, parts)?;
+	let segments = parts.len() as u32;
 	let one = |index: usize| -> Result<(SegmentManifest, EncodedSegment), CodecError> {
-		let segment =
-			encode_segment(key, index as u32, segments, plain[index], params.k, params.n)?;
+		let (plain, duration) = parts[index];
+		let segment = encode_segment(key, index as u32, segments, plain, params.k, params.n)?;
 		let manifest = SegmentManifest {
+			plain_len: plain.len() as u32,
+			duration,
 			shard_len: segment.shards[0].len() as u32,
 			shards: BoundedVec::truncate_from(
 				segment.shards.iter().map(|s| shard_hash(s)).collect(),
@@ -275,7 +333,7 @@ pub fn encode(
 		};
 		Ok((manifest, segment))
 	};
-	let count = plain.len();
+	let count = parts.len();
 	let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(count);
 	let results: Vec<Result<(SegmentManifest, EncodedSegment), CodecError>> = if threads <= 1 {
 		(0..count).map(one).collect()
@@ -306,23 +364,30 @@ pub fn encode(
 		manifest_segments.push(m);
 		encoded.push(e);
 	}
-	let manifest = Manifest {
-		version: MANIFEST_VERSION,
-		media_type: BoundedVec::truncate_from(params.media_type.as_bytes().to_vec()),
-		metadata_hash: params.metadata_hash,
-		total_size: media.len() as u64,
-		segment_size: params.segment_size,
-		k: params.k,
-		n: params.n,
-		segments: BoundedVec::truncate_from(manifest_segments),
-	};
-	manifest.check().map_err(CodecError::BadManifest)?;
-	Ok((manifest, encoded))
+	let layout = Layout::build(
+		LayoutParams {
+			media_type: BoundedVec::truncate_from(params.media_type.as_bytes().to_vec()),
+			metadata_hash: params.metadata_hash,
+			k: params.k,
+			n: params.n,
+			key_commitment: key_commitment(&key.0),
+			packaging: params.packaging,
+		},
+		manifest_segments,
+	);
+	layout.check().map_err(CodecError::BadManifest)?;
+	Ok((layout, encoded))
 }
 
-/// Whether `shard` is shard `index` of segment `segment` of `manifest` (length and hash).
-pub fn verify_shard(manifest: &Manifest, segment: u32, index: u8, shard: &[u8]) -> bool {
-	manifest.segments.get(segment as usize).is_some_and(|s| {
+/// Whether `key` is the key `layout`'s manifest commits to (content registered before manifests
+/// carried a commitment, version 1, has none to check).
+pub fn key_matches(layout: &Layout, key: &ContentKey) -> bool {
+	layout.manifest.version < 2 || layout.manifest.key_commitment == key_commitment(&key.0)
+}
+
+/// Whether `shard` is shard `index` of segment `segment` of `layout` (length and hash).
+pub fn verify_shard(layout: &Layout, segment: u32, index: u8, shard: &[u8]) -> bool {
+	layout.segments.get(segment as usize).is_some_and(|s| {
 		shard.len() == s.shard_len as usize
 			&& s.shards.get(usize::from(index)).is_some_and(|h| *h == shard_hash(shard))
 	})
@@ -332,12 +397,12 @@ pub fn verify_shard(manifest: &Manifest, segment: u32, index: u8, shard: &[u8]) 
 /// `shards` ((index, bytes), any order); shards whose length or hash does not match the manifest
 /// are skipped.
 fn originals(
-	manifest: &Manifest,
+	manifest: &Layout,
 	segment: u32,
 	shards: &[(u8, &[u8])],
 ) -> Result<Vec<Vec<u8>>, CodecError> {
 	manifest.segments.get(segment as usize).ok_or(CodecError::UnknownSegment { segment })?;
-	let (k, n) = (usize::from(manifest.k), usize::from(manifest.n));
+	let (k, n) = (usize::from(manifest.manifest.k), usize::from(manifest.manifest.n));
 	let mut valid: Vec<(usize, &[u8])> = Vec::with_capacity(k);
 	for (index, bytes) in shards {
 		let i = usize::from(*index);
@@ -376,11 +441,11 @@ fn originals(
 
 /// Checks that the `k` original shards extend to exactly the `n` shards the manifest lists.
 fn check_codeword(
-	manifest: &Manifest,
+	manifest: &Layout,
 	segment: u32,
 	originals: &[Vec<u8>],
 ) -> Result<(), CodecError> {
-	let (k, n) = (usize::from(manifest.k), usize::from(manifest.n));
+	let (k, n) = (usize::from(manifest.manifest.k), usize::from(manifest.manifest.n));
 	let inconsistent =
 		|index: usize| CodecError::InconsistentCodeword { segment, index: index as u8 };
 	for (i, shard) in originals.iter().enumerate() {
@@ -402,12 +467,16 @@ fn check_codeword(
 
 /// Rebuilds and decrypts segment `segment` from `shards` ((index, bytes), any order). Shards
 /// whose length or hash does not match the manifest are skipped; any `k` valid ones suffice.
+/// A key the manifest does not commit to is refused first ([`CodecError::WrongKey`]).
 pub fn decode_segment(
 	key: &ContentKey,
-	manifest: &Manifest,
+	manifest: &Layout,
 	segment: u32,
 	shards: &[(u8, &[u8])],
 ) -> Result<Vec<u8>, CodecError> {
+	if !key_matches(manifest, key) {
+		return Err(CodecError::WrongKey);
+	}
 	let mut sealed = originals(manifest, segment, shards)?.concat();
 	let plain_len = segment_plain_len(manifest, segment);
 	sealed.truncate(plain_len + TAG_LEN);
@@ -422,12 +491,12 @@ pub fn decode_segment(
 /// content key: a masternode restoring a shard assigned to it. The result is checked against
 /// the manifest's hash.
 pub fn rebuild_shard(
-	manifest: &Manifest,
+	manifest: &Layout,
 	segment: u32,
 	index: u8,
 	shards: &[(u8, &[u8])],
 ) -> Result<Vec<u8>, CodecError> {
-	let (k, n) = (usize::from(manifest.k), usize::from(manifest.n));
+	let (k, n) = (usize::from(manifest.manifest.k), usize::from(manifest.manifest.n));
 	let i = usize::from(index);
 	if i >= n {
 		return Err(CodecError::UnknownShard { segment, index });

@@ -13,7 +13,7 @@ const KEY: ContentKey = ContentKey([7; 32]);
 
 /// Decodes every segment from the shards `pick` chooses.
 fn decode_all(
-	manifest: &Manifest,
+	manifest: &Layout,
 	encoded: &[EncodedSegment],
 	key: &ContentKey,
 	pick: impl Fn(u32) -> Vec<u8>,
@@ -49,6 +49,7 @@ proptest! {
 		prop_assume!(!matches!(encoded, Err(CodecError::TooManySegments { .. })));
 		let (manifest, encoded) = encoded.unwrap();
 		prop_assert_eq!(manifest.check(), Ok(()));
+		prop_assert_eq!(manifest.manifest.total_size, len as u64);
 		prop_assert_eq!(encoded.len(), manifest.segments.len());
 		let pick = |s: u32| {
 			// A pseudo-random k-subset per segment, in a scrambled order.
@@ -104,12 +105,20 @@ fn corrupted_truncated_and_foreign_shards_are_skipped() {
 }
 
 #[test]
-fn a_wrong_key_does_not_decrypt() {
+fn a_key_the_manifest_does_not_commit_to_is_refused() {
 	let data = media(50_000, 1);
 	let (manifest, encoded) = encode(&KEY, &params(20_000, 2, 3), &data).unwrap();
 	let shards: Vec<(u8, &[u8])> = vec![(1, &encoded[0].shards[1]), (2, &encoded[0].shards[2])];
 	assert_eq!(
 		decode_segment(&ContentKey([8; 32]), &manifest, 0, &shards),
+		Err(CodecError::WrongKey)
+	);
+	assert!(!key_matches(&manifest, &ContentKey([8; 32])));
+	// Without the commitment check a wrong key still fails to authenticate.
+	let mut v1 = manifest.clone();
+	v1.manifest.version = 1;
+	assert_eq!(
+		decode_segment(&ContentKey([8; 32]), &v1, 0, &shards),
 		Err(CodecError::Decryption { segment: 0 })
 	);
 	assert_eq!(decode_segment(&KEY, &manifest, 0, &shards).unwrap(), data[..20_000]);
@@ -121,9 +130,7 @@ fn a_forged_manifest_does_not_decrypt_another_segment() {
 	// segment index is authenticated): decryption fails.
 	let data = media(40_000, 2);
 	let (mut manifest, encoded) = encode(&KEY, &params(20_000, 2, 3), &data).unwrap();
-	let mut segments = manifest.segments.to_vec();
-	segments.swap(0, 1);
-	manifest.segments = BoundedVec::truncate_from(segments);
+	manifest.segments.swap(0, 1);
 	let shards: Vec<(u8, &[u8])> = vec![(0, &encoded[0].shards[0]), (1, &encoded[0].shards[1])];
 	assert_eq!(
 		decode_segment(&KEY, &manifest, 1, &shards),
@@ -148,20 +155,16 @@ fn bad_parameters_are_refused_with_the_reason() {
 		Some(CodecError::BadCode { k: 2, n: 33 })
 	);
 	assert_eq!(encode(&KEY, &params(0, 2, 3), &data).err(), Some(CodecError::BadSegmentSize));
-	let long = media(2_000, 0);
+	// More segments than a manifest lists.
+	let longer = media(MAX_SEGMENTS as usize + 1, 0);
 	assert_eq!(
-		encode(&KEY, &params(1, 2, 3), &long).err(),
-		Some(CodecError::TooManySegments { segments: 2_000 })
-	);
-	// 1,000 segments of 9 shards: more shards than the chain takes for one content.
-	assert_eq!(
-		encode(&KEY, &params(1, 2, 9), &data).err(),
-		Some(CodecError::TooManySegments { segments: 1_000 })
+		encode(&KEY, &params(1, 2, 3), &longer).err(),
+		Some(CodecError::TooManySegments { segments: u64::from(MAX_SEGMENTS) + 1 })
 	);
 	let mut p = params(100, 2, 3);
-	p.media_type = "video mp4".into();
+	p.media_type = "video\tmp4".into();
 	assert_eq!(encode(&KEY, &p, &data).err(), Some(CodecError::BadMediaType));
-	let e = encode(&KEY, &params(1, 2, 3), &long).err().unwrap();
+	let e = encode(&KEY, &params(1, 2, 3), &longer).err().unwrap();
 	assert!(e.to_string().contains("use larger segments"), "{e}");
 }
 
@@ -178,7 +181,7 @@ fn the_content_id_is_the_manifest_hash_and_keys_are_not_in_it() {
 	let data = media(10_000, 4);
 	let (m1, _) = encode(&KEY, &params(4_000, 2, 3), &data).unwrap();
 	let (m2, _) = encode(&ContentKey([9; 32]), &params(4_000, 2, 3), &data).unwrap();
-	assert_eq!(m1.content_id(), *blake3::hash(&codec::Encode::encode(&m1)).as_bytes());
+	assert_eq!(m1.content_id(), *blake3::hash(&codec::Encode::encode(&m1.manifest)).as_bytes());
 	// Another key gives other ciphertext, hence other shards and another id.
 	assert_ne!(m1.content_id(), m2.content_id());
 	assert!(!format!("{KEY:?}").contains('7'));
@@ -252,6 +255,17 @@ fn shards_that_are_not_one_codeword_decode_for_no_one() {
 	let mut manifest = honest.clone();
 	manifest.segments[0].shards =
 		BoundedVec::truncate_from(mixed.iter().map(|s| shard_hash(s)).collect());
+	let manifest = Layout::build(
+		LayoutParams {
+			media_type: manifest.manifest.media_type.clone(),
+			metadata_hash: manifest.manifest.metadata_hash,
+			k,
+			n,
+			key_commitment: manifest.manifest.key_commitment,
+			packaging: manifest.manifest.packaging,
+		},
+		manifest.segments,
+	);
 	assert_eq!(manifest.check(), Ok(()), "the chain's checks alone do not see it");
 	// Each shard matches the manifest's hash, so every one passes the per-shard check.
 	for (i, s) in mixed.iter().enumerate() {
@@ -278,4 +292,34 @@ fn shards_that_are_not_one_codeword_decode_for_no_one() {
 			subset.iter().map(|i| (*i, encoded[0].shards[usize::from(*i)].as_slice())).collect();
 		assert_eq!(decode_segment(&KEY, &honest, 0, &shards).unwrap(), harmless);
 	}
+}
+
+/// Parts of varying size and duration (a CMAF init segment and fragments) encode to a layout
+/// that records each one, and decode back part by part; parts that do not fit the packaging are
+/// refused by name.
+#[test]
+fn packaged_parts_of_any_size_round_trip() {
+	let init = media(700, 1);
+	let f1 = media(90_000, 2);
+	let f2 = media(12_345, 3);
+	let p = PartsParams {
+		k: 3,
+		n: 5,
+		media_type: "video/mp4; codecs=\"avc1.640028, mp4a.40.2\"".into(),
+		metadata_hash: [2; 32],
+		packaging: Packaging::Cmaf { timescale: 90_000 },
+	};
+	let parts: Vec<(&[u8], u32)> = vec![(&init, 0), (&f1, 360_000), (&f2, 180_000)];
+	let (layout, encoded) = encode_parts(&KEY, &p, &parts).unwrap();
+	assert_eq!(layout.check(), Ok(()));
+	assert_eq!(layout.manifest.duration, 540_000);
+	assert_eq!(layout.segments[1].plain_len, 90_000);
+	let out = decode_all(&layout, &encoded, &KEY, |_| vec![4, 2, 0]).unwrap();
+	assert_eq!(out, [init.clone(), f1.clone(), f2.clone()].concat());
+	let untimed: Vec<(&[u8], u32)> = vec![(&init, 0), (&f1, 0)];
+	assert_eq!(encode_parts(&KEY, &p, &untimed).err(), Some(CodecError::BadPart { part: 1 }));
+	let timed_init: Vec<(&[u8], u32)> = vec![(&init, 5), (&f1, 4)];
+	assert_eq!(encode_parts(&KEY, &p, &timed_init).err(), Some(CodecError::BadPart { part: 0 }));
+	let empty: Vec<(&[u8], u32)> = vec![(&init, 0), (&[], 4)];
+	assert_eq!(encode_parts(&KEY, &p, &empty).err(), Some(CodecError::BadPart { part: 1 }));
 }

@@ -72,7 +72,7 @@ pub async fn review(
 			format!("{} bytes is too large to score, people must look", info.total_size),
 		);
 	}
-	let key = match open_key(client, me, set, id, model_hash).await {
+	let key = match open_key(client, me, set, content, model_hash).await {
 		Ok(key) => key,
 		Err(outcome) => return outcome,
 	};
@@ -102,9 +102,10 @@ async fn open_key(
 	client: &Client,
 	me: &MemberKey,
 	set: &SetKeys,
-	id: ContentId,
+	content: &Content,
 	model_hash: pop_moderation::ModelHash,
 ) -> Result<pop_codec::ContentKey, Outcome> {
+	let id: ContentId = content.id;
 	let chain = client.chain().clone();
 	let release = tokio::task::spawn_blocking(move || chain.sealed_keys(&id))
 		.await
@@ -139,6 +140,24 @@ async fn open_key(
 			return Err(Outcome::NotYet(format!("a member's re-sealed key is unusable: {e}")))
 		}
 	};
+	// The manifest commits to the key: a key that opens but is not the committed one is the
+	// creator's fault if the creator sealed it (it could hand viewers another key), and a
+	// lying member's otherwise (the set waits for a good seal).
+	if let Some(commitment) = content.info.key_commitment {
+		if pop_primitives::content::key_commitment(&key.0) != commitment {
+			if release.by_creator {
+				return Err(Outcome::Assessed(Assessment {
+					verdict: Verdict::Reject,
+					reason: "the creator released a key its manifest does not commit to".into(),
+					score: None,
+					model_hash,
+				}));
+			}
+			return Err(Outcome::NotYet(
+				"a member re-sealed a key the manifest does not commit to".into(),
+			));
+		}
+	}
 	// Released to an earlier set: the members of the current set that can open it re-seal it
 	// for the whole set, the first at once and each next one some seconds later if it is still
 	// not done (the creator's next upload run would too).

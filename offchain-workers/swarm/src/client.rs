@@ -245,28 +245,53 @@ impl Client {
 			tokio::task::spawn_blocking(move || pop_codec::encode(&encode_key, &params, &media))
 				.await
 				.map_err(|e| ClientError::Net(NetError::Setup(e.to_string())))??;
-		progress.advance(manifest.total_size);
+		progress.advance(manifest.manifest.total_size);
 		let id = manifest.content_id();
-
-		if self.blocking(move |c| c.content(&id)).await?.is_none() {
-			let call = calls::register_content(manifest.clone(), Pricing::Free);
-			let (chain, c, pair) = (self.chain.clone(), call.clone(), signer.clone());
-			let fee = tokio::task::spawn_blocking(move || chain.estimate_fee(&c, &pair))
-				.await
-				.map_err(|e| ClientError::from(RpcError::Transport(e.to_string())))??;
-			if fee.source == FeeSource::CannotPay {
-				return Err(ClientError::Fee(describe_fee(&fee)));
+		let pages = manifest.manifest.pages.len() as u32;
+		// Registration is the manifest with its first page, then the other pages in order; an
+		// upload run again resumes after the last page the chain has.
+		let next = match self.blocking(move |c| c.content(&id)).await? {
+			None => Some(0),
+			Some(c) if c.info.status == Status::Uploading => {
+				Some(c.segments.len() as u32 / pop_primitives::content::PAGE_SEGMENTS)
 			}
-			progress.note(&format!("registration fee: {}", describe_fee(&fee)));
-			progress.start("registering on chain", 1);
-			let submitted = self.chain.submit(call, signer).await?;
-			match tokio::time::timeout(REGISTER_TIMEOUT, submitted.included()).await {
-				Ok(included) => {
-					included?;
+			Some(_) => None,
+		};
+		if let Some(next) = next {
+			for index in next..pages {
+				let call = if index == 0 {
+					calls::register_content(
+						manifest.manifest.clone(),
+						manifest.page(0),
+						Pricing::Free,
+					)
+				} else {
+					calls::add_page(id, index, manifest.page(index))
+				};
+				if index == next {
+					let (chain, c, pair) = (self.chain.clone(), call.clone(), signer.clone());
+					let fee = tokio::task::spawn_blocking(move || chain.estimate_fee(&c, &pair))
+						.await
+						.map_err(|e| ClientError::from(RpcError::Transport(e.to_string())))??;
+					if fee.source == FeeSource::CannotPay {
+						return Err(ClientError::Fee(describe_fee(&fee)));
+					}
+					progress.note(&format!(
+						"registration fee: {} (for each of {} pages)",
+						describe_fee(&fee),
+						pages - next
+					));
+					progress.start("registering on chain", u64::from(pages - next));
 				}
-				Err(_) => return Err(ClientError::NotRegistered(id)),
+				let submitted = self.chain.submit(call, signer).await?;
+				match tokio::time::timeout(REGISTER_TIMEOUT, submitted.included()).await {
+					Ok(included) => {
+						included?;
+					}
+					Err(_) => return Err(ClientError::NotRegistered(id)),
+				}
+				progress.advance(1);
 			}
-			progress.advance(1);
 		}
 		let content =
 			self.blocking(move |c| c.content(&id)).await?.ok_or(ClientError::UnknownContent(id))?;
@@ -433,13 +458,17 @@ impl Client {
 		if published_only && content.info.status != Status::Approved {
 			return Err(ClientError::NotPublished(id, content.info.status));
 		}
-		let manifest = directory::manifest(&content);
-		if manifest.content_id() != id {
+		if directory::registered_id(&content) != id {
 			return Err(ClientError::ManifestMismatch(id));
+		}
+		let manifest = directory::manifest(&content);
+		// A key the manifest does not commit to opens nothing: say so before any request.
+		if !pop_codec::key_matches(&manifest, &key) {
+			return Err(pop_codec::CodecError::WrongKey.into());
 		}
 		let directory = self.directory().await?;
 		let (content, manifest) = (Arc::new(content), Arc::new(manifest));
-		progress.start("fetching", manifest.total_size);
+		progress.start("fetching", manifest.manifest.total_size);
 		let mut report = FetchReport::default();
 		let mut segments = futures::stream::iter(0..content.info.segments)
 			.map(|s| {
@@ -501,7 +530,7 @@ impl Client {
 	async fn fetch_segment(
 		&self,
 		content: Arc<Content>,
-		manifest: Arc<pop_primitives::content::Manifest>,
+		manifest: Arc<pop_primitives::content::Layout>,
 		directory: &HashMap<AccountId, Peer>,
 		segment: u32,
 		key: ContentKey,
@@ -514,7 +543,7 @@ impl Client {
 			.filter_map(|(i, h)| directory.get(h).map(|p| (i as u8, p.clone())))
 			.collect();
 		let mut queue = self.rank(holders).into_iter();
-		let k = usize::from(manifest.k);
+		let k = usize::from(manifest.manifest.k);
 		let ask = |(i, peer): (u8, Peer)| {
 			let net = self.net.clone();
 			let request = Request::Get { content: content.id, segment, shard: i };

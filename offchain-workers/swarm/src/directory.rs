@@ -4,7 +4,7 @@
 use libp2p::{Multiaddr, PeerId};
 use pop_chain_client::{Content, Masternode};
 use pop_primitives::{
-	content::{Manifest, SegmentManifest, MANIFEST_VERSION},
+	content::{ContentId, Layout, LayoutParams, ManifestV1, SegmentManifest},
 	AccountId,
 };
 use sp_core::bounded::BoundedVec;
@@ -58,27 +58,55 @@ pub fn peers(masternodes: &[(AccountId, Masternode)]) -> HashMap<AccountId, Peer
 		.collect()
 }
 
-/// The manifest a content's on-chain record was registered with. Its hash is the content id,
-/// which [`Content::id`] must equal: check with [`Manifest::content_id`].
-pub fn manifest(content: &Content) -> Manifest {
+/// The layout a content's on-chain record was registered with: what every decoder checks
+/// shards against. Its id must equal [`Content::id`]: check with [`registered_id`].
+pub fn manifest(content: &Content) -> Layout {
 	let info = &content.info;
-	Manifest {
-		version: MANIFEST_VERSION,
-		media_type: BoundedVec::truncate_from(info.media_type.to_vec()),
-		metadata_hash: info.metadata_hash,
-		total_size: info.total_size,
-		segment_size: info.segment_size,
-		k: info.k,
-		n: info.n,
-		segments: BoundedVec::truncate_from(
-			content
+	let segments = content
+		.segments
+		.iter()
+		.map(|s| SegmentManifest {
+			plain_len: s.plain_len,
+			duration: s.duration,
+			shard_len: s.shard_len,
+			shards: BoundedVec::truncate_from(s.shards.to_vec()),
+		})
+		.collect();
+	let mut layout = Layout::build(
+		LayoutParams {
+			media_type: BoundedVec::truncate_from(info.media_type.to_vec()),
+			metadata_hash: info.metadata_hash,
+			k: info.k,
+			n: info.n,
+			key_commitment: info.key_commitment.unwrap_or_default(),
+			packaging: info.packaging,
+		},
+		segments,
+	);
+	layout.manifest.version = info.version;
+	layout
+}
+
+/// The id the chain's record of `content` hashes to, in the manifest version it was registered
+/// with: equal to [`Content::id`] unless the record was tampered with (or is still uploading).
+pub fn registered_id(content: &Content) -> ContentId {
+	let info = &content.info;
+	match info.version {
+		1 => ManifestV1 {
+			version: 1,
+			media_type: BoundedVec::truncate_from(info.media_type.to_vec()),
+			metadata_hash: info.metadata_hash,
+			total_size: info.total_size,
+			segment_size: info.v1_segment_size.unwrap_or_default(),
+			k: info.k,
+			n: info.n,
+			segments: content
 				.segments
 				.iter()
-				.map(|s| SegmentManifest {
-					shard_len: s.shard_len,
-					shards: BoundedVec::truncate_from(s.shards.to_vec()),
-				})
+				.map(|s| (s.shard_len, BoundedVec::truncate_from(s.shards.to_vec())))
 				.collect(),
-		),
+		}
+		.content_id(),
+		_ => manifest(content).content_id(),
 	}
 }

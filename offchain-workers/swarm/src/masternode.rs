@@ -561,7 +561,7 @@ async fn repair(state: Arc<State>, a: Assignment) -> Result<(), BoxError> {
 		if let Ok(Response::Shard(data)) = answer {
 			if pop_codec::verify_shard(&manifest, a.segment, i, &data) {
 				shards.push((i, data));
-				if shards.len() == usize::from(manifest.k) {
+				if shards.len() == usize::from(manifest.manifest.k) {
 					break;
 				}
 			}

@@ -144,7 +144,9 @@ impl<T: Config> Pallet<T> {
 			// The creator removed the content: no answer was owed, so no miss (otherwise a
 			// creator could get holders slashed by removing content under audit). A shard
 			// moved off a node because it left still counts: leaving does not escape audits.
-			if !Segments::<T>::contains_key(audit.content, audit.segment) {
+			if !Contents::<T>::contains_key(audit.content)
+				|| !Segments::<T>::contains_key(audit.content, audit.segment)
+			{
 				continue;
 			}
 			counted.push(audit.node.clone());

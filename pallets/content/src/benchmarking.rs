@@ -1,6 +1,6 @@
 //! Benchmarks of every call and of the block hook's three parts (benchmarking v2).
 //!
-//! Components: `s` shards written (segments × 8 shards), `m` masternodes in service (placement
+//! Components: `s` shards written (segments × 8 shards, one page: at most 256 segments), `m` masternodes in service (placement
 //! reads and ranks them all), `m` signers of a certificate (each an ed25519 verification with a
 //! key from the benchmark keystore), `a` audits expired or drawn, `r` shards reassigned.
 //! Audit proofs are checked on the largest shard (16 MiB: the deepest proof).
@@ -14,7 +14,8 @@ use frame_support::{
 };
 use frame_system::RawOrigin;
 use pop_primitives::content::{
-	chunk_data, chunk_proof, shard_hash, SegmentManifest, MANIFEST_VERSION, MAX_SHARD_LEN,
+	chunk_data, chunk_proof, key_commitment, shard_hash, Layout, LayoutParams, SegmentManifest,
+	MAX_SHARD_LEN,
 };
 use sp_core::crypto::key_types::DUMMY;
 
@@ -33,25 +34,32 @@ fn masternodes<T: Config>(m: u32) -> Vec<T::AccountId> {
 		.collect()
 }
 
-/// A manifest of `segments` segments of `N` shards, distinct per `salt`.
-fn manifest(segments: u32, salt: u8) -> Manifest {
+/// A manifest of `segments` segments of `N` shards, distinct per `salt`, with its segments.
+fn manifest(segments: u32, salt: u8) -> Layout {
 	let segment = |s: u32| SegmentManifest {
+		// Segments whose shards are exactly 1 MiB for k = 4.
+		plain_len: (4 << 20) - 16,
+		duration: 0,
 		shard_len: 1 << 20,
 		shards: BoundedVec::truncate_from(
 			(0..N).map(|i| shard_hash(&[salt, i, s as u8, (s >> 8) as u8])).collect(),
 		),
 	};
-	Manifest {
-		version: MANIFEST_VERSION,
-		media_type: BoundedVec::truncate_from(vec![b'v'; 64]),
-		metadata_hash: [salt; 32],
-		// Segments whose shards are exactly 1 MiB for k = 4.
-		total_size: u64::from(segments) * ((4 << 20) - 16),
-		segment_size: (4 << 20) - 16,
-		k: 4,
-		n: N,
-		segments: BoundedVec::truncate_from((0..segments).map(segment).collect()),
-	}
+	layout((0..segments).map(segment).collect(), salt)
+}
+
+fn layout(segments: Vec<SegmentManifest>, salt: u8) -> Layout {
+	Layout::build(
+		LayoutParams {
+			media_type: BoundedVec::truncate_from(vec![b'v'; 128]),
+			metadata_hash: [salt; 32],
+			k: 4,
+			n: N,
+			key_commitment: key_commitment(&[salt; 32]),
+			packaging: Packaging::Bytes,
+		},
+		segments,
+	)
 }
 
 fn creator<T: Config>() -> T::AccountId {
@@ -60,11 +68,17 @@ fn creator<T: Config>() -> T::AccountId {
 	who
 }
 
-/// Registers `manifest` as `creator`.
-fn registered<T: Config>(who: &T::AccountId, manifest: Manifest) -> ContentId {
-	let id = manifest.content_id();
-	Pallet::<T>::register(RawOrigin::Signed(who.clone()).into(), manifest, Pricing::Free)
-		.expect("registers");
+/// Registers `layout` (one page) as `creator`.
+fn registered<T: Config>(who: &T::AccountId, layout: Layout) -> ContentId {
+	let id = layout.content_id();
+	let page = layout.page(0);
+	Pallet::<T>::register(
+		RawOrigin::Signed(who.clone()).into(),
+		layout.manifest,
+		page,
+		Pricing::Free,
+	)
+	.expect("registers");
 	id
 }
 
@@ -122,14 +136,15 @@ mod benchmarks {
 	use super::*;
 
 	#[benchmark]
-	fn register(s: Linear<8, 8192>, m: Linear<8, 1000>) {
+	fn register(s: Linear<8, 2048>, m: Linear<8, 1000>) {
 		masternodes::<T>(m);
 		let who = creator::<T>();
-		let manifest = manifest(s / u32::from(N), 1);
-		let id = manifest.content_id();
+		let layout = manifest(s / u32::from(N), 1);
+		let id = layout.content_id();
+		let page = layout.page(0);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), manifest, Pricing::Free);
-		assert!(Contents::<T>::contains_key(id));
+		_(RawOrigin::Signed(who), layout.manifest, page, Pricing::Free);
+		assert_eq!(Contents::<T>::get(id).expect("registered").status, Status::Pending);
 	}
 
 	#[benchmark]
@@ -162,7 +177,7 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn remove(s: Linear<8, 8192>) {
+	fn remove(s: Linear<8, 2048>) {
 		masternodes::<T>(u32::from(N));
 		let who = creator::<T>();
 		let id = registered::<T>(&who, manifest(s / u32::from(N), 1));
@@ -176,13 +191,12 @@ mod benchmarks {
 	fn prove() {
 		let nodes = masternodes::<T>(u32::from(N));
 		let data = vec![7u8; MAX_SHARD_LEN as usize];
-		let mut m = manifest(1, 1);
+		let mut segments = manifest(1, 1).segments;
 		// One segment of the largest shards: 4 × 16 MiB sealed.
-		m.segments[0].shard_len = MAX_SHARD_LEN;
-		m.segment_size = 4 * MAX_SHARD_LEN - 16;
-		m.total_size = u64::from(m.segment_size);
-		m.segments[0].shards[0] = shard_hash(&data);
-		let id = registered::<T>(&creator::<T>(), m);
+		segments[0].shard_len = MAX_SHARD_LEN;
+		segments[0].plain_len = 4 * MAX_SHARD_LEN - 16;
+		segments[0].shards[0] = shard_hash(&data);
+		let id = registered::<T>(&creator::<T>(), layout(segments, 1));
 		let node = Segments::<T>::get(id, 0).expect("placed").holders[0].clone();
 		assert!(nodes.contains(&node));
 		// The last chunk: the deepest path of the tree.
@@ -270,6 +284,8 @@ mod benchmarks {
 				id,
 				segment,
 				SegmentInfo {
+					plain_len: (4 << 20) - 16,
+					duration: 0,
 					shard_len: 1 << 20,
 					shards: BoundedVec::truncate_from(vec![[0; 32]; usize::from(N)]),
 					holders: BoundedVec::truncate_from(holders),

@@ -1,10 +1,11 @@
 //! # Content pallet: manifests, placement, the moderation gate and storage audits
 //!
-//! - [`Pallet::register`]: a creator registers a [`Manifest`] (its BLAKE3 hash is the content
-//!   id). The chain checks it, holds a deposit for the storage it takes and places every shard on
-//!   a masternode in service ([`pop_primitives::placement`]): the shards of a segment on distinct
-//!   masternodes, spread over regions, so no masternode holds `k` shards of any segment. The
-//!   content is [`Status::Pending`]: not public.
+//! - [`Pallet::register`] and [`Pallet::add_page`] ([`register`]): a creator registers a
+//!   [`Manifest`] (its BLAKE3 hash is the content id) and its pages of segments. The chain checks
+//!   them, holds a deposit for the storage it takes and places every shard on a masternode in
+//!   service ([`pop_primitives::placement`]): the shards of a segment on distinct masternodes,
+//!   spread over regions, so no masternode holds `k` shards of any segment. Once every page is
+//!   in, the content is [`Status::Pending`]: not public.
 //! - [`Pallet::submit_verdict`]: anyone submits the moderation set's certificate — signatures of
 //!   at least [`quorum`] distinct members of the current set over a [`VerdictStatement`] (content
 //!   id, verdict, model hash, current era). Approve publishes; reject refuses for good; needs
@@ -26,7 +27,8 @@
 //! - Appeals ([`appeal`]): content left for review, or rejected, goes to the moderation
 //!   governance track: [`Pallet::appeal`] (the creator, with a reason and a deposit) and
 //!   [`Pallet::rule`] (a passed referendum approves or rejects it, for good, saying why).
-//! - [`Pallet::remove`]: the creator removes the content and gets the deposit back;
+//! - [`Pallet::remove`]: the creator removes the content and gets the deposit back (long
+//!   content's segments are forgotten over the next blocks, [`purge`]);
 //!   [`Pallet::set_halted`]: an emergency referendum stops (or resumes) new registrations.
 //!
 //! The runtime API ([`api::ContentApi`]) gives the sidecars and UIs content, placement,
@@ -48,7 +50,9 @@ mod keys;
 pub mod migrations;
 #[cfg(test)]
 mod mock;
+pub mod purge;
 pub mod reassign;
+pub mod register;
 #[cfg(test)]
 mod tests;
 pub mod types;
@@ -56,8 +60,8 @@ pub mod weights;
 
 pub use pallet_masternodes::Region;
 pub use pop_primitives::content::{
-	quorum, ContentId, Manifest, ManifestError, ModelHash, SealedKey, ShardHash, Verdict,
-	VerdictStatement,
+	quorum, ContentId, Manifest, ManifestError, ModelHash, Packaging, Page, SealedKey,
+	SegmentManifest, ShardHash, Verdict, VerdictStatement,
 };
 pub use types::*;
 pub use weights::WeightInfo;
@@ -161,7 +165,7 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use pop_primitives::{
-		content::{MaxChunkLen, MaxProofLen, MAX_TOTAL_SHARDS},
+		content::{MaxChunkLen, MaxProofLen, MAX_PAGE_SHARDS, PAGE_SEGMENTS},
 		Balance,
 	};
 	use sp_runtime::{
@@ -171,8 +175,9 @@ pub mod pallet {
 
 	/// The layout of this pallet's storage; each migration raises it, and `try-runtime` checks
 	/// the chain's recorded version against it. 1: [`Awaiting`] indexes content awaiting a
-	/// verdict ([`migrations::v1`]).
-	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
+	/// verdict ([`migrations::v1`]). 2: [`StoredBytes`] ([`migrations::v2`]). 3: manifests in
+	/// pages, with durations, packaging and key commitments ([`migrations::v3`]).
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(3);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -267,6 +272,14 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxReassignPerBlock: Get<u32>;
 
+		/// Most removed contents whose segments wait to be forgotten.
+		#[pallet::constant]
+		type MaxPurging: Get<u32>;
+
+		/// Segments of removed content forgotten per block, at most.
+		#[pallet::constant]
+		type MaxPurgePerBlock: Get<u32>;
+
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
 	}
@@ -308,7 +321,17 @@ pub mod pallet {
 		OptionQuery,
 	>;
 
-	/// The shards of each segment: hashes and holders.
+	/// Content whose manifest pages are still arriving.
+	#[pallet::storage]
+	pub type Uploads<T: Config> = StorageMap<_, Blake2_128Concat, ContentId, Upload, OptionQuery>;
+
+	/// Removed content whose segments are still to be forgotten: (content, next segment,
+	/// segments), oldest first.
+	#[pallet::storage]
+	pub type Purging<T: Config> =
+		StorageValue<_, BoundedVec<(ContentId, u32, u32), T::MaxPurging>, ValueQuery>;
+
+	/// The shards of each segment: sizes, hashes and holders.
 	#[pallet::storage]
 	pub type Segments<T: Config> = StorageDoubleMap<
 		_,
@@ -474,6 +497,12 @@ pub mod pallet {
 		/// `appellant` removed `content` while its appeal was open: the appeal is withdrawn and
 		/// its deposit (`burned`) burned.
 		AppealWithdrawn { content: ContentId, appellant: T::AccountId, burned: Balance },
+		/// Page `page` of `content` (`segments` segments) is in and placed.
+		PageAdded { content: ContentId, page: u32, segments: u32 },
+		/// Every page of `content` is in: it is pending moderation.
+		ContentUploaded { content: ContentId },
+		/// The last segments of removed `content` are forgotten.
+		ContentPurged { content: ContentId },
 	}
 
 	#[pallet::error]
@@ -490,12 +519,12 @@ pub mod pallet {
 		KGreaterThanN,
 		/// `n` is above the most shards per segment.
 		TooManyShards,
-		/// Segments × `n` is above the most shards per content.
-		TooManyShardsInTotal,
-		/// The content is empty or its segment size is zero.
+		/// More segments than a manifest may list.
+		TooManySegments,
+		/// The content or one of its segments is empty.
 		EmptyContent,
-		/// The segment count does not match the total size and the segment size.
-		SegmentCountMismatch,
+		/// The manifest's page hashes are not as many as its segments need.
+		PageCountMismatch,
 		/// A segment does not list exactly `n` shards.
 		ShardCountMismatch,
 		/// A shard length is zero or too large.
@@ -558,6 +587,23 @@ pub mod pallet {
 		ShardLengthMismatch,
 		/// Too few masternodes in service have room left for a shard of every segment.
 		NotEnoughCapacity,
+		/// A page does not hold the segments its index calls for.
+		PageLengthMismatch,
+		/// A page does not hash to the manifest's hash for it.
+		PageHashMismatch,
+		/// A duration does not fit the packaging (bytes have none, a CMAF init segment none,
+		/// every CMAF fragment one).
+		BadDuration,
+		/// The segments' sizes or durations do not add up to the manifest's totals.
+		TotalsMismatch,
+		/// The content has every page already.
+		NotUploading,
+		/// Pages come in order: this is not the next one.
+		WrongPage,
+		/// The content was removed and its segments are still being forgotten.
+		StillPurging,
+		/// Too many removed contents are waiting to be forgotten; try again in a few blocks.
+		PurgeQueueFull,
 	}
 
 	#[pallet::hooks]
@@ -571,12 +617,17 @@ pub mod pallet {
 			}
 			let (moved, nodes) = Self::reassign_some(T::MaxReassignPerBlock::get());
 			weight.saturating_accrue(T::WeightInfo::reassign(moved, nodes));
+			let purged = Self::purge_some(T::MaxPurgePerBlock::get());
+			if purged > 0 {
+				weight.saturating_accrue(T::WeightInfo::remove(purged));
+			}
 			weight
 		}
 
 		fn integrity_test() {
 			assert!(T::AuditsPerPeriod::get() > 0, "audits must be drawn");
 			assert!(T::MaxReassignPerBlock::get() > 0, "departures must be handled");
+			assert!(T::MaxPurgePerBlock::get() > 0, "removed content must be forgotten");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -588,91 +639,110 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Register content by its `manifest`, priced by `pricing`: hold the deposit, place every
-		/// shard on a masternode in service. The content is pending until a certificate decides.
-		/// Emits [`Event::ContentRegistered`].
+		/// Register content by its `manifest` and the manifest's first `page` of segments,
+		/// priced by `pricing`: hold the deposit for all of it, place the page's shards on
+		/// masternodes in service. Content of one page is pending moderation at once; longer
+		/// content is uploading until [`Pallet::add_page`] brings the other pages. Emits
+		/// [`Event::ContentRegistered`] and [`Event::PageAdded`] (and
+		/// [`Event::ContentUploaded`] when it is complete).
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register(
-			Pallet::<T>::charged_shards(manifest),
+			Pallet::<T>::charged_shards(page.len() as u32, manifest.n),
 			T::MaxDeparting::get(),
 		).saturating_add(Pallet::<T>::awaiting_index_weight()))]
 		pub fn register(
 			origin: OriginFor<T>,
 			manifest: Manifest,
+			page: Page,
 			pricing: Pricing,
 		) -> DispatchResultWithPostInfo {
 			let creator = ensure_signed(origin)?;
 			ensure!(!Halted::<T>::get(), Error::<T>::Halted);
 			manifest.check().map_err(Error::<T>::from)?;
-			let charged = Self::charged_shards(&manifest);
+			let charged = Self::charged_shards(page.len() as u32, manifest.n);
 			let id = manifest.content_id();
 			ensure!(!Contents::<T>::contains_key(id), Error::<T>::AlreadyRegistered);
 			// Content removed after a ruling stays ruled: the same bytes under the same key
 			// cannot come back as pending and wait for a decision that was made.
 			ensure!(!Rulings::<T>::contains_key(id), Error::<T>::AlreadyRuled);
+			ensure!(!Self::is_purging(&id), Error::<T>::StillPurging);
 			let in_service = T::Masternodes::active().len();
 			ensure!(in_service >= usize::from(manifest.n), Error::<T>::NotEnoughMasternodes);
-			// A node holds at most one shard of a segment: this much of this content at most.
-			let per_node = manifest.segments.iter().map(|s| u64::from(s.shard_len)).sum();
-			let nodes = Self::placement_candidates(usize::from(manifest.n), per_node);
-			ensure!(nodes.len() >= usize::from(manifest.n), Error::<T>::NotEnoughCapacity);
 			let deposit = Self::deposit_for(&manifest);
 			T::Currency::hold(&HoldReason::ContentDeposit.into(), &creator, deposit)
 				.map_err(|_| Error::<T>::InsufficientDeposit)?;
-			let segments = manifest.segments.len() as u32;
-			let placement =
-				pop_primitives::placement::place(&id, segments, usize::from(manifest.n), &nodes)
-					.ok_or(Error::<T>::NotEnoughMasternodes)?;
-			for (index, (segment, holders)) in manifest.segments.iter().zip(placement).enumerate() {
-				let index = index as u32;
-				for (shard, holder) in holders.iter().enumerate() {
-					Holdings::<T>::insert(holder, (id, index), shard as u8);
-					StoredBytes::<T>::mutate(holder, |b| {
-						*b = b.saturating_add(u64::from(segment.shard_len))
-					});
-				}
-				Segments::<T>::insert(
-					id,
-					index,
-					SegmentInfo {
-						shard_len: segment.shard_len,
-						shards: segment.shards.clone(),
-						holders: BoundedVec::truncate_from(holders),
-					},
-				);
-			}
-			Contents::<T>::insert(
-				id,
-				ContentInfo {
-					creator: creator.clone(),
-					k: manifest.k,
-					n: manifest.n,
-					segments,
-					segment_size: manifest.segment_size,
-					total_size: manifest.total_size,
-					media_type: manifest.media_type,
-					metadata_hash: manifest.metadata_hash,
-					pricing,
-					status: Status::Pending,
-					decision: None,
-					registered_at: frame_system::Pallet::<T>::block_number(),
-					deposit,
-				},
-			);
-			Awaiting::<T>::insert(id, ());
+			let totals = Self::place_page(id, &manifest, 0, &page)?;
+			let mut info = ContentInfo {
+				creator: creator.clone(),
+				version: manifest.version,
+				k: manifest.k,
+				n: manifest.n,
+				segments: manifest.segments,
+				total_size: manifest.total_size,
+				duration: manifest.duration,
+				packaging: manifest.packaging,
+				key_commitment: Some(manifest.key_commitment),
+				v1_segment_size: None,
+				media_type: manifest.media_type.clone(),
+				metadata_hash: manifest.metadata_hash,
+				pricing,
+				status: Status::Uploading,
+				decision: None,
+				registered_at: frame_system::Pallet::<T>::block_number(),
+				deposit,
+			};
 			Self::deposit_event(Event::ContentRegistered {
 				content: id,
 				creator,
-				segments,
+				segments: manifest.segments,
 				k: manifest.k,
 				n: manifest.n,
 				deposit,
 			});
+			Self::deposit_event(Event::PageAdded {
+				content: id,
+				page: 0,
+				segments: page.len() as u32,
+			});
+			if manifest.pages.len() == 1 {
+				Self::complete(id, &mut info, totals.plain, totals.duration)?;
+			} else {
+				Uploads::<T>::insert(
+					id,
+					Upload {
+						pages: manifest.pages,
+						next: 1,
+						plain: totals.plain,
+						duration: totals.duration,
+					},
+				);
+			}
+			Contents::<T>::insert(id, info);
 			Ok(Some(
 				T::WeightInfo::register(charged, in_service as u32)
 					.saturating_add(Self::awaiting_index_weight()),
 			)
 			.into())
+		}
+
+		/// Add page `index` of uploading `content` (creator only; pages come in order): check it
+		/// against the manifest's hash for it and place its shards. After the last page the
+		/// totals are checked and the content is pending moderation. Emits
+		/// [`Event::PageAdded`] (and [`Event::ContentUploaded`]).
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::register(
+			Pallet::<T>::charged_shards(page.len() as u32, pop_primitives::content::MAX_SHARDS as u8),
+			T::MaxDeparting::get(),
+		).saturating_add(Pallet::<T>::awaiting_index_weight()))]
+		pub fn add_page(
+			origin: OriginFor<T>,
+			content: ContentId,
+			index: u32,
+			page: Page,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(!Halted::<T>::get(), Error::<T>::Halted);
+			Self::do_add_page(who, content, index, &page)
 		}
 
 		/// Record the moderation set's `verdict` on `content`, reached with `model_hash` in
@@ -728,11 +798,13 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Remove `content` (creator only): forget its shards and placement and release the
-		/// deposit. A ruling on it stays on record; an open appeal is withdrawn and its deposit
-		/// burned ([`Event::AppealWithdrawn`]). `shards` is a witness: at least the content's segments × `n` (at most
-		/// 8,192; segments × 8 covers any content). Emits
-		/// [`Event::ContentRemoved`].
+		/// Remove `content` (creator only, in any state): forget it, its placement and its
+		/// first [`PAGE_SEGMENTS`] segments, queue the rest to be forgotten over the next blocks
+		/// ([`purge`]), and release the deposit. A ruling on it stays on record; an open appeal
+		/// is withdrawn and its deposit burned ([`Event::AppealWithdrawn`]). `shards` is a
+		/// witness: at least the shards of those first segments (segments × `n`, at most
+		/// 8,192). Emits [`Event::ContentRemoved`] (and [`Event::ContentPurged`] once every
+		/// segment is forgotten).
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::remove(*shards)
 			.saturating_add(Pallet::<T>::awaiting_index_weight()))]
@@ -744,21 +816,19 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let info = Contents::<T>::get(content).ok_or(Error::<T>::UnknownContent)?;
 			ensure!(info.creator == who, Error::<T>::NotCreator);
-			let actual = info.segments * u32::from(info.n);
-			ensure!(shards >= actual && shards <= MAX_TOTAL_SHARDS, Error::<T>::BadWitness);
-			let charged = info.segments.saturating_mul(u32::from(info.n).max(8)).min(shards);
-			for segment in 0..info.segments {
-				if let Some(s) = Segments::<T>::take(content, segment) {
-					for holder in s.holders {
-						if Holdings::<T>::take(&holder, (content, segment)).is_some() {
-							Self::release_bytes(&holder, s.shard_len);
-						}
-					}
-				}
+			let now = info.segments.min(PAGE_SEGMENTS);
+			let actual = now * u32::from(info.n);
+			ensure!(shards >= actual && shards <= MAX_PAGE_SHARDS, Error::<T>::BadWitness);
+			let charged = now.saturating_mul(u32::from(info.n).max(8)).min(shards);
+			Self::forget_segments(content, 0, now);
+			if now < info.segments {
+				Purging::<T>::try_mutate(|q| q.try_push((content, now, info.segments)))
+					.map_err(|_| Error::<T>::PurgeQueueFull)?;
 			}
 			audit::unpublish::<T>(content);
 			Contents::<T>::remove(content);
 			Awaiting::<T>::remove(content);
+			Uploads::<T>::remove(content);
 			SealedKeys::<T>::remove(content);
 			// A ruling stays on record; an appeal still open is withdrawn and its deposit
 			// burned, as a rejection would have.
@@ -770,6 +840,9 @@ pub mod pallet {
 				Precision::BestEffort,
 			)?;
 			Self::deposit_event(Event::ContentRemoved { content, deposit });
+			if now == info.segments {
+				Self::deposit_event(Event::ContentPurged { content });
+			}
 			Ok(Some(T::WeightInfo::remove(charged)).into())
 		}
 
@@ -859,11 +932,15 @@ pub mod pallet {
 				ManifestError::KGreaterThanN => Error::KGreaterThanN,
 				ManifestError::TooManyShards => Error::TooManyShards,
 				ManifestError::Empty => Error::EmptyContent,
-				ManifestError::SegmentCountMismatch => Error::SegmentCountMismatch,
+				ManifestError::TooManySegments => Error::TooManySegments,
+				ManifestError::PageCountMismatch => Error::PageCountMismatch,
+				ManifestError::PageLengthMismatch => Error::PageLengthMismatch,
+				ManifestError::PageHashMismatch => Error::PageHashMismatch,
 				ManifestError::ShardCountMismatch => Error::ShardCountMismatch,
 				ManifestError::BadShardLength => Error::BadShardLength,
-				ManifestError::TooManyShardsInTotal => Error::TooManyShardsInTotal,
 				ManifestError::ShardLengthMismatch => Error::ShardLengthMismatch,
+				ManifestError::BadDuration => Error::BadDuration,
+				ManifestError::TotalsMismatch => Error::TotalsMismatch,
 			}
 		}
 	}
@@ -908,10 +985,11 @@ pub mod pallet {
 		}
 
 		/// The deposit for registering `manifest`: a base, the chain state its shards take, and
-		/// the bytes masternodes store for it (rounded up to a whole MiB).
+		/// the bytes masternodes store for it (the most its totals allow, within two bytes a
+		/// shard of the exact figure, rounded up to a whole MiB).
 		pub fn deposit_for(manifest: &Manifest) -> Balance {
-			let shards = manifest.segments.len() as u128 * u128::from(manifest.n);
-			let mib = u128::from(manifest.stored_bytes()).div_ceil(1 << 20);
+			let shards = u128::from(manifest.segments) * u128::from(manifest.n);
+			let mib = u128::from(manifest.stored_bytes_bound()).div_ceil(1 << 20);
 			T::DepositBase::get()
 				.saturating_add(T::DepositPerShard::get().saturating_mul(shards))
 				.saturating_add(T::DepositPerMiB::get().saturating_mul(mib))
@@ -925,10 +1003,11 @@ pub mod pallet {
 			});
 		}
 
-		/// The shards a registration is charged for: segments × `n`, counting `n` as at least 8
-		/// (the benchmark's `n`), so that segments with few shards are not undercharged.
-		pub(crate) fn charged_shards(manifest: &Manifest) -> u32 {
-			(manifest.segments.len() as u32).saturating_mul(u32::from(manifest.n).max(8))
+		/// The shards a page of `segments` segments of `n` shards is charged for, counting `n`
+		/// as at least 8 (the benchmark's `n`), so that segments with few shards are not
+		/// undercharged.
+		pub(crate) fn charged_shards(segments: u32, n: u8) -> u32 {
+			segments.saturating_mul(u32::from(n).max(8))
 		}
 
 		/// Whether challenges are drawn at `now`.

@@ -109,6 +109,8 @@ impl pallet_content::Config for Test {
 	type GraceWindow = ConstU64<30>;
 	type MissSlash = MissSlash;
 	type MaxReassignPerBlock = ConstU32<4>;
+	type MaxPurging = ConstU32<2>;
+	type MaxPurgePerBlock = ConstU32<100>;
 	type WeightInfo = ();
 }
 

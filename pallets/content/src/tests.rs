@@ -2,8 +2,9 @@ use crate::{mock::*, pallet::*, types::*, Error, Event};
 use frame_support::dispatch::DispatchResult;
 use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
 use pop_primitives::content::{
-	chunk_data, chunk_proof, shard_hash, shard_len_for, Manifest, SealedKey, SegmentManifest,
-	Verdict, VerdictStatement, MANIFEST_VERSION, MAX_SHARD_LEN,
+	chunk_data, chunk_proof, key_commitment, shard_hash, shard_len_for, Layout, LayoutParams,
+	Manifest, Packaging, SealedKey, SegmentManifest, Verdict, VerdictStatement, MAX_SEGMENTS,
+	MAX_SHARD_LEN, PAGE_SEGMENTS,
 };
 use sp_core::Pair;
 
@@ -12,27 +13,49 @@ fn shard_bytes(segment: u32, shard: u8, len: u32) -> Vec<u8> {
 	(0..len).map(|i| (i as u64 * 7 + segment as u64 * 13 + shard as u64 * 29) as u8).collect()
 }
 
-/// A manifest of `segments` segments of `n` shards of 3,000 bytes.
-fn manifest(segments: u32, k: u8, n: u8) -> Manifest {
+/// A manifest of `segments` segments of `n` shards of 3,000 bytes, with its segments.
+fn manifest(segments: u32, k: u8, n: u8) -> Layout {
 	let segs = (0..segments)
 		.map(|s| SegmentManifest {
+			// Segments whose shards are exactly 3,000 bytes for this `k`.
+			plain_len: 3_000 * u32::from(k) - 16,
+			duration: 0,
 			shard_len: 3_000,
 			shards: BoundedVec::truncate_from(
 				(0..n).map(|i| shard_hash(&shard_bytes(s, i, 3_000))).collect(),
 			),
 		})
 		.collect();
-	Manifest {
-		version: MANIFEST_VERSION,
-		media_type: BoundedVec::truncate_from(b"video/mp4".to_vec()),
-		metadata_hash: [9; 32],
-		// Segments whose shards are exactly 3,000 bytes for this `k`.
-		total_size: u64::from(segments) * (3_000 * u64::from(k) - 16),
-		segment_size: 3_000 * u32::from(k) - 16,
-		k,
-		n,
-		segments: BoundedVec::truncate_from(segs),
-	}
+	Layout::build(
+		LayoutParams {
+			media_type: BoundedVec::truncate_from(b"video/mp4".to_vec()),
+			metadata_hash: [9; 32],
+			k,
+			n,
+			key_commitment: key_commitment(&[3; 32]),
+			packaging: Packaging::Bytes,
+		},
+		segs,
+	)
+}
+
+/// `l` with its page hashes and totals computed again from its segments (after a test edits
+/// them), keeping the manifest's other fields.
+fn relayout(l: &Layout) -> Layout {
+	let m = &l.manifest;
+	let mut fresh = Layout::build(
+		LayoutParams {
+			media_type: m.media_type.clone(),
+			metadata_hash: m.metadata_hash,
+			k: m.k,
+			n: m.n,
+			key_commitment: m.key_commitment,
+			packaging: m.packaging,
+		},
+		l.segments.clone(),
+	);
+	fresh.manifest.version = m.version;
+	fresh
 }
 
 /// Six masternodes, 1..=6, over three regions.
@@ -42,10 +65,19 @@ fn six_masternodes() {
 	}
 }
 
-fn register(m: &Manifest) -> frame_support::dispatch::DispatchResult {
-	Content::register(RuntimeOrigin::signed(50), m.clone(), Pricing::Free)
+/// Registers `l` as creator 50: the manifest with its first page, then every other page.
+fn register(l: &Layout) -> frame_support::dispatch::DispatchResult {
+	register_as(50, l)
+}
+
+fn register_as(who: u64, l: &Layout) -> frame_support::dispatch::DispatchResult {
+	Content::register(RuntimeOrigin::signed(who), l.manifest.clone(), l.page(0), Pricing::Free)
 		.map(|_| ())
-		.map_err(|e| e.error)
+		.map_err(|e| e.error)?;
+	for index in 1..l.manifest.pages.len() as u32 {
+		Content::add_page(RuntimeOrigin::signed(who), l.content_id(), index, l.page(index))?;
+	}
+	Ok(())
 }
 
 /// Signatures of members `signers` over `verdict` on `content` in `era`.
@@ -140,35 +172,47 @@ fn bad_manifests_fail_with_clear_errors_and_take_nothing() {
 		assert_noop!(register(&manifest(2, 4, 7)), Error::<Test>::NotEnoughMasternodes);
 		assert_noop!(register(&manifest(2, 4, 33)), Error::<Test>::TooManyShards);
 		let mut m = manifest(2, 2, 4);
-		m.total_size = 30_000;
-		assert_noop!(register(&m), Error::<Test>::SegmentCountMismatch);
+		m.manifest.total_size = 30_000;
+		assert_noop!(register(&m), Error::<Test>::TotalsMismatch);
 		let mut m = manifest(2, 2, 4);
 		m.segments[0].shards.pop();
-		assert_noop!(register(&m), Error::<Test>::ShardCountMismatch);
+		assert_noop!(register(&relayout(&m)), Error::<Test>::ShardCountMismatch);
 		let mut m = manifest(2, 2, 4);
 		m.segments[1].shard_len = 17 * 1024 * 1024;
-		assert_noop!(register(&m), Error::<Test>::BadShardLength);
+		assert_noop!(register(&relayout(&m)), Error::<Test>::BadShardLength);
 		let mut m = manifest(2, 2, 4);
-		m.media_type = BoundedVec::new();
+		m.segments[1].duration = 90;
+		assert_noop!(register(&relayout(&m)), Error::<Test>::BadDuration);
+		let mut m = manifest(2, 2, 4);
+		m.manifest.media_type = BoundedVec::new();
 		assert_noop!(register(&m), Error::<Test>::BadMediaType);
 		let mut m = manifest(2, 2, 4);
-		m.version = 9;
+		m.manifest.version = 9;
 		assert_noop!(register(&m), Error::<Test>::UnknownManifestVersion);
-		// 1,024 segments of 9 shards is more than the chain writes for one content.
-		let mut m = manifest(1, 2, 9);
-		m.segments = BoundedVec::truncate_from(vec![m.segments[0].clone(); 1024]);
-		m.total_size = 1024 * u64::from(m.segment_size);
-		assert_noop!(register(&m), Error::<Test>::TooManyShardsInTotal);
+		let mut m = manifest(2, 2, 4);
+		m.manifest.segments = MAX_SEGMENTS + 1;
+		assert_noop!(register(&m), Error::<Test>::TooManySegments);
+		let mut m = manifest(2, 2, 4);
+		m.manifest.pages.try_push([0; 32]).unwrap();
+		assert_noop!(register(&m), Error::<Test>::PageCountMismatch);
+		// A first page that is not the one the manifest hashed, or is cut short.
+		let m = manifest(2, 2, 4);
+		let mut page = m.page(0);
+		page[1].shards[0] = [0; 32];
+		let forged =
+			Content::register(RuntimeOrigin::signed(50), m.manifest.clone(), page, Pricing::Free);
+		assert_eq!(forged.map_err(|e| e.error), Err(Error::<Test>::PageHashMismatch.into()));
+		let mut short = m.page(0);
+		short.pop();
+		let short =
+			Content::register(RuntimeOrigin::signed(50), m.manifest.clone(), short, Pricing::Free);
+		assert_eq!(short.map_err(|e| e.error), Err(Error::<Test>::PageLengthMismatch.into()));
 		// An account that cannot hold the deposit.
-		assert_noop!(
-			Content::register(RuntimeOrigin::signed(60), manifest(2, 2, 4), Pricing::Free)
-				.map_err(|e| e.error),
-			Error::<Test>::InsufficientDeposit
-		);
+		assert_noop!(register_as(60, &manifest(2, 2, 4)), Error::<Test>::InsufficientDeposit);
 		// An oversized media type does not even decode.
 		use codec::{Decode, Encode};
-		let mut m = manifest(1, 2, 4);
-		let long: Vec<u8> = vec![b'a'; 65];
+		let mut m = manifest(1, 2, 4).manifest;
+		let long: Vec<u8> = vec![b'a'; 129];
 		let mut bytes = m.version.encode();
 		bytes.extend(long.encode());
 		m.media_type = BoundedVec::new();
@@ -1050,20 +1094,27 @@ fn declared_shard_lengths_must_match_the_content_and_the_deposit_follows_the_byt
 		for s in m.segments.iter_mut() {
 			s.shard_len = MAX_SHARD_LEN;
 		}
-		assert_noop!(register(&m), Error::<Test>::ShardLengthMismatch);
+		assert_noop!(register(&relayout(&m)), Error::<Test>::ShardLengthMismatch);
 		let mut m = manifest(2, 2, 4);
 		m.segments[1].shard_len -= 2;
-		assert_noop!(register(&m), Error::<Test>::ShardLengthMismatch);
+		assert_noop!(register(&relayout(&m)), Error::<Test>::ShardLengthMismatch);
 		// A last segment shorter than the others has its own, shorter shards.
 		let mut m = manifest(2, 2, 4);
-		m.total_size -= 1_000;
-		assert_noop!(register(&m), Error::<Test>::ShardLengthMismatch);
-		m.segments[1].shard_len = shard_len_for(u64::from(m.segment_size) - 1_000, 2) as u32;
-		assert_ok!(register(&m));
+		m.segments[1].plain_len -= 1_000;
+		assert_noop!(register(&relayout(&m)), Error::<Test>::ShardLengthMismatch);
+		m.segments[1].shard_len = shard_len_for(u64::from(m.segments[1].plain_len), 2) as u32;
+		assert_ok!(register(&relayout(&m)));
 		// Twice the bytes, more deposit: 200 segments of 4 × 3,000 bytes is 2.3 MiB.
 		let big = manifest(200, 2, 4);
-		assert_eq!(Content::deposit_for(&big), 10 + 800 + 3 * 2);
-		assert!(Content::deposit_for(&big) > Content::deposit_for(&manifest(100, 2, 4)));
+		assert_eq!(Content::deposit_for(&big.manifest), 10 + 800 + 3 * 2);
+		assert!(
+			Content::deposit_for(&big.manifest)
+				> Content::deposit_for(&manifest(100, 2, 4).manifest)
+		);
+		// Totals that claim less than the pages hold are refused once the pages are in.
+		let mut small = manifest(2, 2, 4);
+		small.manifest.total_size = 2;
+		assert_noop!(register(&small), Error::<Test>::TotalsMismatch);
 	});
 }
 
@@ -1134,5 +1185,156 @@ fn ruled_content_cannot_come_back_as_pending() {
 		assert_ok!(Content::rule(RuntimeOrigin::root(), id, Verdict::Reject, b"no".to_vec()));
 		assert_ok!(Content::remove(RuntimeOrigin::signed(50), id, 24));
 		assert_noop!(register(&m), Error::<Test>::AlreadyRuled);
+	});
+}
+
+/// Long content comes page by page: each page is checked against the manifest's hash for it
+/// and placed when it arrives, pages come in order from the creator only, and the content is
+/// neither reviewed nor public until the last page is in.
+#[test]
+fn long_content_registers_page_by_page_and_waits_for_its_last_page() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let l = manifest(2 * PAGE_SEGMENTS + 10, 2, 4);
+		let id = l.content_id();
+		assert_eq!(l.manifest.pages.len(), 3);
+		assert_ok!(Content::register(
+			RuntimeOrigin::signed(50),
+			l.manifest.clone(),
+			l.page(0),
+			Pricing::Free
+		));
+		let info = Contents::<Test>::get(id).unwrap();
+		assert_eq!(info.status, Status::Uploading);
+		// The whole deposit is held at once: 10 + 2,096 shards + 6 MiB at 2.
+		assert_eq!(info.deposit, 10 + 2088 + 2 * 6);
+		assert!(Content::pending().is_empty(), "not reviewed while uploading");
+		assert_eq!(Segments::<Test>::iter_prefix(id).count(), PAGE_SEGMENTS as usize);
+		// Out of order, by someone else, or a page that is not the manifest's: refused.
+		assert_noop!(
+			Content::add_page(RuntimeOrigin::signed(50), id, 2, l.page(2)),
+			Error::<Test>::WrongPage
+		);
+		assert_noop!(
+			Content::add_page(RuntimeOrigin::signed(51), id, 1, l.page(1)),
+			Error::<Test>::NotCreator
+		);
+		let mut forged = l.page(1);
+		forged[0].shards[1] = [7; 32];
+		assert_noop!(
+			Content::add_page(RuntimeOrigin::signed(50), id, 1, forged),
+			Error::<Test>::PageHashMismatch
+		);
+		assert_noop!(
+			Content::add_page(RuntimeOrigin::signed(50), id, 1, l.page(2)),
+			Error::<Test>::PageLengthMismatch
+		);
+		assert_ok!(Content::add_page(RuntimeOrigin::signed(50), id, 1, l.page(1)));
+		assert_eq!(Contents::<Test>::get(id).unwrap().status, Status::Uploading);
+		assert_ok!(Content::add_page(RuntimeOrigin::signed(50), id, 2, l.page(2)));
+		assert_eq!(Contents::<Test>::get(id).unwrap().status, Status::Pending);
+		assert!(events().contains(&Event::ContentUploaded { content: id }));
+		assert_eq!(Content::pending(), vec![id]);
+		assert_noop!(
+			Content::add_page(RuntimeOrigin::signed(50), id, 3, l.page(2)),
+			Error::<Test>::NotUploading
+		);
+		assert!(Uploads::<Test>::get(id).is_none());
+		check_placement(id);
+		Content::check_stored_bytes().unwrap();
+		Content::check_awaiting().unwrap();
+	});
+}
+
+/// Removing long content forgets its first page at once and the rest over the next blocks,
+/// releasing every holder's bytes; its id cannot be registered again until that is done.
+#[test]
+fn removed_long_content_is_forgotten_over_blocks() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let l = manifest(2 * PAGE_SEGMENTS + 10, 2, 4);
+		let id = l.content_id();
+		assert_ok!(register(&l));
+		assert!((1..=6).map(StoredBytes::<Test>::get).sum::<u64>() > 0);
+		// The witness covers the first page only: 256 segments × 4.
+		assert_noop!(
+			Content::remove(RuntimeOrigin::signed(50), id, 1023),
+			Error::<Test>::BadWitness
+		);
+		assert_ok!(Content::remove(RuntimeOrigin::signed(50), id, 1024));
+		assert!(Contents::<Test>::get(id).is_none());
+		assert_eq!(Segments::<Test>::iter_prefix(id).count(), 266);
+		assert_eq!(Purging::<Test>::get().to_vec(), vec![(id, 256, 522)]);
+		assert!(!events().contains(&Event::ContentPurged { content: id }));
+		assert_noop!(register(&l), Error::<Test>::StillPurging);
+		Content::check_stored_bytes().unwrap();
+		// 100 segments a block in the mock.
+		run_to(4);
+		assert_eq!(Segments::<Test>::iter_prefix(id).count(), 0);
+		assert!(Purging::<Test>::get().is_empty());
+		assert!(events().contains(&Event::ContentPurged { content: id }));
+		assert_eq!((1..=6).map(StoredBytes::<Test>::get).sum::<u64>(), 0);
+		assert_eq!(Holdings::<Test>::iter().count(), 0);
+		// An uploading content is removed the same way, its upload forgotten.
+		assert_ok!(Content::register(
+			RuntimeOrigin::signed(50),
+			l.manifest.clone(),
+			l.page(0),
+			Pricing::Free
+		));
+		assert_ok!(Content::remove(RuntimeOrigin::signed(50), id, 1024));
+		assert!(Uploads::<Test>::get(id).is_none());
+		assert!(events().contains(&Event::ContentPurged { content: id }));
+		Content::check_stored_bytes().unwrap();
+	});
+}
+
+#[test]
+fn migration_v3_keeps_every_content_readable() {
+	use crate::migrations::v3::{MigrateToV3, OldContentInfo, OldSegmentInfo};
+	use codec::Encode;
+	use frame_support::traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion};
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		// Two contents as version 2 stored them: 2,500 bytes in 1,000-byte segments.
+		let m = manifest(3, 2, 4);
+		assert_ok!(register(&m));
+		let id = m.content_id();
+		let info = Contents::<Test>::get(id).unwrap();
+		let old = OldContentInfo::<u64, u64>::new_for_test(
+			50,
+			2,
+			4,
+			3,
+			1_000,
+			2_500,
+			info.media_type.clone(),
+			info.metadata_hash,
+			info.status,
+			info.deposit,
+		);
+		frame_support::storage::unhashed::put_raw(
+			&Contents::<Test>::hashed_key_for(id),
+			&old.encode(),
+		);
+		for s in 0..3 {
+			let seg = Segments::<Test>::get(id, s).unwrap();
+			let old = OldSegmentInfo::new_for_test(seg.shard_len, seg.shards, seg.holders);
+			frame_support::storage::unhashed::put_raw(
+				&Segments::<Test>::hashed_key_for(id, s),
+				&old.encode(),
+			);
+		}
+		StorageVersion::new(2).put::<Content>();
+		MigrateToV3::<Test>::on_runtime_upgrade();
+		assert_eq!(Content::on_chain_storage_version(), 3);
+		let info = Contents::<Test>::get(id).unwrap();
+		assert_eq!((info.version, info.key_commitment, info.duration), (1, None, 0));
+		assert_eq!(info.v1_segment_size, Some(1_000));
+		assert_eq!((info.total_size, info.segments), (2_500, 3));
+		let lens: Vec<u32> =
+			(0..3).map(|s| Segments::<Test>::get(id, s).unwrap().plain_len).collect();
+		assert_eq!(lens, vec![1_000, 1_000, 500]);
+		Content::check_stored_bytes().unwrap();
 	});
 }

@@ -3,7 +3,10 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::ConstU32, BoundedVec};
 use pop_primitives::{
-	content::{ContentId, MaxMediaTypeLen, MaxShards, ModelHash, SealedKey, ShardHash, Verdict},
+	content::{
+		ContentId, MaxMediaTypeLen, MaxPages, MaxShards, ModelHash, Packaging, SealedKey,
+		ShardHash, Verdict,
+	},
 	Balance,
 };
 use scale_info::TypeInfo;
@@ -81,6 +84,8 @@ pub enum Status {
 	/// The moderation set could not decide: people must look at it; a later certificate
 	/// decides.
 	NeedsReview,
+	/// Registered, but not every page of its manifest is in yet: not reviewed, not public.
+	Uploading,
 }
 
 /// The verdict a certificate recorded.
@@ -107,23 +112,32 @@ pub struct Decision {
 	pub signers: u32,
 }
 
-/// A registered piece of content: its manifest without the shard list, and its state.
+/// A registered piece of content: its manifest without the page hashes (the segments are in
+/// [`crate::Segments`]), and its state.
 #[derive(
 	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct ContentInfo<AccountId, BlockNumber> {
 	/// Who registered it.
 	pub creator: AccountId,
+	/// The manifest version it was registered with (1 before key commitments and pages).
+	pub version: u8,
 	/// Any `k` shards of a segment rebuild it.
 	pub k: u8,
 	/// Shards per segment.
 	pub n: u8,
 	/// Segments.
 	pub segments: u32,
-	/// Plaintext bytes per segment (the last may be shorter).
-	pub segment_size: u32,
 	/// Plaintext bytes in all.
 	pub total_size: u64,
+	/// Playing time in the packaging's timescale.
+	pub duration: u64,
+	/// How the plaintext is cut.
+	pub packaging: Packaging,
+	/// The commitment to the content key (none for version 1).
+	pub key_commitment: Option<[u8; 32]>,
+	/// The segment size a version-1 manifest declared (its id covers it); none after.
+	pub v1_segment_size: Option<u32>,
 	/// The media type.
 	pub media_type: BoundedVec<u8, MaxMediaTypeLen>,
 	/// The hash of the creator's metadata.
@@ -140,11 +154,15 @@ pub struct ContentInfo<AccountId, BlockNumber> {
 	pub deposit: Balance,
 }
 
-/// One segment: the hash and the holder of each shard.
+/// One segment: its size and duration, and the hash and the holder of each shard.
 #[derive(
 	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
 )]
 pub struct SegmentInfo<AccountId> {
+	/// Its plaintext bytes.
+	pub plain_len: u32,
+	/// Its playing time in the packaging's timescale.
+	pub duration: u32,
 	/// The length of every shard.
 	pub shard_len: u32,
 	/// The BLAKE3 hash of each shard, in shard order.
@@ -257,4 +275,19 @@ pub struct Review<AccountId, BlockNumber> {
 	pub appeal: Option<Appeal<AccountId, BlockNumber>>,
 	/// The moderation track's ruling.
 	pub ruling: Option<Ruling<AccountId, BlockNumber>>,
+}
+
+/// Content whose manifest pages are still arriving.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Upload {
+	/// The manifest's hash of each page.
+	pub pages: BoundedVec<[u8; 32], MaxPages>,
+	/// The next page expected (pages come in order).
+	pub next: u32,
+	/// Plaintext bytes of the pages in so far.
+	pub plain: u64,
+	/// Playing time of the pages in so far.
+	pub duration: u64,
 }

@@ -102,5 +102,7 @@ impl pallet_content::Config for Runtime {
 	type GraceWindow = GraceWindow;
 	type MissSlash = MissSlash;
 	type MaxReassignPerBlock = ConstU32<16>;
+	type MaxPurging = ConstU32<64>;
+	type MaxPurgePerBlock = ConstU32<256>;
 	type WeightInfo = pallet_content::weights::SubstrateWeight<Runtime>;
 }

@@ -50,13 +50,22 @@ fn an_appeal_decided_by_the_moderation_track_publishes_content_left_for_review()
 		wait_for(TIMEOUT, "serving", || m.log().contains("serving shards as").then_some(()));
 	}
 
-	// Bob's stash uploads a recording the moderation set leaves for review.
+	// Bob's stash uploads a recording the moderation set leaves for review. In 4 KiB
+	// segments it is 367 of them: its manifest has two pages, registered one after the other,
+	// and it is reviewed only once both are in.
 	let data: Vec<u8> =
 		(0..1_500_000u32).map(|i| (i.wrapping_mul(2_246_822_519) >> 11) as u8).collect();
 	let file = work.path().join("cello.flac");
 	std::fs::File::create(&file).unwrap().write_all(&data).unwrap();
-	let up = upload(&node, &file, &["--suri", "//Bob//stash", "--k", "2", "--n", "3"]);
+	let args = ["--suri", "//Bob//stash", "--k", "2", "--n", "3", "--segment-size", "4096"];
+	let up = upload(&node, &file, &args);
 	let (content, key, id) = (up.hex, up.key, up.id);
+	let record = chain.content(&id).unwrap().expect("registered");
+	assert_eq!((record.info.segments, record.segments.len()), (367, 367));
+	wait_event(&node, start, TIMEOUT, "the second page", |e| {
+		matches!(e, RuntimeEvent::Content(pallet_content::Event::PageAdded { content, page: 1, segments: 111 }) if *content == id)
+			.then_some(())
+	});
 	let reviewed = certify_verdict(&node, &ctx, start, id, Verdict::NeedsReview);
 	let status = pop(&node, &["status", &content]);
 	assert!(stdout(&status).contains("NeedsReview"), "{}", stdout(&status));
@@ -169,6 +178,11 @@ fn an_appeal_decided_by_the_moderation_track_publishes_content_left_for_review()
 	assert!(out.status.success(), "pop remove: {}", stderr(&out));
 	assert!(stdout(&out).contains("deposit of"), "{}", stdout(&out));
 	assert!(chain.content(&id).unwrap().is_none(), "the chain forgot it");
+	// The second page's segments are forgotten in a later block.
+	wait_event(&node, start, TIMEOUT, "the last segments forgotten", |e| {
+		matches!(e, RuntimeEvent::Content(pallet_content::Event::ContentPurged { content }) if *content == id)
+			.then_some(())
+	});
 	assert!(chain.review(&id).unwrap().ruling.is_some(), "the ruling stays on record");
 	wait_for(TIMEOUT, "every masternode deleted the removed content's shards", || {
 		(nodes.iter().map(|m| m.shard_files().len()).sum::<usize>() == 0).then_some(())

@@ -14,7 +14,10 @@ use pop_e2e::{
 	wait_for, Node, NodeConfig,
 };
 use pop_primitives::{
-	content::{shard_hash, ContentId, Manifest, SegmentManifest, Verdict},
+	content::{
+		key_commitment, shard_hash, ContentId, Layout, LayoutParams, Packaging, SegmentManifest,
+		Verdict,
+	},
 	currency::POP,
 	AccountId, BlockNumber,
 };
@@ -38,30 +41,38 @@ fn register_masternode(i: u8, region: &[u8; 2], bond: u128) -> RuntimeCall {
 }
 
 /// A manifest of three segments of `n` shards of 64 KiB (the hashes of real bytes).
-fn manifest(k: u8, n: u8) -> Manifest {
+fn manifest(k: u8, n: u8) -> Layout {
 	let segments = (0..3u8)
 		.map(|s| SegmentManifest {
+			// Three segments whose shards are exactly 64 KiB for this `k`.
+			plain_len: 65_536 * u32::from(k) - 16,
+			duration: 0,
 			shard_len: 65_536,
 			shards: BoundedVec::truncate_from(
 				(0..n).map(|i| shard_hash(&vec![s ^ (i << 4); 65_536])).collect(),
 			),
 		})
 		.collect();
-	Manifest {
-		version: pop_primitives::content::MANIFEST_VERSION,
-		media_type: BoundedVec::truncate_from(b"video/mp4".to_vec()),
-		metadata_hash: [42; 32],
-		// Three segments whose shards are exactly 64 KiB for this `k`.
-		total_size: 3 * (65_536 * u64::from(k) - 16),
-		segment_size: 65_536 * u32::from(k) - 16,
-		k,
-		n,
-		segments: BoundedVec::truncate_from(segments),
-	}
+	Layout::build(
+		LayoutParams {
+			media_type: BoundedVec::truncate_from(b"video/mp4".to_vec()),
+			metadata_hash: [42; 32],
+			k,
+			n,
+			key_commitment: key_commitment(&[42; 32]),
+			packaging: Packaging::Bytes,
+		},
+		segments,
+	)
 }
 
-fn register_content(m: Manifest) -> RuntimeCall {
-	RuntimeCall::Content(pallet_content::Call::register { manifest: m, pricing: Pricing::Free })
+fn register_content(m: Layout) -> RuntimeCall {
+	let page = m.page(0);
+	RuntimeCall::Content(pallet_content::Call::register {
+		manifest: m.manifest,
+		page,
+		pricing: Pricing::Free,
+	})
 }
 
 type View = Option<ContentView<AccountId, BlockNumber>>;

@@ -221,7 +221,7 @@ fn six_masternodes_keep_content_through_kills_damage_and_departure() {
 		&node,
 		&["fetch", &content, "--key", &"11".repeat(32), "-o", missing.to_str().unwrap()],
 	);
-	assert!(stderr(&out).contains("does not authenticate: wrong key"), "{}", stderr(&out));
+	assert!(stderr(&out).contains("not the content's key"), "{}", stderr(&out));
 	assert!(!missing.exists());
 	assert!(std::fs::read_dir(work.path()).unwrap().all(|e| !e
 		.unwrap()
