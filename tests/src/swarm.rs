@@ -35,10 +35,20 @@ pub fn loopback_addresses([tcp, ws, quic]: [u16; 3]) -> Vec<String> {
 impl Masternode {
 	/// Starts a masternode for the account `suri` against `node`, in `region`.
 	pub fn start(node: &Node, suri: &str, region: &str) -> Masternode {
+		Self::start_bin("pop-masternode", node, suri, region)
+	}
+
+	/// As [`Masternode::start`], but the masternode lies: `pop-masternode-lying` serves flipped
+	/// shards and answers audits with flipped chunks.
+	pub fn start_lying(node: &Node, suri: &str, region: &str) -> Masternode {
+		Self::start_bin("pop-masternode-lying", node, suri, region)
+	}
+
+	fn start_bin(bin: &'static str, node: &Node, suri: &str, region: &str) -> Masternode {
 		let ports = [free_port(), free_port(), free_udp_port()];
 		let metrics_port = free_port();
 		let rpc = node.rpc_url();
-		let daemon = Daemon::start("pop-masternode", &format!("masternode {suri}"), |base| {
+		let daemon = Daemon::start(bin, &format!("masternode {suri}"), |base| {
 			let mut args: Vec<String> = ["run", "--chain-rpc", &rpc, "--suri", suri, "--base-path"]
 				.map(String::from)
 				.into();

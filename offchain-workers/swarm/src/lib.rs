@@ -8,6 +8,7 @@
 //! [`directory`] maps the chain's records to peers and manifests, and [`metrics`] serves the
 //! daemons' Prometheus metrics.
 
+pub mod cli;
 pub mod client;
 pub mod config;
 pub mod directory;

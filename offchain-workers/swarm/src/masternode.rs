@@ -86,6 +86,19 @@ pub struct Config {
 	pub release_delay: Duration,
 	/// Where to serve Prometheus metrics, if anywhere: the port, and whether on every interface.
 	pub prometheus: Option<(u16, bool)>,
+	/// Changes what the daemon sends, for tests that need a lying masternode; `None` in the
+	/// release binary.
+	pub tamper: Option<Arc<dyn Tamper>>,
+}
+
+/// A hook on what a masternode sends, so that the end-to-end tests can run a lying one with
+/// the real daemon (`pop-masternode-lying`). Each method gets the honest bytes and returns what
+/// is sent instead.
+pub trait Tamper: Send + Sync {
+	/// The shard sent to a peer that asked for it.
+	fn served(&self, shard: Vec<u8>) -> Vec<u8>;
+	/// The chunk an audit is answered with.
+	fn audit_chunk(&self, chunk: Vec<u8>) -> Vec<u8>;
 }
 
 /// Loads the libp2p identity from `path`, creating it on first start.
@@ -131,6 +144,7 @@ struct State {
 	/// Chain reads made for peers' requests.
 	reads: Mutex<ReadBudget>,
 	metrics: MasternodeMetrics,
+	tamper: Option<Arc<dyn Tamper>>,
 }
 
 impl State {
@@ -225,7 +239,10 @@ impl State {
 		let hash = seg.shards.get(usize::from(shard)).ok_or(Refusal::NoSuchShard)?;
 		self.within_share(peer, trusted, seg.shard_len as usize)?;
 		match self.store.get(hash) {
-			Ok(data) => Ok(Response::Shard(data)),
+			Ok(data) => Ok(Response::Shard(match &self.tamper {
+				Some(t) => t.served(data),
+				None => data,
+			})),
 			Err(StoreError::Missing | StoreError::Corrupt) => Err(Refusal::NotHeld),
 			Err(e) => {
 				tracing::error!(target: "masternode", "cannot read shard {}: {e}", hex::encode(hash));
@@ -429,7 +446,11 @@ fn watch_chain(
 			watch.answered.lock().expect("not poisoned").insert(id);
 			continue;
 		};
-		match calls::prove(id, data.to_vec(), proof) {
+		let data = match &state.tamper {
+			Some(t) => t.audit_chunk(data.to_vec()),
+			None => data.to_vec(),
+		};
+		match calls::prove(id, data, proof) {
 			Ok(call) => {
 				tracing::info!(
 					target: "masternode",
@@ -651,6 +672,7 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 		share: Mutex::new(ByteShare::new(PEER_SHARE, 2 * PEER_SHARE)),
 		reads: Mutex::new(ReadBudget::new(READS_PER_SECOND, 2 * READS_PER_SECOND)),
 		metrics,
+		tamper: config.tamper.clone(),
 	});
 
 	// What this node holds, before the first request: a restarted node serves at once.

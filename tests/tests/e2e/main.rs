@@ -13,6 +13,7 @@ mod dev_node;
 mod fee_quota;
 mod flood;
 mod governance;
+mod liar;
 mod lit;
 mod local_network;
 mod moderation;
