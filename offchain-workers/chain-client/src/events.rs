@@ -83,7 +83,7 @@ impl ChainEvent {
 				| Content::KeysReleased { content, .. }
 				| Content::PageAdded { content, .. }
 				| Content::ContentUploaded { content }
-				| Content::ContentPurged { content } => Self::Content(content),
+				| Content::ContentPurged { content, .. } => Self::Content(content),
 				Content::ShardReassigned { content, to, .. } => {
 					Self::Placement { content, to: Some(to) }
 				}

@@ -370,17 +370,26 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 				record.info.deposit,
 				pop_chain_client::types::POP_DECIMALS,
 			);
+			// Content longer than a page is forgotten over the next blocks; its deposit comes
+			// back when that is done.
+			let later = record.segments.len() as u32 > pop_chain_client::types::PAGE_SEGMENTS;
 			if cli.output == Output::Json {
 				let json = serde_json::json!({
 					"content": format!("0x{}", hex::encode(id)),
 					"removed": true,
 					"deposit_released": record.info.deposit.to_string(),
+					"deposit_released_when": if later { "purged" } else { "now" },
 					"block": format!("{:?}", included.block),
 				});
 				println!("{json}");
 			} else {
+				let when = if later {
+					"is released once the chain has forgotten its segments (a few blocks)"
+				} else {
+					"is released"
+				};
 				println!(
-					"removed 0x{} in block {:?}; its deposit of {deposit} POP is released, and its masternodes delete its shards",
+					"removed 0x{} in block {:?}; its deposit of {deposit} POP {when}, and its masternodes delete its shards",
 					hex::encode(id),
 					included.block
 				);

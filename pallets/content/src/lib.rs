@@ -325,11 +325,10 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Uploads<T: Config> = StorageMap<_, Blake2_128Concat, ContentId, Upload, OptionQuery>;
 
-	/// Removed content whose segments are still to be forgotten: (content, next segment,
-	/// segments), oldest first.
+	/// Removed content whose segments are still to be forgotten, oldest first.
 	#[pallet::storage]
 	pub type Purging<T: Config> =
-		StorageValue<_, BoundedVec<(ContentId, u32, u32), T::MaxPurging>, ValueQuery>;
+		StorageValue<_, BoundedVec<types::Purge<T::AccountId>, T::MaxPurging>, ValueQuery>;
 
 	/// The shards of each segment: sizes, hashes and holders.
 	#[pallet::storage]
@@ -443,7 +442,8 @@ pub mod pallet {
 		},
 		/// `content` is approved and public.
 		ContentPublished { content: ContentId },
-		/// The creator removed `content`; its deposit is released.
+		/// The creator removed `content`; `deposit` is released (zero when the content is longer
+		/// than a page: then when it is purged).
 		ContentRemoved { content: ContentId, deposit: Balance },
 		/// `node` must prove it holds chunk `chunk` of shard `shard` of segment `segment` of
 		/// `content` by block `deadline`.
@@ -501,8 +501,9 @@ pub mod pallet {
 		PageAdded { content: ContentId, page: u32, segments: u32 },
 		/// Every page of `content` is in: it is pending moderation.
 		ContentUploaded { content: ContentId },
-		/// The last segments of removed `content` are forgotten.
-		ContentPurged { content: ContentId },
+		/// The last segments of removed `content` are forgotten; `deposit` (held until then for
+		/// content longer than a page) is released.
+		ContentPurged { content: ContentId, deposit: Balance },
 	}
 
 	#[pallet::error]
@@ -617,9 +618,12 @@ pub mod pallet {
 			}
 			let (moved, nodes) = Self::reassign_some(T::MaxReassignPerBlock::get());
 			weight.saturating_accrue(T::WeightInfo::reassign(moved, nodes));
-			let purged = Self::purge_some(T::MaxPurgePerBlock::get());
-			if purged > 0 {
-				weight.saturating_accrue(T::WeightInfo::remove(purged));
+			let (visited, purged) = Self::purge_some(T::MaxPurgePerBlock::get());
+			weight.saturating_accrue(T::DbWeight::get().reads(1));
+			if visited > 0 {
+				// Each segment visited is at least a read and a write, as a shard is.
+				weight.saturating_accrue(T::WeightInfo::remove(purged.max(visited)));
+				weight.saturating_accrue(T::DbWeight::get().reads_writes(2, 3));
 			}
 			weight
 		}
@@ -649,7 +653,8 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::register(
 			Pallet::<T>::charged_shards(page.len() as u32, manifest.n),
 			T::MaxDeparting::get(),
-		).saturating_add(Pallet::<T>::awaiting_index_weight()))]
+		).saturating_add(Pallet::<T>::awaiting_index_weight())
+			.saturating_add(T::DbWeight::get().reads_writes(2, 1)))]
 		pub fn register(
 			origin: OriginFor<T>,
 			manifest: Manifest,
@@ -672,6 +677,7 @@ pub mod pallet {
 			T::Currency::hold(&HoldReason::ContentDeposit.into(), &creator, deposit)
 				.map_err(|_| Error::<T>::InsufficientDeposit)?;
 			let totals = Self::place_page(id, &manifest, 0, &page)?;
+			Self::within_totals(&manifest, page.len() as u32, totals.plain, totals.duration)?;
 			let mut info = ContentInfo {
 				creator: creator.clone(),
 				version: manifest.version,
@@ -720,7 +726,8 @@ pub mod pallet {
 			Contents::<T>::insert(id, info);
 			Ok(Some(
 				T::WeightInfo::register(charged, in_service as u32)
-					.saturating_add(Self::awaiting_index_weight()),
+					.saturating_add(Self::awaiting_index_weight())
+					.saturating_add(T::DbWeight::get().reads_writes(2, 1)),
 			)
 			.into())
 		}
@@ -799,15 +806,17 @@ pub mod pallet {
 		}
 
 		/// Remove `content` (creator only, in any state): forget it, its placement and its
-		/// first [`PAGE_SEGMENTS`] segments, queue the rest to be forgotten over the next blocks
-		/// ([`purge`]), and release the deposit. A ruling on it stays on record; an open appeal
+		/// first [`PAGE_SEGMENTS`] segments, queue the rest of the segments placed to be
+		/// forgotten over the next blocks ([`purge`]), and release the deposit — once every
+		/// segment is forgotten, for content longer than a page. A ruling on it stays on record; an open appeal
 		/// is withdrawn and its deposit burned ([`Event::AppealWithdrawn`]). `shards` is a
 		/// witness: at least the shards of those first segments (segments × `n`, at most
 		/// 8,192). Emits [`Event::ContentRemoved`] (and [`Event::ContentPurged`] once every
 		/// segment is forgotten).
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::remove(*shards)
-			.saturating_add(Pallet::<T>::awaiting_index_weight()))]
+			.saturating_add(Pallet::<T>::awaiting_index_weight())
+			.saturating_add(T::DbWeight::get().reads_writes(2, 2)))]
 		pub fn remove(
 			origin: OriginFor<T>,
 			content: ContentId,
@@ -820,9 +829,21 @@ pub mod pallet {
 			let actual = now * u32::from(info.n);
 			ensure!(shards >= actual && shards <= MAX_PAGE_SHARDS, Error::<T>::BadWitness);
 			let charged = now.saturating_mul(u32::from(info.n).max(8)).min(shards);
-			Self::forget_segments(content, 0, now);
-			if now < info.segments {
-				Purging::<T>::try_mutate(|q| q.try_push((content, now, info.segments)))
+			// Only what was placed: an upload stopped part-way placed its pages so far.
+			let end = Uploads::<T>::get(content)
+				.map_or(info.segments, |u| u.next.saturating_mul(PAGE_SEGMENTS))
+				.min(info.segments);
+			Self::forget_segments(content, 0, now.min(end));
+			let queued = now < end;
+			if queued {
+				let purge = types::Purge {
+					content,
+					next: now,
+					end,
+					creator: who.clone(),
+					deposit: info.deposit,
+				};
+				Purging::<T>::try_mutate(|q| q.try_push(purge))
 					.map_err(|_| Error::<T>::PurgeQueueFull)?;
 			}
 			audit::unpublish::<T>(content);
@@ -833,15 +854,19 @@ pub mod pallet {
 			// A ruling stays on record; an appeal still open is withdrawn and its deposit
 			// burned, as a rejection would have.
 			Self::withdraw_appeal(content);
-			let deposit = T::Currency::release(
-				&HoldReason::ContentDeposit.into(),
-				&who,
-				info.deposit,
-				Precision::BestEffort,
-			)?;
+			let deposit = if queued {
+				0
+			} else {
+				T::Currency::release(
+					&HoldReason::ContentDeposit.into(),
+					&who,
+					info.deposit,
+					Precision::BestEffort,
+				)?
+			};
 			Self::deposit_event(Event::ContentRemoved { content, deposit });
-			if now == info.segments {
-				Self::deposit_event(Event::ContentPurged { content });
+			if !queued {
+				Self::deposit_event(Event::ContentPurged { content, deposit });
 			}
 			Ok(Some(T::WeightInfo::remove(charged)).into())
 		}

@@ -3,10 +3,14 @@
 //! [`Pallet::remove`] forgets the content at once (no more fetches, audits or verdicts) and its
 //! first [`PAGE_SEGMENTS`] segments in the same call; a longer content's other segments join
 //! [`Purging`] and [`Pallet::purge_some`] forgets up to [`Config::MaxPurgePerBlock`] of them each
-//! block, releasing each holder's bytes ([`StoredBytes`]). [`Event::ContentPurged`] says when
-//! the last one is gone, so masternodes delete the shards.
+//! block, releasing each holder's bytes ([`crate::StoredBytes`]). [`Event::ContentPurged`] says
+//! when the last one is gone, so masternodes delete the shards; the creator's deposit is held
+//! until then, so that filling the queue locks the filler's POP.
+//!
+//! [`PAGE_SEGMENTS`]: pop_primitives::content::PAGE_SEGMENTS
 
-use crate::{Config, Event, Holdings, Pallet, Purging, Segments};
+use crate::{Config, Event, HoldReason, Holdings, Pallet, Purging, Segments};
+use frame_support::traits::{fungible::MutateHold, tokens::Precision};
 use pop_primitives::content::ContentId;
 
 impl<T: Config> Pallet<T> {
@@ -27,31 +31,39 @@ impl<T: Config> Pallet<T> {
 		shards
 	}
 
-	/// Forgets up to `budget` segments of removed content. Returns how many shards it forgot.
-	pub(crate) fn purge_some(budget: u32) -> u32 {
+	/// Forgets up to `budget` segments of removed content. Returns how many segments it
+	/// visited and how many shards it forgot.
+	pub(crate) fn purge_some(budget: u32) -> (u32, u32) {
 		let mut queue = Purging::<T>::get();
 		if queue.is_empty() {
-			return 0;
+			return (0, 0);
 		}
 		let (mut done, mut shards) = (0u32, 0u32);
 		while done < budget {
-			let Some((content, next, segments)) = queue.first().copied() else { break };
-			let to = segments.min(next.saturating_add(budget - done));
-			shards = shards.saturating_add(Self::forget_segments(content, next, to));
-			done += to.saturating_sub(next);
-			if to >= segments {
+			let Some(first) = queue.first().cloned() else { break };
+			let to = first.end.min(first.next.saturating_add(budget - done));
+			shards = shards.saturating_add(Self::forget_segments(first.content, first.next, to));
+			done += to.saturating_sub(first.next).max(1);
+			if to >= first.end {
 				queue.remove(0);
-				Self::deposit_event(Event::ContentPurged { content });
-			} else if let Some(first) = queue.get_mut(0) {
-				first.1 = to;
+				let deposit = T::Currency::release(
+					&HoldReason::ContentDeposit.into(),
+					&first.creator,
+					first.deposit,
+					Precision::BestEffort,
+				)
+				.unwrap_or_default();
+				Self::deposit_event(Event::ContentPurged { content: first.content, deposit });
+			} else if let Some(head) = queue.get_mut(0) {
+				head.next = to;
 			}
 		}
 		Purging::<T>::put(queue);
-		shards
+		(done, shards)
 	}
 
 	/// Whether `content`'s segments are still being forgotten.
 	pub(crate) fn is_purging(content: &ContentId) -> bool {
-		Purging::<T>::get().iter().any(|(c, _, _)| c == content)
+		Purging::<T>::get().iter().any(|p| &p.content == content)
 	}
 }

@@ -8,7 +8,7 @@
 //! `k` other holders.
 
 use crate::{
-	Config, Departing, Event, Holdings, MasternodeRegistry, Pallet, Segments, StoredBytes,
+	Config, Contents, Departing, Event, Holdings, MasternodeRegistry, Pallet, Segments, StoredBytes,
 };
 use alloc::vec::Vec;
 use pallet_masternodes::OnMasternodeLeave;
@@ -56,6 +56,10 @@ impl<T: Config> Pallet<T> {
 				done += 1;
 				let Some(mut seg) = Segments::<T>::get(content, segment) else { continue };
 				Self::release_bytes(&from, seg.shard_len);
+				// Removed content waiting to be purged: nothing to move.
+				if !Contents::<T>::contains_key(content) {
+					continue;
+				}
 				let len = u64::from(seg.shard_len);
 				let replace = |nodes: &[(T::AccountId, pallet_masternodes::Region)]| {
 					let fits: Vec<_> = nodes

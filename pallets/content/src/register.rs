@@ -83,6 +83,24 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
+	/// The pages in so far (`placed` segments, `plain` bytes, `duration`) must leave room for
+	/// the manifest's totals: at least a byte for every segment still to come, and no more
+	/// time. Checked on every page, so that a creator cannot declare small totals, hold a small
+	/// deposit, and place large pages while never sending the last one.
+	pub(crate) fn within_totals(
+		manifest: &Manifest,
+		placed: u32,
+		plain: u64,
+		duration: u64,
+	) -> DispatchResult {
+		let to_come = u64::from(manifest.segments.saturating_sub(placed));
+		ensure!(
+			plain.saturating_add(to_come) <= manifest.total_size && duration <= manifest.duration,
+			Error::<T>::TotalsMismatch
+		);
+		Ok(())
+	}
+
 	/// Every page of `id` is in: the totals must be the manifest's. The content becomes pending
 	/// moderation.
 	pub(crate) fn complete(
@@ -114,6 +132,8 @@ impl<T: Config> Pallet<T> {
 		upload.next = upload.next.saturating_add(1);
 		upload.plain = upload.plain.saturating_add(totals.plain);
 		upload.duration = upload.duration.saturating_add(totals.duration);
+		let placed = upload.next.saturating_mul(PAGE_SEGMENTS).min(info.segments);
+		Self::within_totals(&manifest, placed, upload.plain, upload.duration)?;
 		Self::deposit_event(Event::PageAdded { content, page: index, segments: page.len() as u32 });
 		if upload.next as usize == upload.pages.len() {
 			Self::complete(content, &mut info, upload.plain, upload.duration)?;

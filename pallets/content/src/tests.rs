@@ -1261,18 +1261,24 @@ fn removed_long_content_is_forgotten_over_blocks() {
 			Content::remove(RuntimeOrigin::signed(50), id, 1023),
 			Error::<Test>::BadWitness
 		);
+		let deposit = Contents::<Test>::get(id).unwrap().deposit;
+		let held = || Balances::balance_on_hold(&HoldReason::ContentDeposit.into(), &50);
 		assert_ok!(Content::remove(RuntimeOrigin::signed(50), id, 1024));
 		assert!(Contents::<Test>::get(id).is_none());
 		assert_eq!(Segments::<Test>::iter_prefix(id).count(), 266);
-		assert_eq!(Purging::<Test>::get().to_vec(), vec![(id, 256, 522)]);
-		assert!(!events().contains(&Event::ContentPurged { content: id }));
+		let queued = Purging::<Test>::get();
+		assert_eq!((queued[0].content, queued[0].next, queued[0].end), (id, 256, 522));
+		assert!(!events().iter().any(|e| matches!(e, Event::ContentPurged { .. })));
+		// The deposit stays held while the content takes room in the queue.
+		assert_eq!(held(), deposit);
 		assert_noop!(register(&l), Error::<Test>::StillPurging);
 		Content::check_stored_bytes().unwrap();
 		// 100 segments a block in the mock.
 		run_to(4);
 		assert_eq!(Segments::<Test>::iter_prefix(id).count(), 0);
 		assert!(Purging::<Test>::get().is_empty());
-		assert!(events().contains(&Event::ContentPurged { content: id }));
+		assert!(events().contains(&Event::ContentPurged { content: id, deposit }));
+		assert_eq!(held(), 0);
 		assert_eq!((1..=6).map(StoredBytes::<Test>::get).sum::<u64>(), 0);
 		assert_eq!(Holdings::<Test>::iter().count(), 0);
 		// An uploading content is removed the same way, its upload forgotten.
@@ -1282,9 +1288,50 @@ fn removed_long_content_is_forgotten_over_blocks() {
 			l.page(0),
 			Pricing::Free
 		));
+		// Only its first page was placed: nothing is queued, the deposit comes back at once.
 		assert_ok!(Content::remove(RuntimeOrigin::signed(50), id, 1024));
 		assert!(Uploads::<Test>::get(id).is_none());
-		assert!(events().contains(&Event::ContentPurged { content: id }));
+		assert!(Purging::<Test>::get().is_empty());
+		assert!(events().contains(&Event::ContentPurged { content: id, deposit }));
+		assert_eq!(held(), 0);
+		Content::check_stored_bytes().unwrap();
+	});
+}
+
+/// The attack: declare totals of one byte a segment (a tiny deposit), then send pages of full
+/// segments and never the last page, so that the placed bytes stay far above what the deposit
+/// paid for. Every page must leave room for the declared totals.
+#[test]
+fn pages_larger_than_the_declared_totals_are_refused_as_they_come() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let mut l = manifest(2 * PAGE_SEGMENTS + 10, 2, 4);
+		l.manifest.total_size = u64::from(l.manifest.segments);
+		assert_noop!(
+			Content::register(
+				RuntimeOrigin::signed(50),
+				l.manifest.clone(),
+				l.page(0),
+				Pricing::Free
+			)
+			.map_err(|e| e.error),
+			Error::<Test>::TotalsMismatch
+		);
+		// Totals that cover the first page but not the second: refused at the second.
+		let mut l = manifest(2 * PAGE_SEGMENTS + 10, 2, 4);
+		let per = u64::from(l.segments[0].plain_len);
+		l.manifest.total_size = per * u64::from(PAGE_SEGMENTS) + u64::from(PAGE_SEGMENTS) + 10;
+		let id = l.content_id();
+		assert_ok!(Content::register(
+			RuntimeOrigin::signed(50),
+			l.manifest.clone(),
+			l.page(0),
+			Pricing::Free
+		));
+		assert_noop!(
+			Content::add_page(RuntimeOrigin::signed(50), id, 1, l.page(1)),
+			Error::<Test>::TotalsMismatch
+		);
 		Content::check_stored_bytes().unwrap();
 	});
 }

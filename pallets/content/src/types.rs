@@ -291,3 +291,21 @@ pub struct Upload {
 	/// Playing time of the pages in so far.
 	pub duration: u64,
 }
+
+/// Removed content whose segments are still being forgotten, with the deposit held until they
+/// are: the creator's POP stays locked while the content still takes room in the queue.
+#[derive(
+	Clone, Debug, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo,
+)]
+pub struct Purge<AccountId> {
+	/// The content.
+	pub content: ContentId,
+	/// The next segment to forget.
+	pub next: u32,
+	/// One past the last segment placed.
+	pub end: u32,
+	/// The creator, whose deposit is released once every segment is forgotten.
+	pub creator: AccountId,
+	/// That deposit.
+	pub deposit: Balance,
+}

@@ -180,7 +180,7 @@ fn an_appeal_decided_by_the_moderation_track_publishes_content_left_for_review()
 	assert!(chain.content(&id).unwrap().is_none(), "the chain forgot it");
 	// The second page's segments are forgotten in a later block.
 	wait_event(&node, start, TIMEOUT, "the last segments forgotten", |e| {
-		matches!(e, RuntimeEvent::Content(pallet_content::Event::ContentPurged { content }) if *content == id)
+		matches!(e, RuntimeEvent::Content(pallet_content::Event::ContentPurged { content, .. }) if *content == id)
 			.then_some(())
 	});
 	assert!(chain.review(&id).unwrap().ruling.is_some(), "the ruling stays on record");
