@@ -164,3 +164,27 @@ pub fn upload(node: &Node, file: &Path, args: &[&str]) -> Uploaded {
 	let id = hex::decode(hex.trim_start_matches("0x")).expect("a hex id");
 	Uploaded { id: id.try_into().expect("32 bytes"), hex, key: field("key ") }
 }
+
+/// Sends `request` to the masternode `peer` at `addresses` from a fresh client identity, over
+/// whichever transport connects first.
+pub fn ask(
+	addresses: Vec<String>,
+	peer: pop_swarm::PeerId,
+	request: pop_swarm::protocol::Request,
+) -> Result<pop_swarm::protocol::Response, String> {
+	use pop_swarm::network::{NetConfig, Network};
+	let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+	rt.block_on(async {
+		let net = Network::start(NetConfig {
+			keypair: pop_swarm::network::fresh_identity(),
+			listen: vec![],
+			server: false,
+			pbft: false,
+		})
+		.await
+		.map_err(|e| e.to_string())?;
+		let addresses: Vec<pop_swarm::Multiaddr> =
+			addresses.iter().map(|a| a.parse().unwrap()).collect();
+		net.handle.request(peer, addresses, request).await.map_err(|e| e.to_string())
+	})
+}

@@ -11,15 +11,14 @@ use pop_chain_client::Chain;
 use pop_e2e::{
 	chain::wait_event,
 	content::publish,
-	swarm::{pop, upload, Masternode},
+	swarm::{ask, pop, upload, Masternode},
 	wait_for, Node, NodeConfig,
 };
 use pop_primitives::{content::shard_hash, AccountId};
 use pop_runtime::RuntimeEvent;
 use pop_swarm::{
-	network::{NetConfig, Network},
 	protocol::{Request, Response},
-	Multiaddr, PeerId,
+	PeerId,
 };
 use sp_core::{sr25519, Pair};
 use std::{io::Write, path::Path, time::Duration};
@@ -38,23 +37,6 @@ fn fetch(node: &Node, content: &str, key: &str, dir: &Path, name: &str) -> (Vec<
 	assert!(out.status.success(), "pop fetch failed: {report}");
 	eprintln!("{name}: {report}");
 	(std::fs::read(path).expect("the fetched file"), report)
-}
-
-/// Sends `request` to `peer` at `addresses` from a fresh client identity.
-fn ask(addresses: Vec<String>, peer: PeerId, request: Request) -> Result<Response, String> {
-	let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-	rt.block_on(async {
-		let net = Network::start(NetConfig {
-			keypair: pop_swarm::network::fresh_identity(),
-			listen: vec![],
-			server: false,
-			pbft: false,
-		})
-		.await
-		.map_err(|e| e.to_string())?;
-		let addresses: Vec<Multiaddr> = addresses.iter().map(|a| a.parse().unwrap()).collect();
-		net.handle.request(peer, addresses, request).await.map_err(|e| e.to_string())
-	})
 }
 
 #[test]

@@ -18,9 +18,8 @@ use pop_e2e::{
 use pop_primitives::AccountId;
 use pop_runtime::RuntimeEvent;
 use pop_swarm::{
-	network::{NetConfig, Network},
 	protocol::{Refusal, Request, Response},
-	Multiaddr, PeerId,
+	PeerId,
 };
 use sp_core::{sr25519, Pair};
 use std::{collections::HashMap, io::Write, path::Path, process::Output, time::Duration};
@@ -70,21 +69,8 @@ fn ask(m: &Masternode, peer: PeerId, request: Request) -> Result<Response, Strin
 	ask_at(m.addresses(), peer, request)
 }
 
-/// Sends `request` to `peer` at `addresses` from a fresh client identity.
 fn ask_at(addresses: Vec<String>, peer: PeerId, request: Request) -> Result<Response, String> {
-	let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-	rt.block_on(async {
-		let net = Network::start(NetConfig {
-			keypair: pop_swarm::network::fresh_identity(),
-			listen: vec![],
-			server: false,
-			pbft: false,
-		})
-		.await
-		.map_err(|e| e.to_string())?;
-		let addresses: Vec<Multiaddr> = addresses.iter().map(|a| a.parse().unwrap()).collect();
-		net.handle.request(peer, addresses, request).await.map_err(|e| e.to_string())
-	})
+	pop_e2e::swarm::ask(addresses, peer, request)
 }
 
 #[test]
