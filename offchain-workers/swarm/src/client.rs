@@ -458,10 +458,10 @@ impl Client {
 		if published_only && content.info.status != Status::Approved {
 			return Err(ClientError::NotPublished(id, content.info.status));
 		}
-		if directory::registered_id(&content) != id {
+		let manifest = directory::manifest(&content);
+		if directory::registered_id(&content, &manifest) != id {
 			return Err(ClientError::ManifestMismatch(id));
 		}
-		let manifest = directory::manifest(&content);
 		// A key the manifest does not commit to opens nothing: say so before any request.
 		if !pop_codec::key_matches(&manifest, &key) {
 			return Err(pop_codec::CodecError::WrongKey.into());

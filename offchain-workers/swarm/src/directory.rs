@@ -89,7 +89,8 @@ pub fn manifest(content: &Content) -> Layout {
 
 /// The id the chain's record of `content` hashes to, in the manifest version it was registered
 /// with: equal to [`Content::id`] unless the record was tampered with (or is still uploading).
-pub fn registered_id(content: &Content) -> ContentId {
+/// `layout` is [`manifest`] of the same record, built once by the caller.
+pub fn registered_id(content: &Content, layout: &Layout) -> ContentId {
 	let info = &content.info;
 	match info.version {
 		1 => ManifestV1 {
@@ -107,6 +108,6 @@ pub fn registered_id(content: &Content) -> ContentId {
 				.collect(),
 		}
 		.content_id(),
-		_ => manifest(content).content_id(),
+		_ => layout.content_id(),
 	}
 }
