@@ -1,8 +1,10 @@
 //! `pop`: upload media to POP Network's masternodes, fetch and play it back.
 
+mod package;
+
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
-use pop_codec::{ContentKey, Params, DEFAULT_SEGMENT_SIZE};
+use pop_codec::{ContentKey, Params, PartsParams, DEFAULT_SEGMENT_SIZE};
 use pop_swarm::client::{Client, Progress};
 use std::{
 	io::Write,
@@ -44,7 +46,9 @@ enum Command {
 		content: String,
 	},
 	/// Encrypt and erasure-code a file, register it on chain, and push its shards to the
-	/// masternodes. Prints the content id and the key that decrypts it.
+	/// masternodes. Prints the content id and the key that decrypts it. Audio and video are
+	/// packaged first (CMAF: an init segment and fragments of about 4 s, cut on keyframes), so
+	/// players start from the first segment; other files are cut into byte segments.
 	Upload {
 		/// The media file.
 		file: PathBuf,
@@ -57,12 +61,18 @@ enum Command {
 		/// Shards per segment, each on a different masternode.
 		#[arg(long, default_value_t = 6)]
 		n: u8,
-		/// Plaintext bytes per segment.
+		/// Plaintext bytes per segment, for files cut into byte segments.
 		#[arg(long, default_value_t = DEFAULT_SEGMENT_SIZE)]
 		segment_size: u32,
-		/// The media type; guessed from the file name when absent.
+		/// The media type of a file cut into byte segments; guessed from the file name when
+		/// absent. Packaged media records its own, with its codecs.
 		#[arg(long)]
 		media_type: Option<String>,
+		/// `auto` packages audio and video as CMAF (remuxed, or transcoded to H.264/AAC when
+		/// browsers cannot play the codecs) and cuts other files into byte segments; `cmaf`
+		/// insists on packaging; `bytes` uploads the file as it is.
+		#[arg(long, value_enum, default_value_t = package::Mode::Auto)]
+		packaging: package::Mode,
 		/// The content key (64 hex digits) to resume an upload; a fresh random one otherwise.
 		#[arg(long)]
 		key: Option<String>,
@@ -95,13 +105,18 @@ enum Command {
 		#[arg(long)]
 		suri: Option<String>,
 	},
-	/// Stream content to stdout in order, for a player: `pop play ID --key K | mpv -`.
+	/// Stream content to stdout in order as its segments arrive, for a player:
+	/// `pop play ID --key K | mpv -`. Packaged media starts playing after its first segment.
 	Play {
 		/// The content id (0x + 64 hex digits).
 		content: String,
 		/// The content key (64 hex digits).
 		#[arg(long)]
 		key: String,
+		/// Start at this many seconds (packaged media): the init segment, then the segments
+		/// from the one playing at that time; the ones before it are never asked for.
+		#[arg(long, default_value_t = 0.0)]
+		from: f64,
 		/// Segments fetched ahead.
 		#[arg(long, default_value_t = 4)]
 		window: usize,
@@ -163,12 +178,14 @@ impl Progress for Bars {
 			return;
 		}
 		let b = ProgressBar::new(total);
+		// Packaging counts milliseconds of media; everything else counts bytes.
+		let template = if phase.starts_with("packaging") {
+			"{msg:>22} [{bar:40}] {percent:>3}% eta {eta}"
+		} else {
+			"{msg:>22} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}"
+		};
 		b.set_style(
-			ProgressStyle::with_template(
-				"{msg:>22} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-			)
-			.expect("a valid template")
-			.progress_chars("=> "),
+			ProgressStyle::with_template(template).expect("a valid template").progress_chars("=> "),
 		);
 		b.set_message(phase.to_string());
 		*bar = Some(b);
@@ -204,10 +221,7 @@ async fn fetch_to(
 	bars: &Bars,
 ) -> Result<pop_swarm::client::FetchReport, BoxError> {
 	if output == Path::new("-") {
-		let mut out = std::io::stdout().lock();
-		let report = client.fetch(content, key, window, |b| out.write_all(b), bars).await?;
-		out.flush()?;
-		return Ok(report);
+		return play(client, content, key, window, 0.0, bars).await;
 	}
 	// Into a temporary file beside the output, renamed only when whole: a failed fetch leaves
 	// nothing behind and never clobbers an existing file with half of one.
@@ -234,12 +248,97 @@ async fn fetch_to(
 	}
 }
 
+/// Writes content to stdout from `from` seconds, each segment as soon as it is in (flushed, so
+/// a player reading the pipe starts on the first one).
+async fn play(
+	client: &Client,
+	content: [u8; 32],
+	key: ContentKey,
+	window: usize,
+	from: f64,
+	bars: &Bars,
+) -> Result<pop_swarm::client::FetchReport, BoxError> {
+	let mut out = std::io::stdout().lock();
+	let report = client
+		.fetch_from(
+			content,
+			key,
+			window,
+			from,
+			|b| {
+				out.write_all(b)?;
+				out.flush()
+			},
+			bars,
+		)
+		.await?;
+	out.flush()?;
+	Ok(report)
+}
+
+/// Packages `file` when it is audio or video (and `mode` allows), then uploads it; returns the
+/// content id and what was done, for the output.
+#[allow(clippy::too_many_arguments)]
+async fn upload(
+	chain_rpc: &str,
+	signer: &sp_core::sr25519::Pair,
+	file: &Path,
+	mode: package::Mode,
+	params: Params,
+	key: &ContentKey,
+	bars: &Bars,
+) -> Result<([u8; 32], serde_json::Value), BoxError> {
+	let expected =
+		params.media_type.starts_with("video/") || params.media_type.starts_with("audio/");
+	// Looked at before anything is signed: media FFmpeg cannot read registers nothing.
+	let Some(probe) = package::plan(file, mode, expected)? else {
+		let media = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+		let summary = serde_json::json!({ "kind": "bytes", "mediaType": params.media_type });
+		let client = Client::connect(chain_rpc).await?;
+		let id = client.upload(signer, Arc::new(media), params, key.clone(), bars).await?;
+		return Ok((id, summary));
+	};
+	bars.start("packaging (FFmpeg)", (probe.duration * 1000.0) as u64);
+	let mut done = 0u64;
+	let packaged = package::package(file, &probe, &mut |ms| {
+		let ms = ms.min((probe.duration * 1000.0) as u64);
+		if ms > done {
+			bars.advance(ms - done);
+			done = ms;
+		}
+	})
+	.map_err(|e| format!("{}: {e}", file.display()))?;
+	if !packaged.transcoded.is_empty() {
+		bars.note(&format!(
+			"transcoded {} so that every browser plays it",
+			packaged.transcoded.join(" and ")
+		));
+	}
+	let summary = serde_json::json!({
+		"kind": "cmaf",
+		"mediaType": packaged.media_type,
+		"segments": packaged.parts.len(),
+		"seconds": packaged.duration() as f64 / f64::from(package::TIMESCALE),
+		"transcoded": packaged.transcoded,
+	});
+	let parts = PartsParams {
+		k: params.k,
+		n: params.n,
+		media_type: packaged.media_type,
+		metadata_hash: params.metadata_hash,
+		packaging: pop_chain_client::types::Packaging::Cmaf { timescale: package::TIMESCALE },
+	};
+	let client = Client::connect(chain_rpc).await?;
+	let id = client.upload_parts(signer, packaged.parts, parts, key.clone(), bars).await?;
+	Ok((id, summary))
+}
+
 async fn run(cli: Cli) -> Result<(), BoxError> {
 	let bars = Bars { bar: Mutex::new(None), quiet: cli.quiet };
 	match cli.command {
-		Command::Upload { file, suri, k, n, segment_size, media_type: mt, key } => {
+		Command::Upload { file, suri, k, n, segment_size, media_type: mt, key, packaging } => {
 			let signer = pop_swarm::signer(suri.as_deref())?;
-			let media = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+			std::fs::metadata(&file).map_err(|e| format!("{}: {e}", file.display()))?;
 			let key = match key {
 				Some(k) => ContentKey(parse_32("key", &k)?),
 				None => ContentKey(rand::random()),
@@ -251,18 +350,20 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 				media_type: mt.unwrap_or_else(|| media_type(&file).to_string()),
 				metadata_hash: metadata_hash(&file),
 			};
-			let client = Client::connect(&cli.chain_rpc).await?;
-			let id = client.upload(&signer, Arc::new(media), params, key.clone(), &bars).await?;
+			let (id, packaged) =
+				upload(&cli.chain_rpc, &signer, &file, packaging, params, &key, &bars).await?;
 			bars.done();
 			if cli.output == Output::Json {
 				let json = serde_json::json!({
 					"content": format!("0x{}", hex::encode(id)),
 					"key": hex::encode(key.0),
+					"packaging": packaged,
 				});
 				println!("{json}");
 			} else {
 				println!("content 0x{}", hex::encode(id));
 				println!("key {}", hex::encode(key.0));
+				println!("media {}", packaged["mediaType"].as_str().unwrap_or_default());
 			}
 			Ok(())
 		}
@@ -396,12 +497,12 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 			}
 			Ok(())
 		}
-		Command::Play { content, key, window } => {
+		Command::Play { content, key, window, from } => {
 			let content = parse_32("content id", &content)?;
 			let key = ContentKey(parse_32("key", &key)?);
 			let client = Client::connect(&cli.chain_rpc).await?;
 			let quiet = Bars { bar: Mutex::new(None), quiet: true };
-			fetch_to(&client, content, key, window, Path::new("-"), &quiet).await?;
+			play(&client, content, key, window, from, &quiet).await?;
 			Ok(())
 		}
 	}
@@ -500,6 +601,9 @@ fn print_status(
 			},
 		},
 		"duration": info.duration,
+		// Each segment's plaintext bytes and playing time, in order (for players and scripts).
+		"segmentBytes": c.segments.iter().map(|s| s.plain_len).collect::<Vec<_>>(),
+		"segmentDurations": c.segments.iter().map(|s| s.duration).collect::<Vec<_>>(),
 		"keyCommitment": info.key_commitment.map(|k| format!("0x{}", hex::encode(k))),
 		"k": info.k,
 		"n": info.n,
@@ -612,5 +716,13 @@ async fn main() -> ExitCode {
 			eprintln!("error: {e}");
 			ExitCode::FAILURE
 		}
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	/// A freely licensed sample picture of the workspace (`scripts/fetch-models`).
+	pub fn sample(name: &str) -> std::path::PathBuf {
+		std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/samples").join(name)
 	}
 }

@@ -151,24 +151,41 @@ pub fn sample(media: &[u8]) -> Result<Vec<Frame>, String> {
 	std::fs::write(&input, media).map_err(|e| format!("no room for the video: {e}"))?;
 	let seconds = duration(&input)?;
 	let interval = (seconds / MAX_FRAMES as f64).max(MIN_INTERVAL_SECS);
+	let sampled = frames(&input, dir.path(), Some(interval))?;
+	if !sampled.is_empty() {
+		return Ok(sampled);
+	}
+	// A video of one picture (a song's cover art: one frame, then only audio) gives the rate
+	// filter nothing to sample: its first frame is the whole video.
+	let first = frames(&input, dir.path(), None)?;
+	if first.is_empty() {
+		return Err("no frame could be decoded".into());
+	}
+	Ok(first)
+}
+
+/// Frames of `input` written into `dir` and read back: one every `interval` seconds, or, with
+/// none, the first frame alone.
+fn frames(input: &Path, dir: &Path, interval: Option<f64>) -> Result<Vec<Frame>, String> {
+	let (filter, count) = match interval {
+		Some(i) => (format!("fps=1/{i},scale='min(1024,iw)':-2"), MAX_FRAMES),
+		None => ("scale='min(1024,iw)':-2".to_string(), 1),
+	};
 	let mut cmd = sandboxed("ffmpeg");
 	cmd.args(["-v", "error", "-nostdin", "-threads", "2"])
 		.args(input_options())
 		.arg("-i")
-		.arg(&input)
-		.args(["-vf", &format!("fps=1/{interval},scale='min(1024,iw)':-2")])
-		.args(["-frames:v", &MAX_FRAMES.to_string(), "-f", "image2"])
-		.arg(dir.path().join("frame-%03d.png"));
+		.arg(input)
+		.args(["-vf", &filter])
+		.args(["-frames:v", &count.to_string(), "-f", "image2", "-y"])
+		.arg(dir.join("frame-%03d.png"));
 	run(cmd, DECODE_LIMIT)?;
 	let mut frames = Vec::new();
-	for i in 1..=MAX_FRAMES {
-		let path = dir.path().join(format!("frame-{i:03}.png"));
+	for i in 1..=count {
+		let path = dir.join(format!("frame-{i:03}.png"));
 		let Ok(bytes) = std::fs::read(&path) else { break };
 		let image = crate::preprocess::decode(&bytes)?;
-		frames.push(Frame { at: (i - 1) as f64 * interval, image });
-	}
-	if frames.is_empty() {
-		return Err("no frame could be decoded".into());
+		frames.push(Frame { at: (i - 1) as f64 * interval.unwrap_or(0.0), image });
 	}
 	Ok(frames)
 }
@@ -226,5 +243,27 @@ mod tests {
 		// The video itself, uploaded as itself, samples.
 		let frames = sample(&std::fs::read(&other).unwrap()).expect("a video samples");
 		assert!(!frames.is_empty());
+	}
+
+	#[test]
+	fn a_song_with_one_cover_picture_is_sampled_on_its_picture() {
+		// As musicians publish music: an MP4 whose only video frame is the cover, then 20 s of
+		// audio. Sampling at a rate found no frame in it, and the song was rejected as malformed.
+		let dir = tempfile::tempdir().unwrap();
+		let song = dir.path().join("song.mp4");
+		let cover = crate::models_dir().join("samples/chelsea.png");
+		let out = Command::new("ffmpeg")
+			.args(["-v", "error", "-i"])
+			.arg(&cover)
+			.args(["-f", "lavfi", "-i", "sine=frequency=440", "-t", "20", "-map", "0:v"])
+			.args(["-map", "1:a", "-vf", "scale=450:300", "-c:v", "libx264", "-pix_fmt"])
+			.args(["yuv420p", "-c:a", "aac"])
+			.arg(&song)
+			.output()
+			.expect("FFmpeg is installed (scripts/setup)");
+		assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+		let frames = sample(&std::fs::read(&song).unwrap()).expect("the cover is sampled");
+		assert_eq!(frames.len(), 1);
+		assert_eq!((frames[0].image.width(), frames[0].image.height()), (450, 300));
 	}
 }

@@ -18,9 +18,12 @@ use pop_chain_client::{
 };
 use pop_codec::{
 	seal::{seal, SealContext},
-	CodecError, ContentKey, Params,
+	CodecError, ContentKey, EncodedSegment, Params, PartsParams,
 };
-use pop_primitives::{content::ContentId, AccountId};
+use pop_primitives::{
+	content::{ContentId, Layout, Packaging},
+	AccountId,
+};
 use sp_core::sr25519;
 use std::{
 	collections::HashMap,
@@ -65,6 +68,8 @@ pub enum ClientError {
 	Unavailable { segment: u32, valid: usize, needed: usize, reasons: Vec<String> },
 	/// Writing the output failed.
 	Io(std::io::Error),
+	/// A seek the content cannot take: why.
+	Seek(String),
 }
 
 impl fmt::Display for ClientError {
@@ -105,6 +110,7 @@ impl fmt::Display for ClientError {
 				reasons.join("; ")
 			),
 			Self::Io(e) => write!(f, "output: {e}"),
+			Self::Seek(why) => write!(f, "cannot seek: {why}"),
 		}
 	}
 }
@@ -229,8 +235,9 @@ impl Client {
 		Ok(directory::peers(&nodes))
 	}
 
-	/// Encodes `media` under `key`, registers its manifest as `signer` (unless the chain has it
-	/// already: an upload run again resumes), and pushes every shard to its masternode.
+	/// Encodes `media` under `key` in byte segments, registers its manifest as `signer` (unless
+	/// the chain has it already: an upload run again resumes), and pushes every shard to its
+	/// masternode.
 	pub async fn upload(
 		&self,
 		signer: &sr25519::Pair,
@@ -246,6 +253,42 @@ impl Client {
 				.await
 				.map_err(|e| ClientError::Net(NetError::Setup(e.to_string())))??;
 		progress.advance(manifest.manifest.total_size);
+		self.upload_encoded(signer, manifest, encoded, key, progress).await
+	}
+
+	/// Uploads the parts a packager cut (`(bytes, duration)`, in order: a CMAF init segment and
+	/// its fragments), one segment each, as [`Client::upload`] does byte segments.
+	pub async fn upload_parts(
+		&self,
+		signer: &sr25519::Pair,
+		parts: Vec<(Vec<u8>, u32)>,
+		params: PartsParams,
+		key: ContentKey,
+		progress: &dyn Progress,
+	) -> Result<ContentId, ClientError> {
+		let total: u64 = parts.iter().map(|(p, _)| p.len() as u64).sum();
+		progress.start("encoding", total);
+		let encode_key = key.clone();
+		let (manifest, encoded) = tokio::task::spawn_blocking(move || {
+			let refs: Vec<(&[u8], u32)> = parts.iter().map(|(p, d)| (p.as_slice(), *d)).collect();
+			pop_codec::encode_parts(&encode_key, &params, &refs)
+		})
+		.await
+		.map_err(|e| ClientError::Net(NetError::Setup(e.to_string())))??;
+		progress.advance(total);
+		self.upload_encoded(signer, manifest, encoded, key, progress).await
+	}
+
+	/// Registers `manifest` (page by page, resuming after the pages the chain has), releases the
+	/// key to the moderation set, and pushes the shards of `encoded`.
+	async fn upload_encoded(
+		&self,
+		signer: &sr25519::Pair,
+		manifest: Layout,
+		encoded: Vec<EncodedSegment>,
+		key: ContentKey,
+		progress: &dyn Progress,
+	) -> Result<ContentId, ClientError> {
 		let id = manifest.content_id();
 		let pages = manifest.manifest.pages.len() as u32;
 		// Registration is the manifest with its first page, then the other pages in order; an
@@ -428,7 +471,22 @@ impl Client {
 		sink: impl FnMut(&[u8]) -> std::io::Result<()>,
 		progress: &dyn Progress,
 	) -> Result<FetchReport, ClientError> {
-		self.fetch_content(id, key, window, sink, progress, true).await
+		self.fetch_content(id, key, window, 0.0, sink, progress, true).await
+	}
+
+	/// Fetches packaged content `id` from `from` seconds on: the init segment, then the media
+	/// segments from the one that plays at `from` (nothing before it is asked for), as
+	/// [`Client::fetch`] does.
+	pub async fn fetch_from(
+		&self,
+		id: ContentId,
+		key: ContentKey,
+		window: usize,
+		from: f64,
+		sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+		progress: &dyn Progress,
+	) -> Result<FetchReport, ClientError> {
+		self.fetch_content(id, key, window, from, sink, progress, true).await
 	}
 
 	/// Fetches content `id` that waits for a verdict, as [`Client::fetch`] does published
@@ -440,14 +498,16 @@ impl Client {
 		key: ContentKey,
 		sink: impl FnMut(&[u8]) -> std::io::Result<()>,
 	) -> Result<FetchReport, ClientError> {
-		self.fetch_content(id, key, 4, sink, &Silent, false).await
+		self.fetch_content(id, key, 4, 0.0, sink, &Silent, false).await
 	}
 
+	#[allow(clippy::too_many_arguments)]
 	async fn fetch_content(
 		&self,
 		id: ContentId,
 		key: ContentKey,
 		window: usize,
+		from: f64,
 		mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
 		progress: &dyn Progress,
 		published_only: bool,
@@ -466,11 +526,14 @@ impl Client {
 		if !pop_codec::key_matches(&manifest, &key) {
 			return Err(pop_codec::CodecError::WrongKey.into());
 		}
+		let wanted = segments_from(&manifest, from)?;
 		let directory = self.directory().await?;
 		let (content, manifest) = (Arc::new(content), Arc::new(manifest));
-		progress.start("fetching", manifest.manifest.total_size);
+		let bytes: u64 =
+			wanted.iter().map(|s| u64::from(manifest.segments[*s as usize].plain_len)).sum();
+		progress.start("fetching", bytes);
 		let mut report = FetchReport::default();
-		let mut segments = futures::stream::iter(0..content.info.segments)
+		let mut segments = futures::stream::iter(wanted)
 			.map(|s| {
 				self.fetch_segment(content.clone(), manifest.clone(), &directory, s, key.clone())
 			})
@@ -610,4 +673,34 @@ impl Client {
 		.map_err(|e| ClientError::Net(NetError::Request(e.to_string())))??;
 		Ok((plain, (used, rejected, failed)))
 	}
+}
+
+/// The segments to fetch to play `layout` from `from` seconds: all of them from the start; for
+/// CMAF, the init segment and the media segments from the one playing at `from`.
+pub fn segments_from(layout: &Layout, from: f64) -> Result<Vec<u32>, ClientError> {
+	let count = layout.manifest.segments;
+	if from == 0.0 {
+		return Ok((0..count).collect());
+	}
+	if !(from.is_finite() && from > 0.0) {
+		return Err(ClientError::Seek(format!("{from} is not a time in seconds")));
+	}
+	let Packaging::Cmaf { timescale } = layout.manifest.packaging else {
+		return Err(ClientError::Seek(
+			"this content is byte segments with no timeline; upload media packaged (CMAF) to seek"
+				.into(),
+		));
+	};
+	let at = (from * f64::from(timescale)) as u64;
+	let mut end = 0u64;
+	for (i, s) in layout.segments.iter().enumerate().skip(1) {
+		end += u64::from(s.duration);
+		if end > at {
+			return Ok(std::iter::once(0).chain(i as u32..count).collect());
+		}
+	}
+	Err(ClientError::Seek(format!(
+		"{from} s is past the end ({:.1} s)",
+		end as f64 / f64::from(timescale)
+	)))
 }

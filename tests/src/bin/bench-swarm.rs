@@ -81,7 +81,7 @@ fn main() {
 			x as u8
 		})
 		.collect();
-	let media = work.path().join("media.mp4");
+	let media = work.path().join("media.bin");
 	std::fs::write(&media, &data).unwrap();
 	let upload_start = Instant::now();
 	let out = pop(&node, &["upload", media.to_str().unwrap(), "--suri", "//Bob//stash"]);
@@ -95,7 +95,7 @@ fn main() {
 
 	let (mut swarm, mut tcp, mut first) = (Vec::new(), Vec::new(), Vec::new());
 	for round in 0..rounds {
-		let target = work.path().join("fetched.mp4");
+		let target = work.path().join("fetched.bin");
 		let t = Instant::now();
 		let out = pop(&node, &["fetch", &content, "--key", &key, "-o", target.to_str().unwrap()]);
 		let secs = t.elapsed().as_secs_f64();
@@ -110,7 +110,7 @@ fn main() {
 			.unwrap_or(f64::NAN);
 		first.push(ms);
 		swarm.push(data.len() as f64 / secs / 1e6);
-		let secs_tcp = tcp_copy(&data, &work.path().join("copied.mp4"));
+		let secs_tcp = tcp_copy(&data, &work.path().join("copied.bin"));
 		tcp.push(data.len() as f64 / secs_tcp / 1e6);
 		println!(
 			"round {}: swarm {:.0} MB/s ({secs:.2} s, whole `pop fetch` process), plain TCP {:.0} MB/s, first segment {ms:.0} ms",

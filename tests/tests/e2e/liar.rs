@@ -64,7 +64,7 @@ fn a_lying_masternode_is_caught_by_audits_slashed_and_its_shards_rebuilt() {
 	// five masternodes, so Eve holds some and an honest node can take each of hers.
 	let data: Vec<u8> =
 		(0..1_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
-	let file = work.path().join("clip.mp4");
+	let file = work.path().join("clip.bin");
 	std::fs::File::create(&file).unwrap().write_all(&data).unwrap();
 	let args = ["--suri", "//Bob//stash", "--k", "2", "--n", "4", "--segment-size", "262144"];
 	let up = upload(&node, &file, &args);
@@ -91,7 +91,7 @@ fn a_lying_masternode_is_caught_by_audits_slashed_and_its_shards_rebuilt() {
 		other => panic!("Eve answered {other:?}"),
 	}
 	// `pop fetch` checks every shard against the manifest: the file is whole.
-	let (fetched, _) = fetch(&node, &up.hex, &up.key, work.path(), "while-lying.mp4");
+	let (fetched, _) = fetch(&node, &up.hex, &up.key, work.path(), "while-lying.bin");
 	assert!(fetched == data, "byte-identical while Eve lies");
 
 	// The audits catch her: a miss suspends her, a second within the grace window retires her
@@ -143,7 +143,7 @@ fn a_lying_masternode_is_caught_by_audits_slashed_and_its_shards_rebuilt() {
 
 	// With Eve gone, the file still comes back whole, and no shard was rejected.
 	nodes[4].kill();
-	let (fetched, report) = fetch(&node, &up.hex, &up.key, work.path(), "after.mp4");
+	let (fetched, report) = fetch(&node, &up.hex, &up.key, work.path(), "after.bin");
 	assert!(fetched == data, "byte-identical after the repair");
 	assert!(report.contains(" 0 rejected"), "{report}");
 }

@@ -16,6 +16,7 @@ mod governance;
 mod liar;
 mod lit;
 mod local_network;
+mod media;
 mod moderation;
 mod nanopay;
 mod polkadot_js;

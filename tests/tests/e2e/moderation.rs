@@ -5,7 +5,8 @@
 //! The sidecars run a policy under test whose threshold lies between the real scores of two
 //! freely licensed scikit-image photos (no explicit material is needed): the coffee cup
 //! (0.0116) is approved, the astronaut (0.0230) rejected. A truncated PNG is rejected as
-//! malformed and every sidecar keeps running. A video clip is judged by its sampled frames. With one sidecar killed, content is still decided
+//! malformed and every sidecar keeps running. A video clip is judged by its sampled frames, and
+//! a song whose only picture is its cover is judged by that picture. With one sidecar killed, content is still decided
 //! by the other three; restarted, that sidecar rejoins and the set decides again with it.
 //! Content left pending (two members down) when the delegates elect a new set is re-sealed for
 //! the new set by one of its old members, and the new set decides it.
@@ -203,6 +204,32 @@ fn four_superdelegates_moderate_uploads_and_survive_a_kill() {
 			.log()
 			.lines()
 			.any(|l| l.contains(&short) && l.contains("worst of 4 frames"))
+			.then_some(())
+	});
+
+	// A song as musicians publish it: one cover picture, then 20 s of audio. Packaged at upload,
+	// the picture stays as a video track (a frame a second), and the set scores it.
+	let song = work.path().join("song.mp4");
+	let out = std::process::Command::new("ffmpeg")
+		.args(["-v", "error", "-i"])
+		.arg(sample("chelsea.png"))
+		.args(["-f", "lavfi", "-i", "sine=frequency=440", "-t", "20", "-map", "0:v", "-map"])
+		.args(["1:a", "-vf", "scale=450:300", "-c:v", "libx264", "-pix_fmt", "yuv420p"])
+		.args(["-c:a", "aac"])
+		.arg(&song)
+		.output()
+		.expect("ffmpeg is installed (scripts/setup)");
+	assert!(out.status.success(), "ffmpeg: {}", stderr(&out));
+	let (id, _) = upload(&node, &song, "video/mp4");
+	let c = decided(&chain, id, "the song decided");
+	assert_eq!(c.info.status, Status::Approved, "scored on its cover and approved");
+	assert!(String::from_utf8_lossy(&c.info.media_type).starts_with("video/mp4; codecs=\"avc1."));
+	let short = format!("0x{}", hex::encode(&id[..6]));
+	wait_for(TIMEOUT, "Bob's review of the song's frames", || {
+		sidecars[1]
+			.log()
+			.lines()
+			.any(|l| l.contains(&short) && l.contains("worst of 16 frames"))
 			.then_some(())
 	});
 

@@ -129,7 +129,7 @@ fn six_masternodes_keep_content_through_kills_damage_and_departure() {
 
 	// Upload 20 MB as Bob's stash: 20 segments of 6 shards.
 	let data = media(SIZE);
-	let clip = work.path().join("clip.mp4");
+	let clip = work.path().join("clip.bin");
 	std::fs::File::create(&clip).unwrap().write_all(&data).unwrap();
 	let up = upload(&node, &clip, &["--suri", "//Bob//stash", "--k", "4", "--n", "6"]);
 	let (content, key, id) = (up.hex, up.key, up.id);
@@ -199,7 +199,7 @@ fn six_masternodes_keep_content_through_kills_damage_and_departure() {
 
 	// Published: it comes back byte-identical (the daemon that got the garbage still serves).
 	publish(&node, &ctx, start, id);
-	assert!(fetch(&node, &content, &key, work.path(), "whole.mp4") == data, "byte-identical");
+	assert!(fetch(&node, &content, &key, work.path(), "whole.bin") == data, "byte-identical");
 	assert!(nodes[first].is_running());
 
 	// A wrong key: a clear error, and nothing written.
@@ -218,7 +218,7 @@ fn six_masternodes_keep_content_through_kills_damage_and_departure() {
 	// Two masternodes killed: still complete.
 	nodes[4].kill();
 	nodes[5].kill();
-	assert!(fetch(&node, &content, &key, work.path(), "two-down.mp4") == data, "with two down");
+	assert!(fetch(&node, &content, &key, work.path(), "two-down.bin") == data, "with two down");
 
 	// Restarted, they serve everything they had: with two others down, every segment needs them.
 	nodes[4].restart();
@@ -227,7 +227,7 @@ fn six_masternodes_keep_content_through_kills_damage_and_departure() {
 	wait_serving(&nodes[5], 2);
 	nodes[0].kill();
 	nodes[1].kill();
-	assert!(fetch(&node, &content, &key, work.path(), "restarted.mp4") == data, "after restarts");
+	assert!(fetch(&node, &content, &key, work.path(), "restarted.bin") == data, "after restarts");
 	nodes[0].restart();
 	nodes[1].restart();
 	wait_serving(&nodes[0], 2);
@@ -255,7 +255,7 @@ fn six_masternodes_keep_content_through_kills_damage_and_departure() {
 		.then_some(())
 	});
 	assert_eq!(std::fs::read(&file).unwrap(), original, "the rebuilt shard is the original");
-	assert!(fetch(&node, &content, &key, work.path(), "repaired.mp4") == data, "after the repair");
+	assert!(fetch(&node, &content, &key, work.path(), "repaired.bin") == data, "after the repair");
 
 	// A seventh masternode joins; Dave unregisters: the chain moves his shards to it, it rebuilds
 	// them from k others, and with Eve and Ferdie down the file still comes back.
@@ -284,7 +284,7 @@ fn six_masternodes_keep_content_through_kills_damage_and_departure() {
 	nodes[3].kill();
 	nodes[4].kill();
 	nodes[5].kill();
-	assert!(fetch(&node, &content, &key, work.path(), "moved.mp4") == data, "after the move");
+	assert!(fetch(&node, &content, &key, work.path(), "moved.bin") == data, "after the move");
 
 	// The daemons answered the chain's storage audits.
 	wait_event(&node, start, TIMEOUT, "a masternode passing an audit", |e| match e {
