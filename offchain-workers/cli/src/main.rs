@@ -149,9 +149,16 @@ fn parse_32(what: &str, s: &str) -> Result<[u8; 32], BoxError> {
 fn media_type(path: &Path) -> &'static str {
 	match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
 		Some("mp4" | "m4v") => "video/mp4",
+		Some("mov") => "video/quicktime",
 		Some("webm") => "video/webm",
 		Some("mkv") => "video/x-matroska",
+		Some("avi") => "video/x-msvideo",
+		Some("ts" | "mts" | "m2ts") => "video/mp2t",
+		Some("mpg" | "mpeg") => "video/mpeg",
 		Some("mp3") => "audio/mpeg",
+		Some("m4a") => "audio/mp4",
+		Some("aac") => "audio/aac",
+		Some("wav") => "audio/wav",
 		Some("ogg" | "opus") => "audio/ogg",
 		Some("flac") => "audio/flac",
 		Some("png") => "image/png",

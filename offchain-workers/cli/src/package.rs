@@ -13,9 +13,11 @@
 //!   of one frame a second for the whole duration, so viewers see it and moderation scores it;
 //! - AAC audio is copied; any other audio is transcoded to AAC.
 //!
-//! Copied video whose keyframes are too far apart for short segments is transcoded instead.
-//! The output is bit-exact (no encoder version or time stamps in it), so packaging the same file
-//! again gives the same content id, and an interrupted upload resumes.
+//! Copied video whose keyframes are too far apart for short segments, that is rotated (phones
+//! record portrait video as landscape with a rotation the fMP4 muxer drops), or that ends
+//! before its audio, is transcoded instead.
+//! The muxer's output carries no time stamps or muxer version, so packaging the same file again
+//! with the same FFmpeg gives the same content id, and an interrupted upload resumes.
 
 use std::{
 	io::{BufRead, BufReader},
@@ -29,6 +31,9 @@ pub const SEGMENT_SECONDS: u32 = 4;
 pub const TIMESCALE: u32 = 1000;
 /// A copied video whose segments come out longer than this (keyframes far apart) is transcoded.
 const LONGEST_COPIED_SEGMENT_MS: u32 = 3 * SEGMENT_SECONDS * TIMESCALE;
+/// Fragments a package aims to stay under (below the manifest's 16,384 segments): very long
+/// media gets longer fragments.
+const MOST_FRAGMENTS: f64 = 16_000.0;
 /// Containers packaged; anything else (pictures, documents) keeps byte segments.
 const MEDIA_CONTAINERS: &[&str] = &[
 	"mov", "mp4", "m4a", "matroska", "webm", "mp3", "ogg", "flac", "wav", "aac", "avi", "flv",
@@ -55,6 +60,10 @@ struct Stream {
 	pix_fmt: String,
 	packets: u64,
 	attached_pic: bool,
+	/// Degrees the picture is turned on display (phones' portrait video).
+	rotation: i64,
+	/// Seconds, when the container says.
+	duration: Option<f64>,
 }
 
 /// What the source holds.
@@ -62,6 +71,9 @@ struct Stream {
 pub struct Probe {
 	/// Seconds.
 	pub duration: f64,
+	/// Whether the container knows its duration (an MP3 without a header only estimates it
+	/// from the bit rate).
+	exact: bool,
 	video: Option<Stream>,
 	audio: Option<Stream>,
 }
@@ -85,28 +97,33 @@ impl Package {
 }
 
 /// Whether `file` is packaged under `mode`: its probe when it is, `None` when it keeps byte
-/// segments. A file that should be audio or video (by `mode`, or by its extension, `expected`)
-/// but that FFmpeg cannot read is an error, so a corrupt or truncated upload never registers.
+/// segments. Under `auto` only files that say they are audio or video (`expected`: by their
+/// extension or `--media-type`) are packaged, so an archive of songs is never taken for a song;
+/// one of those that FFmpeg cannot read is an error, so a corrupt or truncated upload never
+/// registers.
 pub fn plan(file: &Path, mode: Mode, expected: bool) -> Result<Option<Probe>, String> {
-	if mode == Mode::Bytes {
+	if mode == Mode::Bytes || (mode == Mode::Auto && !expected) {
 		return Ok(None);
 	}
-	match probe(file) {
-		Ok(p) => Ok(Some(p)),
-		Err(e) if mode == Mode::Cmaf || expected => {
-			Err(format!("{} is not audio or video FFmpeg can read: {e}", file.display()))
-		}
-		Err(_) => Ok(None),
-	}
+	probe(file)
+		.map(Some)
+		.map_err(|e| format!("{} is not audio or video FFmpeg can read: {e}", file.display()))
+}
+
+/// `file` as FFmpeg takes it: the file protocol and an absolute path, so that a name starting
+/// with `-` or holding a `:` is a name.
+fn input(file: &Path) -> Result<String, String> {
+	let path = std::path::absolute(file).map_err(|e| format!("{}: {e}", file.display()))?;
+	Ok(format!("file:{}", path.display()))
 }
 
 /// Looks at `file` with `ffprobe`.
 fn probe(file: &Path) -> Result<Probe, String> {
 	let out = Command::new("ffprobe")
 		.args(["-v", "error", "-protocol_whitelist", "file", "-count_packets"])
-		.args(["-show_entries", "format=format_name,duration:stream=index,codec_type,codec_name,profile,pix_fmt,nb_read_packets:stream_disposition=attached_pic"])
+		.args(["-show_entries", "format=format_name,duration:stream=index,codec_type,codec_name,profile,pix_fmt,nb_read_packets,duration:stream_disposition=attached_pic:stream_side_data=rotation"])
 		.args(["-of", "json"])
-		.arg(file)
+		.arg(input(file)?)
 		.stdin(Stdio::null())
 		.output()
 		.map_err(|e| format!("cannot run ffprobe (scripts/setup installs FFmpeg): {e}"))?;
@@ -130,6 +147,13 @@ fn probe(file: &Path) -> Result<Probe, String> {
 			pix_fmt: text("pix_fmt"),
 			packets: text("nb_read_packets").parse().unwrap_or_default(),
 			attached_pic: s["disposition"]["attached_pic"].as_u64() == Some(1),
+			rotation: s["side_data_list"]
+				.as_array()
+				.into_iter()
+				.flatten()
+				.find_map(|d| d["rotation"].as_i64())
+				.unwrap_or(0),
+			duration: text("duration").parse().ok().filter(|d: &f64| d.is_finite() && *d > 0.0),
 		};
 		if stream.packets == 0 {
 			continue;
@@ -151,7 +175,8 @@ fn probe(file: &Path) -> Result<Probe, String> {
 		.and_then(|d| d.parse::<f64>().ok())
 		.filter(|d| d.is_finite() && *d > 0.0)
 		.ok_or("the container gives no duration")?;
-	Ok(Probe { duration, video, audio })
+	let exact = !format.split(',').any(|f| matches!(f, "mp3" | "aac"));
+	Ok(Probe { duration, exact, video, audio })
 }
 
 /// How the video stream is handled.
@@ -172,7 +197,12 @@ pub fn package(
 	let video = probe.video.as_ref().map(|v| {
 		if v.attached_pic || v.packets <= 1 {
 			VideoPlan::Still
-		} else if v.codec == "h264" && matches!(v.pix_fmt.as_str(), "yuv420p" | "yuvj420p") {
+		} else if v.codec == "h264"
+			&& matches!(v.pix_fmt.as_str(), "yuv420p" | "yuvj420p")
+			&& matches!(v.profile.as_str(), "Baseline" | "Constrained Baseline" | "Main" | "High")
+			&& v.rotation == 0
+			&& !short_video(v, probe)
+		{
 			VideoPlan::Copy
 		} else {
 			VideoPlan::Transcode
@@ -188,6 +218,12 @@ pub fn package(
 	Ok(first)
 }
 
+/// Whether the video track ends well before the media does (a clip with a longer song under
+/// it): copied, its last fragment would hold the rest of the audio alone.
+fn short_video(v: &Stream, probe: &Probe) -> bool {
+	v.duration.is_some_and(|d| d < probe.duration * 0.9)
+}
+
 fn cut(
 	file: &Path,
 	probe: &Probe,
@@ -198,10 +234,12 @@ fn cut(
 		.prefix("pop-package-")
 		.tempdir()
 		.map_err(|e| format!("no room to package: {e}"))?;
-	let keyframes = format!("expr:gte(t,n_forced*{SEGMENT_SECONDS})");
+	let seconds = SEGMENT_SECONDS.max((probe.duration / MOST_FRAGMENTS).ceil() as u32);
+	let keyframes = format!("expr:gte(t,n_forced*{seconds})");
 	let even = "scale=trunc(iw/2)*2:trunc(ih/2)*2";
 	let mut cmd = Command::new("ffmpeg");
-	cmd.args(["-v", "error", "-nostdin", "-y", "-protocol_whitelist", "file", "-i"]).arg(file);
+	cmd.args(["-v", "error", "-nostdin", "-y", "-protocol_whitelist", "file", "-i"])
+		.arg(input(file)?);
 	let mut transcoded = Vec::new();
 	if let (Some(v), Some(plan)) = (&probe.video, video) {
 		cmd.args(["-map", &format!("0:{}", v.index)]);
@@ -210,13 +248,23 @@ fn cut(
 			VideoPlan::Copy => {
 				cmd.args(["-c:v", "copy"]);
 			}
+			VideoPlan::Transcode if short_video(v, probe) => {
+				// The last picture held until the audio ends.
+				cmd.args(["-vf", &format!("{even},tpad=stop_mode=clone:stop=-1")])
+					.args(x264)
+					.args(["-force_key_frames", &keyframes])
+					.args(["-t", &format!("{:.3}", probe.duration)]);
+				transcoded.push("video to H.264");
+			}
 			VideoPlan::Transcode => {
+				// FFmpeg turns rotated video upright as it decodes it.
 				cmd.args(["-vf", even]).args(x264).args(["-force_key_frames", &keyframes]);
 				transcoded.push("video to H.264");
 			}
 			VideoPlan::Still => {
 				// The picture, repeated once a second for the whole duration.
-				cmd.args(["-vf", &format!("{even},tpad=stop_mode=clone:stop=-1,fps=1")])
+				cmd.args(["-vf", &format!("{even},loop=loop=-1:size=1,settb=1,setpts=N")])
+					.args(["-r", "1"])
 					.args(x264)
 					.args(["-tune", "stillimage", "-force_key_frames", &keyframes])
 					.args(["-t", &format!("{:.3}", probe.duration)]);
@@ -227,7 +275,8 @@ fn cut(
 	if let Some(a) = &probe.audio {
 		cmd.args(["-map", &format!("0:{}", a.index)]);
 		if a.codec == "aac" {
-			cmd.args(["-c:a", "copy"]);
+			// ADTS framing (transport streams, raw .aac) becomes MP4's on the way.
+			cmd.args(["-c:a", "copy", "-bsf:a", "aac_adtstoasc"]);
 		} else {
 			cmd.args(["-c:a", "aac", "-b:a", "160k"]);
 			transcoded.push("audio to AAC");
@@ -237,7 +286,7 @@ fn cut(
 		.args(["-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitexact"])
 		.args(["-progress", "pipe:1", "-nostats"])
 		.args(["-f", "hls", "-hls_segment_type", "fmp4", "-hls_playlist_type", "vod"])
-		.args(["-hls_time", &SEGMENT_SECONDS.to_string()])
+		.args(["-hls_time", &seconds.to_string()])
 		.args(["-hls_fmp4_init_filename", "init.mp4", "-hls_segment_filename"])
 		.arg(dir.path().join("segment-%05d.m4s"))
 		.arg(dir.path().join("media.m3u8"))
@@ -266,7 +315,7 @@ fn cut(
 	let media = parts.iter().skip(1).map(|(_, d)| u64::from(*d)).sum::<u64>();
 	// A truncated file may still declare its whole duration: what came out must cover it.
 	let declared = (probe.duration * f64::from(TIMESCALE)) as u64;
-	if media * 10 < declared * 9 {
+	if probe.exact && media * 10 < declared * 9 {
 		return Err(format!(
 			"the media ends after {:.1} s of the {:.1} s its container declares: it is truncated or damaged{}",
 			media as f64 / f64::from(TIMESCALE),
@@ -416,6 +465,30 @@ mod tests {
 		// The same file packages to the same bytes: an interrupted upload resumes.
 		let again = packaged(&phone);
 		assert!(p.parts == again.parts, "packaging is deterministic");
+
+		// Held upright, a phone records landscape with a rotation: copied, the fMP4 muxer would
+		// drop it and the video would play sideways. Transcoded, it stands upright.
+		let turned = dir.path().join("portrait.mp4");
+		ffmpeg(&[
+			"-i",
+			phone.to_str().unwrap(),
+			"-c",
+			"copy",
+			"-metadata:s:v:0",
+			"rotate=90",
+			turned.to_str().unwrap(),
+		]);
+		let p = packaged(&turned);
+		assert_eq!(p.transcoded, ["video to H.264"]);
+		let alone = dir.path().join("upright.mp4");
+		std::fs::write(&alone, [p.parts[0].0.as_slice(), &p.parts[1].0].concat()).unwrap();
+		let out = Command::new("ffprobe")
+			.args(["-v", "error", "-select_streams", "v", "-show_entries", "stream=width,height"])
+			.args(["-of", "csv=p=0"])
+			.arg(&alone)
+			.output()
+			.unwrap();
+		assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "240,320", "upright");
 	}
 
 	#[test]
@@ -548,6 +621,12 @@ mod tests {
 		let picture = crate::tests::sample("chelsea.png");
 		assert!(plan(&picture, Mode::Auto, false).unwrap().is_none());
 		assert!(plan(&picture, Mode::Cmaf, false).is_err());
-		assert!(plan(&phone, Mode::Bytes, true).unwrap().is_none());
+		// An archive of songs is not a song: only files that say they are media are packaged.
+		let mp3 = dir.path().join("song.mp3");
+		ffmpeg(&["-f", "lavfi", "-i", "sine", "-t", "3", mp3.to_str().unwrap()]);
+		let tar = dir.path().join("songs.tar");
+		std::fs::write(&tar, std::fs::read(&mp3).unwrap()).unwrap();
+		assert!(plan(&tar, Mode::Auto, false).unwrap().is_none());
+		assert!(plan(&mp3, Mode::Auto, true).unwrap().is_some());
 	}
 }

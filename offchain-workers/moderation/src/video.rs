@@ -141,6 +141,17 @@ fn duration(path: &Path) -> Result<f64, String> {
 		.ok_or_else(|| format!("no duration in the container ({:?})", text.trim()))
 }
 
+/// How many video tracks `path` has.
+fn video_tracks(path: &Path) -> Result<usize, String> {
+	let mut cmd = sandboxed("ffprobe");
+	cmd.args(["-v", "error"])
+		.args(input_options())
+		.args(["-select_streams", "v", "-show_entries", "stream=index", "-of", "csv=p=0"])
+		.arg(path);
+	let out = run(cmd, DECODE_LIMIT)?;
+	Ok(String::from_utf8_lossy(&out).lines().filter(|l| !l.trim().is_empty()).count())
+}
+
 /// Samples frames of `media` (any container and codec FFmpeg reads).
 pub fn sample(media: &[u8]) -> Result<Vec<Frame>, String> {
 	let dir = tempfile::Builder::new()
@@ -150,13 +161,18 @@ pub fn sample(media: &[u8]) -> Result<Vec<Frame>, String> {
 	let input = dir.path().join("media");
 	std::fs::write(&input, media).map_err(|e| format!("no room for the video: {e}"))?;
 	let seconds = duration(&input)?;
+	if video_tracks(&input)? > 1 {
+		// Which track plays is the player's choice: reviewers cannot know they score it.
+		return Err("more than one video track".into());
+	}
 	let interval = (seconds / MAX_FRAMES as f64).max(MIN_INTERVAL_SECS);
 	let sampled = frames(&input, dir.path(), Some(interval))?;
 	if !sampled.is_empty() {
 		return Ok(sampled);
 	}
-	// A video of one picture (a song's cover art: one frame, then only audio) gives the rate
-	// filter nothing to sample: its first frame is the whole video.
+	// A video of one picture (a song's cover art: one frame, then only audio), or shorter than
+	// the sampling interval, gives the rate filter nothing to sample: its first frames, up to
+	// the most sampled, are the whole video.
 	let first = frames(&input, dir.path(), None)?;
 	if first.is_empty() {
 		return Err("no frame could be decoded".into());
@@ -169,7 +185,7 @@ pub fn sample(media: &[u8]) -> Result<Vec<Frame>, String> {
 fn frames(input: &Path, dir: &Path, interval: Option<f64>) -> Result<Vec<Frame>, String> {
 	let (filter, count) = match interval {
 		Some(i) => (format!("fps=1/{i},scale='min(1024,iw)':-2"), MAX_FRAMES),
-		None => ("scale='min(1024,iw)':-2".to_string(), 1),
+		None => ("scale='min(1024,iw)':-2".to_string(), MAX_FRAMES),
 	};
 	let mut cmd = sandboxed("ffmpeg");
 	cmd.args(["-v", "error", "-nostdin", "-threads", "2"])
@@ -265,5 +281,47 @@ mod tests {
 		let frames = sample(&std::fs::read(&song).unwrap()).expect("the cover is sampled");
 		assert_eq!(frames.len(), 1);
 		assert_eq!((frames[0].image.width(), frames[0].image.height()), (450, 300));
+	}
+
+	#[test]
+	fn a_clip_shorter_than_a_second_is_scored_on_all_its_frames_and_two_tracks_are_refused() {
+		let dir = tempfile::tempdir().unwrap();
+		let clip = dir.path().join("clip.mp4");
+		let ffmpeg = |args: &[&str]| {
+			let out = Command::new("ffmpeg").args(["-v", "error", "-y"]).args(args).output();
+			let out = out.expect("FFmpeg is installed (scripts/setup)");
+			assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+		};
+		// 0.4 s, ten frames: a benign first frame must not stand for the others.
+		ffmpeg(&[
+			"-f",
+			"lavfi",
+			"-i",
+			"testsrc=size=64x64:rate=25",
+			"-t",
+			"0.4",
+			"-pix_fmt",
+			"yuv420p",
+			clip.to_str().unwrap(),
+		]);
+		let frames = sample(&std::fs::read(&clip).unwrap()).expect("a short clip samples");
+		assert_eq!(frames.len(), 10, "every frame of a short clip is scored");
+		// A second video track: players choose which to show, so the reviewer cannot know.
+		let two = dir.path().join("two.mp4");
+		ffmpeg(&[
+			"-i",
+			clip.to_str().unwrap(),
+			"-i",
+			clip.to_str().unwrap(),
+			"-map",
+			"0:v",
+			"-map",
+			"1:v",
+			"-c",
+			"copy",
+			two.to_str().unwrap(),
+		]);
+		let err = sample(&std::fs::read(&two).unwrap()).err().expect("two tracks are refused");
+		assert!(err.contains("more than one video track"), "{err}");
 	}
 }

@@ -57,7 +57,19 @@ fn an_appeal_decided_by_the_moderation_track_publishes_content_left_for_review()
 		(0..1_500_000u32).map(|i| (i.wrapping_mul(2_246_822_519) >> 11) as u8).collect();
 	let file = work.path().join("cello.flac");
 	std::fs::File::create(&file).unwrap().write_all(&data).unwrap();
-	let args = ["--suri", "//Bob//stash", "--k", "2", "--n", "3", "--segment-size", "4096"];
+	// Byte segments (the file's bytes stand in for a recording, which packaging would refuse).
+	let args = [
+		"--suri",
+		"//Bob//stash",
+		"--k",
+		"2",
+		"--n",
+		"3",
+		"--segment-size",
+		"4096",
+		"--packaging",
+		"bytes",
+	];
 	let up = upload(&node, &file, &args);
 	let (content, key, id) = (up.hex, up.key, up.id);
 	let record = chain.content(&id).unwrap().expect("registered");
