@@ -13,7 +13,7 @@ use std::{
 pub struct Daemon {
 	child: Option<Child>,
 	base: tempfile::TempDir,
-	bin: &'static str,
+	program: PathBuf,
 	args: Vec<String>,
 	env: Vec<(String, String)>,
 	/// A name for its log.
@@ -26,6 +26,16 @@ impl Daemon {
 		Self::start_with_env(bin, name, Vec::new(), args)
 	}
 
+	/// Starts `program`, found on the `PATH` (`node`, for the web app's server), as
+	/// [`Daemon::start`] does a binary of the workspace.
+	pub fn start_program(
+		program: &str,
+		name: &str,
+		args: impl FnOnce(&Path) -> Vec<String>,
+	) -> Daemon {
+		Self::spawn_new(program.into(), program, name, Vec::new(), args)
+	}
+
 	/// Starts `bin` with `args(base path)` and the environment variables `env` (settings an
 	/// operator gives as `POP_*` variables), logging to `<base>/daemon.log`.
 	pub fn start_with_env(
@@ -34,9 +44,20 @@ impl Daemon {
 		env: Vec<(String, String)>,
 		args: impl FnOnce(&Path) -> Vec<String>,
 	) -> Daemon {
-		let base = tempfile::Builder::new().prefix(&format!("{bin}-")).tempdir().expect("temp dir");
+		Self::spawn_new(release_bin(bin), bin, name, env, args)
+	}
+
+	fn spawn_new(
+		program: PathBuf,
+		prefix: &str,
+		name: &str,
+		env: Vec<(String, String)>,
+		args: impl FnOnce(&Path) -> Vec<String>,
+	) -> Daemon {
+		let base =
+			tempfile::Builder::new().prefix(&format!("{prefix}-")).tempdir().expect("temp dir");
 		let args = args(base.path());
-		let mut d = Daemon { child: None, base, bin, args, env, name: name.into() };
+		let mut d = Daemon { child: None, base, program, args, env, name: name.into() };
 		d.spawn();
 		d
 	}
@@ -59,7 +80,7 @@ impl Daemon {
 	fn spawn(&mut self) {
 		assert!(self.child.is_none(), "{} already running", self.name);
 		let log = File::options().create(true).append(true).open(self.log_path()).expect("log");
-		let mut cmd = Command::new(release_bin(self.bin));
+		let mut cmd = Command::new(&self.program);
 		cmd.args(&self.args);
 		cmd.env("RUST_LOG", "info,masternode=debug");
 		cmd.envs(self.env.iter().map(|(k, v)| (k, v)));

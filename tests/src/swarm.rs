@@ -21,6 +21,8 @@ pub struct Masternode {
 	pub ports: [u16; 3],
 	/// Where it serves Prometheus metrics.
 	pub metrics_port: u16,
+	/// Where it serves shards to browsers over HTTP (on 127.0.0.1).
+	pub http_port: u16,
 }
 
 /// Loopback addresses on TCP, WebSocket and QUIC for `ports`.
@@ -47,6 +49,7 @@ impl Masternode {
 	fn start_bin(bin: &'static str, node: &Node, suri: &str, region: &str) -> Masternode {
 		let ports = [free_port(), free_port(), free_udp_port()];
 		let metrics_port = free_port();
+		let http_port = free_port();
 		let rpc = node.rpc_url();
 		let daemon = Daemon::start(bin, &format!("masternode {suri}"), |base| {
 			let mut args: Vec<String> = ["run", "--chain-rpc", &rpc, "--suri", suri, "--base-path"]
@@ -67,17 +70,23 @@ impl Masternode {
 				.map(String::from),
 			);
 			args.extend(["--prometheus-port".into(), metrics_port.to_string()]);
+			args.extend(["--http-listen".into(), format!("127.0.0.1:{http_port}")]);
 			for a in loopback_addresses(ports) {
 				args.extend(["--listen".to_string(), a]);
 			}
 			args
 		});
-		Masternode { daemon, suri: suri.into(), ports, metrics_port }
+		Masternode { daemon, suri: suri.into(), ports, metrics_port, http_port }
 	}
 
 	/// The sum of the series of its Prometheus metric `name`, if it serves one.
 	pub fn metric(&self, name: &str) -> Option<f64> {
 		crate::daemon::metric(self.metrics_port, name)
+	}
+
+	/// The base URL of its HTTP shard endpoint.
+	pub fn http_url(&self) -> String {
+		format!("http://127.0.0.1:{}", self.http_port)
 	}
 
 	/// The addresses it listens on.

@@ -80,6 +80,21 @@ struct Run {
 	/// fresh read of the chain still does not place it here.
 	#[arg(long, default_value_t = 600)]
 	release_delay: u64,
+	/// Also serve shards to browsers over HTTP on this address (`0.0.0.0:8080`); HTTPS with
+	/// `--tls-cert` and `--tls-key`. The endpoint is registered on chain with the libp2p ones.
+	#[arg(long, value_name = "IP:PORT")]
+	http_listen: Option<std::net::SocketAddr>,
+	/// The address to register for the HTTP endpoint, as a multiaddr
+	/// (`/dns4/mn.example.org/tcp/443/https`); derived from `--http-listen` when not given.
+	#[arg(long, value_name = "MULTIADDR", requires = "http_listen")]
+	http_public: Option<Multiaddr>,
+	/// A PEM certificate chain for the HTTP endpoint: it then speaks HTTPS, which pages served
+	/// over https need.
+	#[arg(long, value_name = "FILE", requires_all = ["http_listen", "tls_key"])]
+	tls_cert: Option<PathBuf>,
+	/// The PEM private key of `--tls-cert`.
+	#[arg(long, value_name = "FILE", requires = "tls_cert")]
+	tls_key: Option<PathBuf>,
 	#[command(flatten)]
 	prometheus: crate::metrics::PrometheusArgs,
 }
@@ -110,6 +125,10 @@ async fn main_inner(cli: Cli, tamper: Option<Arc<dyn Tamper>>) -> Result<(), Box
 				repair_delay: Duration::from_secs(run.repair_delay),
 				release_delay: Duration::from_secs(run.release_delay),
 				prometheus: run.prometheus.endpoint(),
+				http: run.http_listen.map(|listen| {
+					let tls = run.tls_cert.zip(run.tls_key);
+					(crate::http::HttpConfig { listen, tls }, run.http_public)
+				}),
 				tamper,
 			})
 			.await

@@ -5,10 +5,11 @@
 
 use crate::{
 	directory::{self, Peer},
+	holders::Holders,
 	network::{NetConfig, NetError, NetHandle, Network},
 	protocol::{Refusal, Request, Response},
 };
-use futures::{stream::FuturesUnordered, StreamExt};
+use futures::StreamExt;
 use libp2p::{identity::Keypair, PeerId};
 use pop_chain_client::{
 	calls::{self, Pricing},
@@ -28,7 +29,7 @@ use sp_core::sr25519;
 use std::{
 	collections::HashMap,
 	fmt,
-	sync::{Arc, Mutex},
+	sync::Arc,
 	time::{Duration, Instant},
 };
 
@@ -38,6 +39,9 @@ const PUSHES_IN_FLIGHT: usize = 16;
 const PUSH_ATTEMPTS: u32 = 10;
 /// Attempts to release a content key when the era turns under it.
 const KEY_RELEASE_ATTEMPTS: u32 = 3;
+/// How long a fetch, its segments all written, waits for the requests still out to holders
+/// that never answered: enough for a dial to a dead one to fail (the QUIC handshake timeout).
+const LINGER: Duration = Duration::from_millis(2_500);
 /// How long a registration may take to be included.
 const REGISTER_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -174,19 +178,21 @@ pub struct FetchReport {
 	pub total: Duration,
 }
 
-#[derive(Clone, Copy, Default)]
-struct PeerScore {
-	/// Seconds per MiB, smoothed; 0 until measured.
-	secs_per_mib: f64,
-	/// Failures in a row.
-	failures: u32,
+/// How a shard request ended, when it brought no valid shard.
+enum Answer {
+	/// A shard that does not match the manifest.
+	Mismatch,
+	/// A refusal or other answer.
+	Refused(String),
+	/// The request failed (unreachable, timed out).
+	Failed(String),
 }
 
 /// A client of the swarm and the chain.
 pub struct Client {
 	net: NetHandle,
 	chain: Chain,
-	scores: Mutex<HashMap<PeerId, PeerScore>>,
+	holders: Arc<Holders>,
 }
 
 impl Client {
@@ -200,13 +206,13 @@ impl Client {
 			pbft: false,
 		})
 		.await?;
-		Ok(Self { net: network.handle, chain: Chain::new(chain_rpc), scores: Mutex::default() })
+		Ok(Self { net: network.handle, chain: Chain::new(chain_rpc), holders: Arc::default() })
 	}
 
 	/// A client over a network already started (a sidecar's, with its own identity), for the
 	/// chain node `chain`.
 	pub fn with_network(net: NetHandle, chain: Chain) -> Self {
-		Self { net, chain, scores: Mutex::default() }
+		Self { net, chain, holders: Arc::default() }
 	}
 
 	/// The chain client.
@@ -552,44 +558,25 @@ impl Client {
 			progress.advance(plain.len() as u64);
 		}
 		report.total = start.elapsed();
+		// Holders that never answered and are still being waited on: give their dials the time
+		// to fail (so that a dead one is reported as such), then say which stayed silent.
+		let linger = tokio::time::Instant::now() + LINGER;
+		while self.holders.unanswered() && tokio::time::Instant::now() < linger {
+			tokio::time::sleep(Duration::from_millis(20)).await;
+		}
+		for (peer, waited) in self.holders.silent() {
+			let owner = directory.iter().find(|(_, p)| p.id == peer).map(|(a, _)| a.to_string());
+			tracing::warn!(target: "fetch", "holder {} ({peer}) has not answered in {} ms; fetched from the others", owner.unwrap_or_default(), waited.as_millis());
+		}
 		Ok(report)
 	}
 
-	/// Holders ordered fastest first; peers that just failed go last.
-	fn rank(&self, mut holders: Vec<(u8, Peer)>) -> Vec<(u8, Peer)> {
-		let scores = self.scores.lock().expect("not poisoned");
-		holders.sort_by(|(_, a), (_, b)| {
-			let (a, b) = (
-				scores.get(&a.id).copied().unwrap_or_default(),
-				scores.get(&b.id).copied().unwrap_or_default(),
-			);
-			(a.failures.min(1), a.secs_per_mib)
-				.partial_cmp(&(b.failures.min(1), b.secs_per_mib))
-				.unwrap_or(std::cmp::Ordering::Equal)
-		});
-		holders
-	}
-
-	fn score(&self, peer: PeerId, outcome: Option<(usize, Duration)>) {
-		let mut scores = self.scores.lock().expect("not poisoned");
-		let s = scores.entry(peer).or_default();
-		match outcome {
-			Some((bytes, took)) => {
-				let sample = took.as_secs_f64() / (bytes.max(1) as f64 / 1_048_576.0);
-				s.secs_per_mib = if s.secs_per_mib == 0.0 {
-					sample
-				} else {
-					0.7 * s.secs_per_mib + 0.3 * sample
-				};
-				s.failures = 0;
-			}
-			None => s.failures += 1,
-		}
-	}
-
-	/// One segment: `k` requests to the best-ranked holders, one more for each that fails or
-	/// answers bytes that do not match the manifest. Returns the plaintext and (shards used,
-	/// rejected, failed requests).
+	/// One segment: `k` requests to the best-ranked holders; one more for each that fails or
+	/// answers bytes that do not match the manifest, and, each time the hedge delay passes
+	/// with shards missing, one more per missing shard (at most two requests in flight per
+	/// missing shard). Requests run on their
+	/// own tasks, so what a late answer or a failed dial teaches reaches [`Holders`] even after
+	/// the segment is done. Returns the plaintext and (shards used, rejected, failed requests).
 	async fn fetch_segment(
 		&self,
 		content: Arc<Content>,
@@ -599,63 +586,107 @@ impl Client {
 		key: ContentKey,
 	) -> Result<(Vec<u8>, (u32, u32, u32)), ClientError> {
 		let info = &content.segments[segment as usize];
-		let holders: Vec<(u8, Peer)> = info
+		let holders: Vec<((u8, AccountId, Peer), PeerId)> = info
 			.holders
 			.iter()
 			.enumerate()
-			.filter_map(|(i, h)| directory.get(h).map(|p| (i as u8, p.clone())))
+			.filter_map(|(i, h)| directory.get(h).map(|p| ((i as u8, h.clone(), p.clone()), p.id)))
 			.collect();
-		let mut queue = self.rank(holders).into_iter();
+		let mut queue = self.holders.rank(holders).into_iter().map(|(h, _)| h);
 		let k = usize::from(manifest.manifest.k);
-		let ask = |(i, peer): (u8, Peer)| {
-			let net = self.net.clone();
+		let (answers, mut answered) = tokio::sync::mpsc::unbounded_channel();
+		let ask = |(i, owner, peer): (u8, AccountId, Peer)| {
+			let (net, book, answers) = (self.net.clone(), self.holders.clone(), answers.clone());
+			let manifest = manifest.clone();
 			let request = Request::Get { content: content.id, segment, shard: i };
-			async move {
+			book.asked(peer.id);
+			tokio::spawn(async move {
 				let started = Instant::now();
 				let answer = net.request(peer.id, peer.addresses, request).await;
-				(i, peer.id, started.elapsed(), answer)
-			}
+				// Checked here, so that a late answer (its segment done) is judged too.
+				let outcome = match answer {
+					Ok(Response::Shard(data))
+						if pop_codec::verify_shard(&manifest, segment, i, &data) =>
+					{
+						book.answered(peer.id, data.len(), started.elapsed());
+						Ok(data)
+					}
+					Ok(Response::Shard(_)) => {
+						book.failed(peer.id, false);
+						Err(Answer::Mismatch)
+					}
+					Ok(other) => {
+						book.failed(peer.id, false);
+						Err(Answer::Refused(format!("{other:?}")))
+					}
+					Err(e) => {
+						if book.failed(peer.id, true) {
+							tracing::warn!(target: "fetch", "holder {owner} ({}) is unreachable, fetching from the others: {e}", peer.id);
+						}
+						Err(Answer::Failed(e.to_string()))
+					}
+				};
+				let _ = answers.send((i, peer.id, outcome));
+			});
+			peer.id
 		};
-		let mut asks = FuturesUnordered::new();
-		for holder in queue.by_ref().take(k) {
-			asks.push(ask(holder));
-		}
+		let mut waiting: Vec<PeerId> = queue.by_ref().take(k).map(&ask).collect();
 		let (mut shards, mut rejected, mut failed) = (Vec::with_capacity(k), 0, 0);
 		let mut reasons = Vec::new();
-		while let Some((i, peer, took, answer)) = asks.next().await {
-			match answer {
-				Ok(Response::Shard(data))
-					if pop_codec::verify_shard(&manifest, segment, i, &data) =>
-				{
-					self.score(peer, Some((data.len(), took)));
-					shards.push((i, data));
-					if shards.len() == k {
-						break;
+		let mut hedge_at = tokio::time::Instant::now() + self.holders.hedge_delay();
+		while shards.len() < k && !waiting.is_empty() {
+			let (i, peer, outcome) = tokio::select! {
+				got = answered.recv() => got.expect("a sender is held here"),
+				_ = tokio::time::sleep_until(hedge_at) => {
+					// Hedge: one more holder per shard still missing, with at most two requests
+					// in flight per missing shard.
+					let missing = k - shards.len();
+					let room = (2 * missing).saturating_sub(waiting.len()).min(missing);
+					let more: Vec<PeerId> = queue.by_ref().take(room).map(&ask).collect();
+					let exhausted = more.is_empty() && room > 0;
+					if !more.is_empty() {
+						tracing::debug!(target: "fetch", "segment {segment}: {} unanswered after the hedge delay; asking {} more", waiting.len(), more.len());
+						waiting.extend(more);
 					}
+					hedge_at = if exhausted {
+						// Every holder asked: nothing left to hedge with.
+						tokio::time::Instant::now() + Duration::from_secs(3600)
+					} else {
+						tokio::time::Instant::now() + self.holders.hedge_delay()
+					};
 					continue;
 				}
-				Ok(Response::Shard(_)) => {
+			};
+			if let Some(at) = waiting.iter().position(|p| *p == peer) {
+				waiting.swap_remove(at);
+			}
+			match outcome {
+				Ok(data) => {
+					shards.push((i, data));
+					continue;
+				}
+				Err(Answer::Mismatch) => {
 					tracing::warn!(target: "fetch", "peer {peer} sent a shard {i} of segment {segment} that does not match the manifest; skipped");
 					reasons.push(format!("shard {i}: bytes that do not match the manifest"));
 					rejected += 1;
 				}
-				Ok(other) => {
-					tracing::debug!(target: "fetch", "peer {peer}, shard {i} of segment {segment}: {other:?}");
-					reasons.push(format!("shard {i}: {other:?}"));
+				Err(Answer::Refused(why)) => {
+					tracing::debug!(target: "fetch", "peer {peer}, shard {i} of segment {segment}: {why}");
+					reasons.push(format!("shard {i}: {why}"));
 					failed += 1;
 				}
-				Err(e) => {
-					tracing::debug!(target: "fetch", "shard {i} of segment {segment}: {e}");
-					reasons.push(format!("shard {i}: {e}"));
+				Err(Answer::Failed(why)) => {
+					tracing::debug!(target: "fetch", "shard {i} of segment {segment}: {why}");
+					reasons.push(format!("shard {i}: {why}"));
 					failed += 1;
 				}
 			}
-			self.score(peer, None);
 			if let Some(next) = queue.next() {
-				asks.push(ask(next));
+				waiting.push(ask(next));
 			}
 		}
-		drop(asks);
+		// The slow ones are left to finish on their own tasks: what they answer is recorded in
+		// `holders` and dropped (a request-response answer cannot be recalled once asked for).
 		if shards.len() < k {
 			return Err(ClientError::Unavailable {
 				segment,

@@ -13,6 +13,8 @@ pub mod client;
 pub mod config;
 pub mod directory;
 pub mod gate;
+pub mod holders;
+pub mod http;
 pub mod limits;
 pub mod masternode;
 pub mod metrics;

@@ -66,14 +66,15 @@ fn bound<K: Hash + Eq + Copy, V>(
 /// Peers remembered at once by [`ByteShare`].
 const PEERS: usize = 4096;
 
-/// Each peer's share of the shard bytes a masternode moves.
-pub struct ByteShare {
+/// Each peer's share of the shard bytes a masternode moves; a peer is a libp2p identity, or
+/// an IP address for the HTTP endpoint.
+pub struct ByteShare<K = PeerId> {
 	rate: f64,
 	burst: f64,
-	peers: HashMap<PeerId, Bucket>,
+	peers: HashMap<K, Bucket>,
 }
 
-impl ByteShare {
+impl<K: Hash + Eq + Copy> ByteShare<K> {
 	/// `rate` bytes a second per peer, with bursts of up to `burst` bytes.
 	pub fn new(rate: u64, burst: u64) -> Self {
 		Self { rate: rate as f64, burst: burst.max(1) as f64, peers: HashMap::new() }
@@ -82,7 +83,7 @@ impl ByteShare {
 	/// Whether `peer` may move `bytes` more at `now` (and counts them if so). A request larger
 	/// than the whole burst is let through when the bucket is full, so no shard is out of
 	/// reach.
-	pub fn admit(&mut self, peer: PeerId, bytes: usize, now: Instant) -> bool {
+	pub fn admit(&mut self, peer: K, bytes: usize, now: Instant) -> bool {
 		if !self.peers.contains_key(&peer) {
 			bound(&mut self.peers, PEERS, |b| b.at);
 		}

@@ -24,6 +24,7 @@ use sp_core::{sr25519, Pair};
 use std::{
 	collections::{HashMap, HashSet},
 	io,
+	net::IpAddr,
 	path::{Path, PathBuf},
 	sync::{Arc, Mutex, RwLock},
 	time::{Duration, Instant},
@@ -86,6 +87,9 @@ pub struct Config {
 	pub release_delay: Duration,
 	/// Where to serve Prometheus metrics, if anywhere: the port, and whether on every interface.
 	pub prometheus: Option<(u16, bool)>,
+	/// The HTTP(S) endpoint for browsers, if any, and the address to register for it (derived
+	/// from where it listens when `None`).
+	pub http: Option<(crate::http::HttpConfig, Option<Multiaddr>)>,
 	/// Changes what the daemon sends, for tests that need a lying masternode; `None` in the
 	/// release binary.
 	pub tamper: Option<Arc<dyn Tamper>>,
@@ -124,6 +128,13 @@ pub fn identity(path: &Path) -> io::Result<Keypair> {
 	}
 }
 
+/// Who asks for a shard: a libp2p peer, or a browser at an IP address (the HTTP endpoint).
+#[derive(Clone, Copy)]
+enum Viewer {
+	Peer(PeerId),
+	Http(IpAddr),
+}
+
 struct State {
 	chain: Chain,
 	store: ShardStore,
@@ -141,6 +152,8 @@ struct State {
 	unknown: Mutex<NegativeCache>,
 	/// Each viewer's and creator's share of the bytes this node moves.
 	share: Mutex<ByteShare>,
+	/// The same, for viewers of the HTTP endpoint, by IP address.
+	http_share: Mutex<ByteShare<IpAddr>>,
 	/// Chain reads made for peers' requests.
 	reads: Mutex<ReadBudget>,
 	metrics: MasternodeMetrics,
@@ -191,10 +204,20 @@ impl State {
 		Ok(content)
 	}
 
-	/// Whether `peer` may move `bytes` more now: other masternodes and the moderation set
+	/// Whether `who` may move `bytes` more now: other masternodes and the moderation set
 	/// always may.
-	fn within_share(&self, peer: PeerId, trusted: bool, bytes: usize) -> Result<(), Refusal> {
-		if trusted || self.share.lock().expect("not poisoned").admit(peer, bytes, Instant::now()) {
+	fn within_share(&self, who: Viewer, trusted: bool, bytes: usize) -> Result<(), Refusal> {
+		let now = Instant::now();
+		let admitted = trusted
+			|| match who {
+				Viewer::Peer(peer) => {
+					self.share.lock().expect("not poisoned").admit(peer, bytes, now)
+				}
+				Viewer::Http(ip) => {
+					self.http_share.lock().expect("not poisoned").admit(ip, bytes, now)
+				}
+			};
+		if admitted {
 			Ok(())
 		} else {
 			Err(Refusal::OverShare)
@@ -205,7 +228,7 @@ impl State {
 		let trusted = self.is_trusted(&peer);
 		match request {
 			Request::Get { content, segment, shard } => {
-				self.get(peer, trusted, content, segment, shard)
+				self.get(Viewer::Peer(peer), trusted, content, segment, shard)
 			}
 			Request::Put { content, segment, shard, data } => {
 				self.put(peer, trusted, content, segment, shard, &data)
@@ -216,7 +239,7 @@ impl State {
 
 	fn get(
 		&self,
-		peer: PeerId,
+		who: Viewer,
 		trusted: bool,
 		id: ContentId,
 		segment: u32,
@@ -237,7 +260,7 @@ impl State {
 		}
 		let seg = content.segments.get(segment as usize).ok_or(Refusal::NoSuchShard)?;
 		let hash = seg.shards.get(usize::from(shard)).ok_or(Refusal::NoSuchShard)?;
-		self.within_share(peer, trusted, seg.shard_len as usize)?;
+		self.within_share(who, trusted, seg.shard_len as usize)?;
 		match self.store.get(hash) {
 			Ok(data) => Ok(Response::Shard(match &self.tamper {
 				Some(t) => t.served(data),
@@ -271,7 +294,7 @@ impl State {
 			return Err(Refusal::ShardMismatch);
 		}
 		// Counted once the shard is one this node must take.
-		self.within_share(peer, trusted, data.len())?;
+		self.within_share(Viewer::Peer(peer), trusted, data.len())?;
 		match self.store.put(hash, data) {
 			Ok(()) => {
 				self.held.write().expect("not poisoned").insert(id);
@@ -289,6 +312,27 @@ impl State {
 				Err(Refusal::StorageFailure)
 			}
 		}
+	}
+}
+
+impl crate::http::ShardSource for State {
+	fn shard(
+		&self,
+		client: IpAddr,
+		content: ContentId,
+		segment: u32,
+		shard: u8,
+	) -> Result<Vec<u8>, Refusal> {
+		// Browsers are viewers: never trusted, whatever their address; an IPv6 /64 is one.
+		let who = Viewer::Http(crate::http::viewer_key(client));
+		match self.get(who, false, content, segment, shard)? {
+			Response::Shard(data) => Ok(data),
+			_ => Err(Refusal::StorageFailure),
+		}
+	}
+
+	fn observe(&self, outcome: &str, took: Duration, bytes: usize) {
+		self.metrics.request("http-get", outcome, took, bytes);
 	}
 }
 
@@ -656,6 +700,24 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 	if let Some((port, external)) = config.prometheus {
 		crate::metrics::serve(port, external, registry);
 	}
+	let http = match &config.http {
+		Some((http, announce)) => {
+			let server = crate::http::HttpServer::bind(http).await?;
+			let announce = match announce {
+				Some(a) if directory::http_url(a).is_none() => {
+					return Err(format!("--http-public {a} is not an HTTP endpoint: end it with /http or /https (/dns4/mn.example.org/tcp/443/https)").into())
+				}
+				Some(a) => a.clone(),
+				None => directory::http_multiaddr(server.local_addr, server.is_tls(), &public)
+					.ok_or("the HTTP endpoint listens on every interface: give the address to register with --http-public")?,
+			};
+			tracing::info!(target: "masternode", "serving shards to browsers at {} (registered as {announce})", directory::http_url(&announce).unwrap_or_default());
+			Some((server, announce))
+		}
+		None => None,
+	};
+	let mut public = public;
+	public.extend(http.as_ref().map(|(_, a)| a.clone()));
 	let terms = (config.region, config.capacity, config.bond);
 	ensure_registered(&chain, &config.signer, &peer_id, &public, terms).await?;
 	let state = Arc::new(State {
@@ -670,6 +732,7 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 		held: RwLock::new(HashSet::new()),
 		unknown: Mutex::new(NegativeCache::new(UNKNOWN_TTL)),
 		share: Mutex::new(ByteShare::new(PEER_SHARE, 2 * PEER_SHARE)),
+		http_share: Mutex::new(ByteShare::new(PEER_SHARE, 2 * PEER_SHARE)),
 		reads: Mutex::new(ReadBudget::new(READS_PER_SECOND, 2 * READS_PER_SECOND)),
 		metrics,
 		tamper: config.tamper.clone(),
@@ -754,6 +817,9 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 
 	tracing::info!(target: "masternode", "serving shards as {peer_id}");
 	let viewers = Arc::new(tokio::sync::Semaphore::new(VIEWER_WORKERS));
+	if let Some((server, _)) = http {
+		tokio::spawn(server.serve(state.clone(), viewers.clone()));
+	}
 	let peers = Arc::new(tokio::sync::Semaphore::new(PEER_WORKERS));
 	loop {
 		tokio::select! {

@@ -199,7 +199,7 @@ pub struct Network {
 	pub listening: Vec<Multiaddr>,
 }
 
-fn transport(keypair: &Keypair) -> Result<Boxed<(PeerId, StreamMuxerBox)>, NetError> {
+fn transport(keypair: &Keypair, server: bool) -> Result<Boxed<(PeerId, StreamMuxerBox)>, NetError> {
 	let noise = noise::Config::new(keypair).map_err(|e| NetError::Setup(e.to_string()))?;
 	let tcp = || tcp::tokio::Transport::new(tcp::Config::default().nodelay(true));
 	// WebSocket first: it claims `/tcp/…/ws` addresses, which plain TCP refuses.
@@ -210,9 +210,10 @@ fn transport(keypair: &Keypair) -> Result<Boxed<(PeerId, StreamMuxerBox)>, NetEr
 		.multiplex(yamux::Config::default())
 		.map(|(peer, muxer), _| (peer, StreamMuxerBox::new(muxer)));
 	// A dead peer answers no QUIC handshake (UDP has no "connection refused"): give up after
-	// 3 s rather than the default 5, so a viewer moves on to another holder sooner.
+	// 3 s rather than the default 5, and a viewer's client (which hedges around silent holders
+	// anyway) after 1 s, so that it learns sooner which holders are gone.
 	let mut quic_config = libp2p_quic::Config::new(keypair);
-	quic_config.handshake_timeout = Duration::from_secs(3);
+	quic_config.handshake_timeout = Duration::from_secs(if server { 3 } else { 1 });
 	let quic = libp2p_quic::tokio::Transport::new(quic_config)
 		.map(|(peer, connection), _| (peer, StreamMuxerBox::new(connection)));
 	Ok(quic
@@ -256,7 +257,7 @@ impl Network {
 		);
 		kad.set_mode(Some(if config.server { kad::Mode::Server } else { kad::Mode::Client }));
 		let mut swarm = Swarm::new(
-			transport(&keypair)?,
+			transport(&keypair, config.server)?,
 			Behaviour { shards, pbft: pbft.into(), identify, kad },
 			peer_id,
 			libp2p::swarm::Config::with_tokio_executor()

@@ -3,10 +3,15 @@
 //! A development node, six real `pop-masternode` daemons and the real `pop` CLI. The media
 //! (`POP_BENCH_MB`, default 64 MB, k = 4, n = 6) is uploaded and published once; then, in
 //! alternating rounds (`POP_BENCH_ROUNDS`, default 3), the same bytes are
-//! - fetched with `pop fetch` from the six masternodes (rebuild, verify, decrypt, write), and
-//! - copied once over one plain TCP connection on loopback into a file (the baseline).
+//! - fetched with `pop fetch` from the six masternodes (rebuild, verify, decrypt, write);
+//! - carried over one libp2p connection from one node (the same transports, encryption and
+//!   shard protocol, one request at a time, nothing to rebuild or decrypt): the baseline;
+//! - copied once over one plain TCP connection on loopback into a file, printed beside it.
 //!
-//! It prints both throughputs, their ratio (median rounds), and the time to the first segment.
+//! Then two of the six masternodes (n − k) are killed and the fetch is timed again, each round
+//! a fresh `pop fetch` that knows nothing about the holders. It prints the throughputs, their
+//! ratios (median rounds), and the time to the first segment with all holders up and with
+//! n − k dead, and that ratio.
 
 use pop_e2e::{
 	content::publish,
@@ -54,6 +59,79 @@ fn tcp_copy(data: &[u8], path: &std::path::Path) -> f64 {
 	start.elapsed().as_secs_f64()
 }
 
+/// Seconds to carry `total` bytes from one libp2p node to another on loopback (TCP and QUIC
+/// offered, whichever connects first, as `pop fetch` dials), in shard responses of `chunk`
+/// bytes asked one after another.
+fn libp2p_copy(total: usize, chunk: usize) -> f64 {
+	use pop_swarm::{
+		network::{fresh_identity, NetConfig, Network},
+		protocol::{Request, Response},
+	};
+	let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+	rt.block_on(async {
+		let server = Network::start(NetConfig {
+			keypair: fresh_identity(),
+			listen: vec![
+				"/ip4/127.0.0.1/tcp/0".parse().unwrap(),
+				"/ip4/127.0.0.1/udp/0/quic-v1".parse().unwrap(),
+			],
+			server: true,
+			pbft: false,
+		})
+		.await
+		.unwrap();
+		let (handle, mut inbound) = (server.handle.clone(), server.inbound);
+		let payload = vec![0x5au8; chunk];
+		tokio::spawn(async move {
+			while let Some(request) = inbound.recv().await {
+				handle.respond(request.id, Response::Shard(payload.clone()));
+			}
+		});
+		let client = Network::start(NetConfig {
+			keypair: fresh_identity(),
+			listen: vec![],
+			server: false,
+			pbft: false,
+		})
+		.await
+		.unwrap();
+		let (peer, addresses) = (server.handle.peer_id(), server.listening.clone());
+		let get = |segment| Request::Get { content: [0; 32], segment, shard: 0 };
+		// Connected before the clock starts, as the masternodes are by the second round.
+		client.handle.request(peer, addresses.clone(), get(0)).await.unwrap();
+		let start = Instant::now();
+		let mut moved = 0;
+		let mut segment = 1;
+		while moved < total {
+			match client.handle.request(peer, addresses.clone(), get(segment)).await.unwrap() {
+				Response::Shard(data) => moved += data.len(),
+				other => panic!("{other:?}"),
+			}
+			segment += 1;
+		}
+		start.elapsed().as_secs_f64()
+	})
+}
+
+/// Runs `pop fetch` of `content` into `dir`; returns (MB/s of the whole process, ms to the
+/// first segment as it reports it), after checking the bytes.
+fn fetch(node: &Node, content: &str, key: &str, dir: &std::path::Path, data: &[u8]) -> (f64, f64) {
+	let target = dir.join("fetched.bin");
+	let t = Instant::now();
+	let out = pop(node, &["fetch", content, "--key", key, "-o", target.to_str().unwrap()]);
+	let secs = t.elapsed().as_secs_f64();
+	let report = String::from_utf8_lossy(&out.stderr).into_owned();
+	assert!(out.status.success(), "fetch: {report}");
+	assert!(std::fs::read(&target).unwrap() == data, "the fetch is byte-identical");
+	let ms: f64 = report
+		.split("first segment after ")
+		.nth(1)
+		.and_then(|r| r.split(' ').next())
+		.and_then(|n| n.parse().ok())
+		.unwrap_or(f64::NAN);
+	(data.len() as f64 / secs / 1e6, ms)
+}
+
 fn main() {
 	let mb = env_or("POP_BENCH_MB", 64);
 	let rounds = env_or("POP_BENCH_ROUNDS", 3).max(1);
@@ -93,35 +171,45 @@ fn main() {
 	let id: [u8; 32] = hex::decode(content.trim_start_matches("0x")).unwrap().try_into().unwrap();
 	publish(&node, &ctx, start_block, id);
 
-	let (mut swarm, mut tcp, mut first) = (Vec::new(), Vec::new(), Vec::new());
+	let (mut swarm, mut p2p, mut tcp, mut first) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
 	for round in 0..rounds {
-		let target = work.path().join("fetched.bin");
-		let t = Instant::now();
-		let out = pop(&node, &["fetch", &content, "--key", &key, "-o", target.to_str().unwrap()]);
-		let secs = t.elapsed().as_secs_f64();
-		let report = String::from_utf8_lossy(&out.stderr).into_owned();
-		assert!(out.status.success(), "fetch: {report}");
-		assert!(std::fs::read(&target).unwrap() == data, "the fetch is byte-identical");
-		let ms: f64 = report
-			.split("first segment after ")
-			.nth(1)
-			.and_then(|r| r.split(' ').next())
-			.and_then(|n| n.parse().ok())
-			.unwrap_or(f64::NAN);
+		let (mbs, ms) = fetch(&node, &content, &key, work.path(), &data);
+		swarm.push(mbs);
 		first.push(ms);
-		swarm.push(data.len() as f64 / secs / 1e6);
+		let secs_p2p = libp2p_copy(data.len(), 4 << 20);
+		p2p.push(data.len() as f64 / secs_p2p / 1e6);
 		let secs_tcp = tcp_copy(&data, &work.path().join("copied.bin"));
 		tcp.push(data.len() as f64 / secs_tcp / 1e6);
 		println!(
-			"round {}: swarm {:.0} MB/s ({secs:.2} s, whole `pop fetch` process), plain TCP {:.0} MB/s, first segment {ms:.0} ms",
+			"round {}: swarm {:.0} MB/s (whole `pop fetch` process), one libp2p connection {:.0} MB/s, plain TCP {:.0} MB/s, first segment {ms:.0} ms",
 			round + 1,
 			swarm[round],
+			p2p[round],
 			tcp[round]
 		);
 	}
-	let (s, t) = (median(swarm), median(tcp));
+	// n − k holders dead: the last two masternodes.
+	let mut nodes = nodes;
+	for m in nodes.iter_mut().skip(4) {
+		m.kill();
+	}
+	let mut first_dead = Vec::new();
+	for round in 0..rounds {
+		let (mbs, ms) = fetch(&node, &content, &key, work.path(), &data);
+		first_dead.push(ms);
+		println!(
+			"round {} with two of six dead: swarm {mbs:.0} MB/s, first segment {ms:.0} ms",
+			round + 1
+		);
+	}
+	let (s, p, t) = (median(swarm), median(p2p), median(tcp));
+	let (f, fd) = (median(first), median(first_dead));
 	println!("upload of {mb} MB (encode, register, push 6 shards per segment): {upload:.2} s");
-	println!("retrieval, median of {rounds}: six masternodes {s:.0} MB/s, one plain TCP copy {t:.0} MB/s");
+	println!(
+		"retrieval, median of {rounds}: six masternodes {s:.0} MB/s, one libp2p connection {p:.0} MB/s, one plain TCP copy {t:.0} MB/s"
+	);
+	println!("ratio swarm / one libp2p connection: {:.2} (goal >= 0.8)", s / p);
 	println!("ratio swarm / plain TCP: {:.2}", s / t);
-	println!("time to first segment, median: {:.0} ms", median(first));
+	println!("time to first segment, median: {f:.0} ms with all six up, {fd:.0} ms with two dead");
+	println!("ratio first segment two dead / all up: {:.2} (goal <= 2)", fd / f);
 }

@@ -23,3 +23,4 @@ mod polkadot_js;
 mod sdpos;
 mod swarm;
 mod try_runtime;
+mod web;

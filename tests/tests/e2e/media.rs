@@ -5,6 +5,11 @@
 //! `pop play` writes decode on their own, before the rest has arrived. `pop play --from` starts
 //! at the segment playing at that time and asks for nothing before it. Corrupt and truncated
 //! media get a clear error and nothing is signed or registered.
+//!
+//! Browsers' side of the same swarm: every masternode registers an HTTP endpoint on chain and
+//! serves a published content's shards there (CORS, byte ranges), which decode in the client
+//! to the very bytes `pop play` writes; unpublished, unknown and malformed requests get a clear
+//! refusal.
 
 use pop_e2e::{
 	chain::context,
@@ -178,6 +183,7 @@ fn media_is_packaged_at_upload_and_plays_from_its_first_segment() {
 	let at = |name: &[u8]| phone.windows(4).position(|w| w == name).unwrap();
 	assert!(at(b"moov") > at(b"mdat"), "the phone-style source has its index at the end");
 
+	let mut phone_upload = None;
 	for (file, media_type) in &sources {
 		let name = file.file_name().unwrap().to_str().unwrap();
 		let up = upload(&node, file);
@@ -233,7 +239,13 @@ fn media_is_packaged_at_upload_and_plays_from_its_first_segment() {
 		let out = pop(&node, &["play", &up.content, "--key", &up.key, "--from", "60"]);
 		assert!(!out.status.success());
 		assert!(stderr(&out).contains("past the end"), "{name}: {}", stderr(&out));
+		if phone_upload.is_none() {
+			phone_upload = Some((id, up.key.clone(), head[bytes[0] as usize..].to_vec()));
+		}
 	}
+
+	let (id, key, first_fragment) = phone_upload.unwrap();
+	shards_over_http(&node, &chain, &masternodes, &owners, id, &key, &first_fragment, work.path());
 
 	// Bad input: a truncated phone video, and noise named as a WebM. A clear error, and the
 	// creator signed nothing.
@@ -252,4 +264,137 @@ fn media_is_packaged_at_upload_and_plays_from_its_first_segment() {
 		assert!(err.contains(why), "{err}");
 	}
 	assert_eq!(nonce(&node, &creator), before, "nothing was signed");
+}
+
+/// An HTTP GET of `url` with `headers`: the status, the headers asked for, and the body.
+fn http_get(url: &str, headers: &[(&str, &str)]) -> (u16, ureq::Response) {
+	let mut request = ureq::get(url);
+	for (k, v) in headers {
+		request = request.set(k, v);
+	}
+	match request.call() {
+		Ok(r) => (r.status(), r),
+		Err(ureq::Error::Status(code, r)) => (code, r),
+		Err(e) => panic!("GET {url}: {e}"),
+	}
+}
+
+fn body(r: ureq::Response) -> Vec<u8> {
+	let mut out = Vec::new();
+	r.into_reader().read_to_end(&mut out).unwrap();
+	out
+}
+
+/// The shards of `id`'s first fragment over the masternodes' HTTP endpoints, as a page gets
+/// them: registered on chain, readable from any origin, by byte range too, and decoding to
+/// `fragment` (what `pop play` wrote); refusals for what must not be served.
+#[allow(clippy::too_many_arguments)]
+fn shards_over_http(
+	node: &Node,
+	chain: &pop_chain_client::Chain,
+	masternodes: &[Masternode],
+	owners: &[&str],
+	id: [u8; 32],
+	key: &str,
+	fragment: &[u8],
+	dir: &Path,
+) {
+	// Each masternode's record lists its HTTP endpoint beside the libp2p addresses.
+	let records = chain.masternodes().unwrap();
+	let account = |suri: &str| -> AccountId {
+		sr25519::Pair::from_string(suri, None).unwrap().public().into()
+	};
+	let mut endpoint = std::collections::HashMap::new();
+	for (m, owner) in masternodes.iter().zip(owners) {
+		let (_, info) = records.iter().find(|(who, _)| *who == account(owner)).unwrap();
+		let addresses: Vec<pop_swarm::Multiaddr> = pop_swarm::directory::addresses(&info.addresses);
+		let urls: Vec<String> =
+			addresses.iter().filter_map(pop_swarm::directory::http_url).collect();
+		assert_eq!(urls, vec![m.http_url()], "{owner} registered its HTTP endpoint");
+		endpoint.insert(account(owner), m.http_url());
+	}
+
+	let content = chain.content(&id).unwrap().expect("the content is on chain");
+	let layout = pop_swarm::directory::manifest(&content);
+	let hex_id = format!("0x{}", hex::encode(id));
+	let segment = &content.segments[1];
+	let mut shards = Vec::new();
+	for (i, holder) in segment.holders.iter().enumerate() {
+		let url = format!("{}/shard/{hex_id}/1/{i}", endpoint[holder]);
+		let (code, r) = http_get(&url, &[("Origin", "http://page.example")]);
+		assert_eq!(code, 200, "{url}");
+		assert_eq!(r.header("access-control-allow-origin"), Some("*"), "{url}: CORS");
+		assert_eq!(r.header("content-type"), Some("application/octet-stream"));
+		let data = body(r);
+		assert!(pop_codec::verify_shard(&layout, 1, i as u8, &data), "{url}: the manifest's shard");
+		shards.push((i as u8, data));
+	}
+	// Any k of them decode, in the client, to what `pop play` wrote.
+	let k = usize::from(layout.manifest.k);
+	let key = pop_codec::ContentKey(
+		hex::decode(key.trim_start_matches("0x")).unwrap().try_into().unwrap(),
+	);
+	let refs: Vec<(u8, &[u8])> =
+		shards.iter().rev().take(k).map(|(i, d)| (*i, d.as_slice())).collect();
+	let plain = pop_codec::decode_segment(&key, &layout, 1, &refs).unwrap();
+	assert!(plain == fragment, "the shards from HTTP decode to the first fragment");
+
+	// A byte range, and the preflight a page's ranged fetch may send.
+	let url = format!("{}/shard/{hex_id}/1/0", endpoint[&segment.holders[0]]);
+	let (code, r) = http_get(&url, &[("Range", "bytes=10-109")]);
+	assert_eq!(code, 206);
+	let total = shards[0].1.len();
+	assert_eq!(r.header("content-range").map(String::from), Some(format!("bytes 10-109/{total}")));
+	assert!(body(r) == shards[0].1[10..110]);
+	let (code, _) = http_get(&url, &[("Range", &format!("bytes={total}-"))]);
+	assert_eq!(code, 416, "a range past the end");
+	let preflight = ureq::request("OPTIONS", &url)
+		.set("Origin", "http://page.example")
+		.set("Access-Control-Request-Method", "GET")
+		.set("Access-Control-Request-Headers", "range")
+		.call()
+		.unwrap();
+	assert_eq!(preflight.status(), 204);
+	assert!(preflight.header("access-control-allow-headers").unwrap().contains("range"));
+
+	// Refusals, each saying why: a shard the node does not hold, an unknown content, a
+	// malformed path, and content not published yet.
+	let holder = &segment.holders[0];
+	let not_its = segment.holders.iter().position(|h| h != holder).unwrap();
+	let (code, r) = http_get(&format!("{}/shard/{hex_id}/1/{not_its}", endpoint[holder]), &[]);
+	assert_eq!(code, 404, "a shard another masternode holds");
+	assert!(r.header("x-pop-refusal").unwrap().contains("does not hold"));
+	let (code, _) = http_get(&format!("{}/shard/0x{}/1/0", endpoint[holder], "11".repeat(32)), &[]);
+	assert_eq!(code, 404, "an unknown content");
+	let (code, r) = http_get(&format!("{}/shard/nonsense", endpoint[holder]), &[]);
+	assert_eq!(code, 404);
+	assert!(body(r).starts_with(b"the path is /shard/<content>/<segment>/<shard>"));
+	let (code, r) = http_get(&format!("{}/shard/0xabc/1/0", endpoint[holder]), &[]);
+	assert_eq!(code, 404);
+	assert!(body(r).starts_with(b"the content id is 64 hexadecimal digits"));
+	let pending = dir.join("pending.bin");
+	std::fs::write(&pending, vec![7u8; 300_000]).unwrap();
+	let out =
+		pop(node, &["upload", pending.to_str().unwrap(), "--suri", CREATOR, "--output", "json"]);
+	assert!(out.status.success(), "{}", stderr(&out));
+	let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+	let pending_id: [u8; 32] =
+		hex::decode(json["content"].as_str().unwrap().trim_start_matches("0x"))
+			.unwrap()
+			.try_into()
+			.unwrap();
+	let record = chain.content(&pending_id).unwrap().unwrap();
+	let url = format!(
+		"{}/shard/{}/0/0",
+		endpoint[&record.segments[0].holders[0]],
+		json["content"].as_str().unwrap()
+	);
+	// No moderation set runs here: it stays pending.
+	assert_eq!(record.info.status, pop_chain_client::types::Status::Pending);
+	wait_for(TIMEOUT, "the pending shard stored", || {
+		let (code, r) = http_get(&url, &[]);
+		(code == 403).then(|| r.header("x-pop-refusal").map(String::from))
+	})
+	.filter(|why| why == "the content is not published")
+	.expect("refused as not published");
 }

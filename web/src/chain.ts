@@ -1,0 +1,98 @@
+// The page's one way to the chain: a polkadot-api client typed by descriptors generated from
+// the runtime itself (scripts/build-web), over the node's WebSocket JSON-RPC. Records are turned
+// here into the plain shapes the pages use, so that a runtime change shows up as a type error
+// in this file.
+
+import { Binary, createClient, type PolkadotClient, type TypedApi } from "polkadot-api";
+import { getWsProvider } from "polkadot-api/ws";
+import { pop } from "@polkadot-api/descriptors";
+import { fromHex, toHex } from "./hex";
+import { httpUrl } from "./multiaddr";
+
+export interface Chain {
+  client: PolkadotClient;
+  api: TypedApi<typeof pop>;
+}
+
+/** The node to talk to: `?rpc=ws://…`, else port 9944 of the host that served the page. */
+export function rpcUrl(): string {
+  const given = new URLSearchParams(location.search).get("rpc");
+  return given ?? `ws://${location.hostname || "127.0.0.1"}:9944`;
+}
+
+/** Reads at the best block: what a page shows right after the user's own transaction, before
+ *  it is finalized. */
+export const BEST = { at: "best" } as const;
+
+export function connect(): Chain {
+  const client = createClient(getWsProvider(rpcUrl()));
+  return { client, api: client.getTypedApi(pop) };
+}
+
+export interface SegmentRecord {
+  plainLen: number;
+  duration: number;
+  shardLen: number;
+  shards: Uint8Array[];
+  /** The holder of each shard (SS58 account). */
+  holders: string[];
+}
+
+export interface ContentRecord {
+  version: number;
+  mediaType: string;
+  metadataHash: Uint8Array;
+  k: number;
+  n: number;
+  keyCommitment: Uint8Array | null;
+  /** CMAF's timescale; 0 for byte segments. */
+  timescale: number;
+  status: string;
+  segments: SegmentRecord[];
+}
+
+const bytes32 = (hex: string): Uint8Array => {
+  const b = fromHex(hex);
+  if (!b || b.length !== 32) throw new Error(`not 32 bytes: ${hex}`);
+  return b;
+};
+
+/** Content `id` as the chain records it (`ContentApi_content`), or null if it has none. */
+export async function readContent(chain: Chain, id: Uint8Array): Promise<ContentRecord | null> {
+  const view = await chain.api.apis.ContentApi.content(toHex(id));
+  if (!view) return null;
+  const info = view.info;
+  return {
+    version: info.version,
+    mediaType: Binary.toText(info.media_type),
+    metadataHash: bytes32(info.metadata_hash),
+    k: info.k,
+    n: info.n,
+    keyCommitment: info.key_commitment ? bytes32(info.key_commitment) : null,
+    timescale: info.packaging.type === "Cmaf" ? info.packaging.value.timescale : 0,
+    status: info.status.type,
+    segments: view.segments.map((s) => ({
+      plainLen: s.plain_len,
+      duration: s.duration,
+      shardLen: s.shard_len,
+      shards: s.shards.map(bytes32),
+      holders: s.holders,
+    })),
+  };
+}
+
+/** Each masternode's HTTP(S) endpoint (URL base) by account, from the addresses it registered. */
+export async function readEndpoints(chain: Chain): Promise<Map<string, string>> {
+  const nodes = await chain.api.apis.ContentApi.masternodes();
+  const out = new Map<string, string>();
+  for (const [account, info] of nodes) {
+    for (const address of info.addresses) {
+      const url = httpUrl(Binary.toText(address));
+      if (url) {
+        out.set(account, url);
+        break;
+      }
+    }
+  }
+  return out;
+}

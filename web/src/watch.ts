@@ -1,0 +1,253 @@
+// The Watch page: a content link (`watch.html?id=0x…#<key>`; the key stays in the fragment,
+// which the browser sends to no server) → the content's record from the chain, checked against
+// its id in wasm → `k` of `n` shards per segment from the masternodes' HTTP endpoints, verified,
+// rebuilt and decrypted in the page (`pop-codec` built for wasm32) → Media Source Extensions,
+// a few segments ahead. With holders down it keeps playing from the others.
+
+import init, { WebLayout } from "./wasm/pop_codec_web";
+import { connect, readContent, readEndpoints, type ContentRecord } from "./chain";
+import { fetchSegment, type Holder } from "./fetcher";
+import { Holders } from "./holders";
+import { fromHex, toHex } from "./hex";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const ui = {
+  message: $<HTMLParagraphElement>("message"),
+  video: $<HTMLVideoElement>("player"),
+  picture: $<HTMLImageElement>("picture"),
+  download: $<HTMLAnchorElement>("download"),
+  state: $("state"),
+  holders: $("holders"),
+  throughput: $("throughput"),
+  buffered: $("buffered"),
+  log: $<HTMLOListElement>("log"),
+};
+
+/** What the page is doing, for people (the panel) and for tests (`window.popWatch`). */
+const state = {
+  phase: "loading" as "loading" | "playing" | "ended" | "error",
+  message: "",
+  segments: 0,
+  appended: 0,
+  bytes: 0,
+  holdersUsed: [] as string[],
+  log: [] as string[],
+};
+(window as unknown as { popWatch: typeof state }).popWatch = state;
+const started = performance.now();
+
+class Refused extends Error {}
+
+function say(text: string) {
+  state.message = text;
+  ui.message.textContent = text;
+  ui.message.classList.remove("error");
+}
+
+function fail(text: string): never {
+  throw new Refused(text);
+}
+
+function note(line: string) {
+  state.log.push(line);
+  const li = document.createElement("li");
+  li.textContent = line;
+  ui.log.append(li);
+  console.info(line);
+}
+
+function showStats(video?: HTMLVideoElement) {
+  ui.holders.textContent = state.holdersUsed.length ? state.holdersUsed.join(", ") : "–";
+  const secs = (performance.now() - started) / 1000;
+  ui.throughput.textContent = `${((state.bytes * 8) / secs / 1e6).toFixed(1)} Mbit/s of shards`;
+  let ahead = "";
+  if (video && video.buffered.length) {
+    const end = video.buffered.end(video.buffered.length - 1);
+    ahead = `, ${Math.max(0, end - video.currentTime).toFixed(1)} s ahead`;
+  }
+  ui.buffered.textContent = `${state.appended} of ${state.segments}${ahead}`;
+}
+
+const STATUS: Record<string, string> = {
+  Approved: "approved: published",
+  Pending: "waiting for the moderation set's verdict",
+  NeedsReview: "held for people to review",
+  Rejected: "rejected by moderation",
+  Uploading: "still uploading",
+};
+
+function layoutOf(id: Uint8Array, r: ContentRecord): WebLayout {
+  const n = r.n;
+  const hashes = new Uint8Array(r.segments.length * n * 32);
+  r.segments.forEach((s, i) => s.shards.forEach((h, j) => hashes.set(h, (i * n + j) * 32)));
+  return new WebLayout(
+    id,
+    r.version,
+    r.mediaType,
+    r.metadataHash,
+    r.k,
+    n,
+    r.keyCommitment ?? new Uint8Array(32),
+    r.timescale,
+    Uint32Array.from(r.segments.map((s) => s.plainLen)),
+    Uint32Array.from(r.segments.map((s) => s.duration)),
+    Uint32Array.from(r.segments.map((s) => s.shardLen)),
+    hashes,
+  );
+}
+
+function once(target: EventTarget, event: string): Promise<void> {
+  return new Promise((resolve) => target.addEventListener(event, () => resolve(), { once: true }));
+}
+
+async function append(buffer: SourceBuffer, bytes: Uint8Array) {
+  if (buffer.updating) await once(buffer, "updateend");
+  buffer.appendBuffer(bytes as BufferSource);
+  await once(buffer, "updateend");
+}
+
+function bufferedAhead(video: HTMLVideoElement): number {
+  const b = video.buffered;
+  return b.length ? b.end(b.length - 1) - video.currentTime : 0;
+}
+
+async function main() {
+  const params = new URLSearchParams(location.search);
+  const idText = params.get("id") ?? "";
+  const id = fromHex(idText);
+  if (!id || id.length !== 32) fail("This link names no content: it needs ?id= and 64 hexadecimal digits.");
+  const key = fromHex(location.hash.slice(1).replace(/^key=/, ""));
+  if (!key || key.length !== 32) fail("This link has no key: the part after # must be the content's 64-digit key.");
+  const contentHex = toHex(id);
+  say("Reading the content from the chain…");
+  await init();
+  const chain = connect();
+  const record = await readContent(chain, id);
+  if (!record) fail(`No content ${contentHex.slice(0, 18)}… on this chain: check the link.`);
+  ui.state.textContent = STATUS[record.status] ?? record.status;
+  if (record.status !== "Approved") fail(`Not published: ${STATUS[record.status] ?? record.status}.`);
+  let layout: WebLayout;
+  try {
+    layout = layoutOf(id, record);
+  } catch (e) {
+    fail(`This content cannot be played here: ${(e as Error).message}.`);
+  }
+  if (!layout.keyMatches(key)) {
+    fail("The key in this link is not this content's key: ask whoever shared it for the full link.");
+  }
+  const endpoints = await readEndpoints(chain);
+  const secure = location.protocol === "https:";
+  let skipped = 0;
+  const holdersOf = (segment: number): Holder[] =>
+    record.segments[segment].holders.flatMap((account, index) => {
+      const url = endpoints.get(account);
+      if (!url) return [];
+      if (secure && !url.startsWith("https:")) {
+        skipped++;
+        return [];
+      }
+      return [{ index, url, account }];
+    });
+  holdersOf(0);
+  if (skipped > 0) {
+    note(`${skipped} holders serve only plain HTTP, which a page served over https cannot use: skipped`);
+  }
+  state.segments = record.segments.length;
+  const book = new Holders();
+  const get = (s: number) => fetchSegment(layout, key, contentHex, s, holdersOf(s), book, note);
+  const ahead = Math.max(1, Number(params.get("ahead") ?? 4));
+  const pending: Promise<[Uint8Array, { bytes: number; used: string[] }]>[] = [];
+  let launched = 0;
+  const window_ = (s: number) => {
+    while (launched < record.segments.length && launched < s + ahead) {
+      const p = get(launched++);
+      p.catch(() => {}); // awaited in order below
+      pending.push(p);
+    }
+  };
+  const take = async (s: number) => {
+    window_(s);
+    const [plain, stats] = await pending[s];
+    state.bytes += stats.bytes;
+    for (const u of stats.used) if (!state.holdersUsed.includes(u)) state.holdersUsed.push(u);
+    return plain;
+  };
+
+  if (record.timescale === 0) {
+    // Byte segments: a picture is shown, anything else offered as a download.
+    say("Fetching…");
+    const parts: Uint8Array[] = [];
+    for (let s = 0; s < record.segments.length; s++) {
+      parts.push(await take(s));
+      state.appended = s + 1;
+      showStats();
+    }
+    const blob = new Blob(parts as BlobPart[], { type: record.mediaType });
+    const url = URL.createObjectURL(blob);
+    if (record.mediaType.startsWith("image/")) {
+      ui.picture.src = url;
+      ui.picture.hidden = false;
+    } else {
+      ui.download.href = url;
+      ui.download.download = contentHex.slice(2, 18);
+      ui.download.hidden = false;
+    }
+    state.phase = "ended";
+    say("Fetched from the masternodes and decoded in this page.");
+    return;
+  }
+
+  if (!("MediaSource" in window) || !MediaSource.isTypeSupported(record.mediaType)) {
+    fail(`This browser cannot play ${record.mediaType}.`);
+  }
+  const video = ui.video;
+  video.hidden = false;
+  video.muted = params.has("muted");
+  const source = new MediaSource();
+  video.src = URL.createObjectURL(source);
+  await once(source, "sourceopen");
+  const buffer = source.addSourceBuffer(record.mediaType);
+  const cap = Math.max(4, Number(params.get("buffer") ?? 60));
+  let stopped: string | null = null;
+  video.addEventListener("error", () => {
+    stopped = video.error?.message || `media error ${video.error?.code}`;
+    state.phase = "error";
+    ui.message.classList.add("error");
+    say(`The player stopped: ${stopped}`);
+    ui.message.classList.add("error");
+  });
+  video.addEventListener("ended", () => {
+    state.phase = "ended";
+    say("Played to the end.");
+  });
+  video.addEventListener("timeupdate", () => showStats(video));
+  say("Buffering…");
+  for (let s = 0; s < record.segments.length && !stopped; s++) {
+    const plain = await take(s);
+    // Keep at most `cap` seconds ahead, and drop what is well behind.
+    while (s > 1 && bufferedAhead(video) > cap && !stopped) await once(video, "timeupdate");
+    if (video.currentTime > 10 && !buffer.updating && buffer.buffered.length && buffer.buffered.start(0) < video.currentTime - 10) {
+      buffer.remove(0, video.currentTime - 8);
+      await once(buffer, "updateend");
+    }
+    await append(buffer, plain);
+    state.appended = s + 1;
+    showStats(video);
+    if (s === 1) {
+      state.phase = "playing";
+      say("Playing from the masternodes, decoded in this page.");
+      video.play().catch((e) => note(`press play to start (${(e as Error).message})`));
+    }
+  }
+  if (!stopped) {
+    if (buffer.updating) await once(buffer, "updateend");
+    source.endOfStream();
+  }
+}
+
+main().catch((e: unknown) => {
+  state.phase = "error";
+  const text = e instanceof Refused ? e.message : `Playback failed: ${(e as Error)?.message ?? e}`;
+  say(text);
+  ui.message.classList.add("error");
+});
