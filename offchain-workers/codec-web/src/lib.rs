@@ -309,7 +309,10 @@ mod tests {
 	use super::*;
 	use pop_codec::{encode, Params};
 
-	fn sample() -> (Layout, Vec<Vec<Vec<u8>>>, [u8; 32], Vec<u8>) {
+	/// Each segment's shards.
+	type Shards = Vec<Vec<Vec<u8>>>;
+
+	fn sample() -> (Layout, Shards, [u8; 32], Vec<u8>) {
 		let media: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
 		let key = [9u8; 32];
 		let params = Params {

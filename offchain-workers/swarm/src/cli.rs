@@ -24,7 +24,7 @@ struct Cli {
 enum Command {
 	/// Register on chain (if needed) and serve shards until stopped.
 	#[command(args_override_self = true)]
-	Run(Run),
+	Run(Box<Run>),
 	/// Unregister: the chain moves this masternode's shards to others and unbonds it.
 	Unregister(Account),
 	/// Print the libp2p peer id of the identity under a base path (creating it).
@@ -106,6 +106,7 @@ fn signer(suri: &Option<String>) -> Result<sr25519::Pair, BoxError> {
 async fn main_inner(cli: Cli, tamper: Option<Arc<dyn Tamper>>) -> Result<(), BoxError> {
 	match cli.command {
 		Command::Run(run) => {
+			let run = *run;
 			let region: [u8; 2] = run
 				.region
 				.as_bytes()
