@@ -4,7 +4,7 @@
 import { MultiAddress } from "@polkadot-api/descriptors";
 import { Binary } from "polkadot-api";
 import { signingAccounts, type Account } from "./accounts";
-import { BEST, connect } from "./chain";
+import { BEST, connect, rpcFromLink, rpcUrl } from "./chain";
 import { estimate, submit } from "./tx";
 import { format, LIT_DECIMALS, parse, POP_DECIMALS } from "./units";
 
@@ -71,14 +71,17 @@ async function main() {
     const lit = (pop * rate) / FIXED / 1000n;
     return { lit, tx: api.tx.Lit.mint({ pop_amount: pop, min_lit_out: (lit * 99n) / 100n }) };
   };
+  let mintSeq = 0;
   const preview = async () => {
+    const seq = ++mintSeq;
     try {
       const { lit, tx } = mintTx();
       const fee = await estimate(chain, tx, current());
+      if (seq !== mintSeq) return; // a later amount was typed meanwhile
       state.lastFee = fee.text;
       $("mint-preview").textContent = `≈ ${format(lit, LIT_DECIMALS)} LIT; fee: ${fee.text}`;
     } catch (e) {
-      $("mint-preview").textContent = (e as Error).message;
+      if (seq === mintSeq) $("mint-preview").textContent = (e as Error).message;
     }
   };
   mintForm.pop.addEventListener("input", () => void preview());
@@ -104,13 +107,16 @@ async function main() {
       ? api.tx.LitBalances.transfer_keep_alive({ dest, value })
       : api.tx.Balances.transfer_keep_alive({ dest, value });
   };
+  let sendSeq = 0;
   const feeOfSend = async () => {
+    const seq = ++sendSeq;
     try {
       const fee = await estimate(chain, sendTx(), current());
+      if (seq !== sendSeq) return;
       state.lastFee = fee.text;
       $("transfer-fee").textContent = `fee: ${fee.text}`;
     } catch (e) {
-      $("transfer-fee").textContent = (e as Error).message;
+      if (seq === sendSeq) $("transfer-fee").textContent = (e as Error).message;
     }
   };
   sendForm.addEventListener("input", () => void feeOfSend());
@@ -124,7 +130,7 @@ async function main() {
   });
 
   state.phase = "ready";
-  say(`Connected to ${spec.name}.`);
+  say(`Connected to ${spec.name}` + (rpcFromLink() ? ` at ${rpcUrl()}, the node this link names: check that you trust it before signing.` : "."));
 }
 
 async function run(doing: string, work: () => Promise<string>) {

@@ -14,10 +14,19 @@ export interface Chain {
   api: TypedApi<typeof pop>;
 }
 
-/** The node to talk to: `?rpc=ws://…`, else port 9944 of the host that served the page. */
+/** The node to talk to: `?rpc=ws://…`, else port 9944 of the host that served the page
+ *  (over wss when the page came over https: a secure page cannot open a plain socket). */
 export function rpcUrl(): string {
   const given = new URLSearchParams(location.search).get("rpc");
-  return given ?? `ws://${location.hostname || "127.0.0.1"}:9944`;
+  if (given) return given;
+  const host = location.hostname.includes(":") ? `[${location.hostname}]` : location.hostname || "127.0.0.1";
+  return `${location.protocol === "https:" ? "wss" : "ws"}://${host}:9944`;
+}
+
+/** Whether the node was named by the link rather than being this site's own: the signing
+ *  pages say so, since that node tells them balances, fees and what is signed. */
+export function rpcFromLink(): boolean {
+  return new URLSearchParams(location.search).has("rpc");
 }
 
 /** Reads at the best block: what a page shows right after the user's own transaction, before
@@ -86,13 +95,10 @@ export async function readEndpoints(chain: Chain): Promise<Map<string, string>> 
   const nodes = await chain.api.apis.ContentApi.masternodes();
   const out = new Map<string, string>();
   for (const [account, info] of nodes) {
-    for (const address of info.addresses) {
-      const url = httpUrl(Binary.toText(address));
-      if (url) {
-        out.set(account, url);
-        break;
-      }
-    }
+    const urls = info.addresses.map((a) => httpUrl(Binary.toText(a))).filter((u): u is string => !!u);
+    // An https endpoint first: a page served over https can use only those.
+    const url = urls.find((u) => u.startsWith("https:")) ?? urls[0];
+    if (url) out.set(account, url);
   }
   return out;
 }

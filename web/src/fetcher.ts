@@ -26,6 +26,9 @@ export type Report = (line: string) => void;
 
 export class Unavailable extends Error {}
 
+/** How long one shard request may take, connection included, before it counts as failed. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
 export async function fetchSegment(
   layout: WebLayout,
   key: Uint8Array,
@@ -34,6 +37,7 @@ export async function fetchSegment(
   holders: Holder[],
   book: Holders,
   report: Report,
+  cancel?: AbortSignal,
 ): Promise<[Uint8Array, SegmentStats]> {
   const k = layout.k;
   const queue = book.rank(holders);
@@ -44,40 +48,49 @@ export async function fetchSegment(
   return await new Promise((resolve, reject) => {
     let hedge: ReturnType<typeof setTimeout> | null = null;
     let done = false;
+    const stop = () => {
+      done = true;
+      if (hedge) clearTimeout(hedge);
+      for (const [, r] of inFlight) {
+        r.abort.abort();
+        book.abandoned(r.url);
+      }
+      inFlight.clear();
+    };
+    cancel?.addEventListener("abort", () => {
+      if (done) return;
+      stop();
+      reject(new DOMException("cancelled", "AbortError"));
+    });
     const finish = () => {
       if (done) return;
       if (got.length >= k) {
-        done = true;
-        if (hedge) clearTimeout(hedge);
-        for (const [, r] of inFlight) {
-          r.abort.abort();
-          book.abandoned(r.url);
-        }
-        inFlight.clear();
-        const indices = Uint8Array.from(got.slice(0, k).map((g) => g.index));
-        const len = got[0].data.length;
+        stop();
+        const use = got.slice(0, k);
+        const indices = Uint8Array.from(use.map((g) => g.index));
+        const len = use[0].data.length;
         const joined = new Uint8Array(len * k);
-        got.slice(0, k).forEach((g, i) => joined.set(g.data, i * len));
+        use.forEach((g, i) => joined.set(g.data, i * len));
         try {
           const plain = layout.decode(key, segment, indices, joined);
-          resolve([plain, { bytes: len * k, used: got.slice(0, k).map((g) => g.url) }]);
+          resolve([plain, { bytes: len * k, used: use.map((g) => g.url) }]);
         } catch (e) {
           reject(e);
         }
       } else if (inFlight.size === 0 && next >= queue.length) {
-        done = true;
-        if (hedge) clearTimeout(hedge);
+        stop();
         reject(new Unavailable(`segment ${segment}: ${got.length} of ${k} shards (${reasons.join("; ")})`));
       }
     };
     const ask = () => {
-      if (next >= queue.length) return false;
+      if (done || next >= queue.length) return false;
       const h = queue[next++];
       const abort = new AbortController();
       inFlight.set(h.index, { url: h.url, abort });
       book.asked(h.url);
       const started = performance.now();
-      fetch(`${h.url}/shard/${contentHex}/${segment}/${h.index}`, { signal: abort.signal, cache: "no-store" })
+      const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]);
+      fetch(`${h.url}/shard/${contentHex}/${segment}/${h.index}`, { signal, cache: "no-store" })
         .then(async (r) => {
           if (!r.ok) {
             const why = r.headers.get("x-pop-refusal") ?? `HTTP ${r.status}`;
@@ -89,8 +102,10 @@ export async function fetchSegment(
           (data) => {
             if (done) return;
             inFlight.delete(h.index);
-            book.answered(h.url, data.length, performance.now() - started);
+            // Checked before it counts as an answer: a holder that sends garbage fast is not
+            // ranked as a fast holder.
             if (layout.verifyShard(segment, h.index, data)) {
+              book.answered(h.url, data.length, performance.now() - started);
               got.push({ index: h.index, data, url: h.url });
             } else {
               book.failed(h.url, false);
@@ -101,11 +116,12 @@ export async function fetchSegment(
             finish();
           },
           (e: Error & { refused?: boolean }) => {
-            if (done || e.name === "AbortError") return;
+            if (done || (e.name === "AbortError" && abort.signal.aborted)) return;
             inFlight.delete(h.index);
-            reasons.push(`shard ${h.index}: ${e.message}`);
+            const why = e.name === "TimeoutError" ? `no answer within ${REQUEST_TIMEOUT_MS / 1000} s` : e.message;
+            reasons.push(`shard ${h.index}: ${why}`);
             if (book.failed(h.url, !e.refused)) {
-              report(`holder ${h.account} (${h.url}) is unreachable, fetching from the others: ${e.message}`);
+              report(`holder ${h.account} (${h.url}) is unreachable, fetching from the others: ${why}`);
             }
             ask();
             finish();
@@ -113,13 +129,15 @@ export async function fetchSegment(
         );
       return true;
     };
+    // Hedge: when the delay passes with shards missing, one more holder per missing shard, with
+    // at most two requests in flight per missing shard (as the CLI does).
     const armHedge = () => {
       hedge = setTimeout(() => {
         if (done) return;
-        const waiting = inFlight.size;
-        let asked = 0;
-        for (let i = 0; i < waiting; i++) if (ask()) asked++;
-        if (asked > 0) armHedge();
+        const missing = k - got.length;
+        const room = Math.min(missing, 2 * missing - inFlight.size);
+        for (let i = 0; i < room; i++) ask();
+        if (next < queue.length) armHedge();
       }, book.hedgeDelay());
     };
     for (let i = 0; i < k; i++) ask();

@@ -3,7 +3,7 @@
 
 import { ConvictionVotingVoteAccountVote, MultiAddress, VotingConviction } from "@polkadot-api/descriptors";
 import { signingAccounts, type Account } from "./accounts";
-import { BEST, connect } from "./chain";
+import { BEST, connect, rpcFromLink, rpcUrl } from "./chain";
 import { submit } from "./tx";
 import { format, parse, POP_DECIMALS } from "./units";
 
@@ -57,7 +57,10 @@ async function main() {
   if (pre >= 0) select.value = String(pre);
   const current = (): Account => accounts[Number(select.value)];
 
-  const tracks = new Map((await api.constants.Referenda.Tracks()).map(([id, t]) => [id, t]));
+  // Track names are fixed-size on chain, padded with zero bytes.
+  const tracks = new Map(
+    (await api.constants.Referenda.Tracks()).map(([id, t]) => [id, { ...t, name: t.name.replace(/\0+$/, "") }]),
+  );
   const form = $<HTMLFormElement>("delegate");
   for (const [id, t] of tracks) form.track.append(new Option(t.name, String(id)));
   CONVICTIONS.forEach((_, i) => form.conviction.append(new Option(LABEL[i], String(i))));
@@ -159,7 +162,7 @@ async function main() {
   });
   await refresh();
   state.phase = "ready";
-  say(`Connected to ${spec.name}.`);
+  say(`Connected to ${spec.name}` + (rpcFromLink() ? ` at ${rpcUrl()}, the node this link names: check that you trust it before signing.` : "."));
 }
 
 main().catch((e: unknown) => {

@@ -4,7 +4,7 @@
 
 import { Binary } from "polkadot-api";
 import { signingAccounts, type Account } from "./accounts";
-import { BEST, connect } from "./chain";
+import { BEST, connect, rpcFromLink, rpcUrl } from "./chain";
 import { submit } from "./tx";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -48,14 +48,14 @@ async function main() {
   if (pre >= 0) select.value = String(pre);
   const current = (): Account => accounts[Number(select.value)];
   const tracks = await api.constants.Referenda.Tracks();
-  const moderationTracks = new Set(tracks.filter(([, t]) => /moderation/i.test(t.name)).map(([id]) => id));
+  const moderationTracks = new Set(tracks.filter(([, t]) => /moderation/i.test(t.name.replace(/\0+$/, ""))).map(([id]) => id));
 
   const refresh = async () => {
     const me = current().address;
     const entries = (await api.query.Content.Contents.getEntries(BEST)).filter((e) => e.value.creator === me);
-    const body = $<HTMLTableElement>("content").tBodies[0];
-    body.replaceChildren();
-    state.content = [];
+    // Built apart and swapped in at once, so that two refreshes never mix their rows.
+    const body = document.createElement("tbody");
+    const rows: Row[] = [];
     for (const e of entries.sort((a, b) => b.value.registered_at - a.value.registered_at)) {
       const id = e.keyArgs[0];
       const info = e.value;
@@ -67,7 +67,7 @@ async function main() {
         : review.ruling
           ? `ruled ${review.ruling.verdict.type} by governance in block ${review.ruling.at}: “${Binary.toText(review.ruling.reason)}”`
           : null;
-      state.content.push({ id, status: info.status.type, verdict, appeal });
+      rows.push({ id, status: info.status.type, verdict, appeal });
       const tr = body.insertRow();
       tr.dataset.id = id;
       tr.insertCell().textContent = `${id.slice(0, 18)}…`;
@@ -84,6 +84,9 @@ async function main() {
           ev.preventDefault();
           const reason = String(new FormData(f).get("reason")).trim();
           void run("Filing the appeal…", async () => {
+            if (new TextEncoder().encode(reason).length > 512) {
+              throw new Error("The reason is longer than the chain keeps (512 bytes): shorten it.");
+            }
             const block = await submit(api.tx.Content.appeal({ content: id, reason: Binary.fromText(reason) }), current());
             await refresh();
             return `Appeal filed in block ${block}: governance's moderation track decides.`;
@@ -94,6 +97,8 @@ async function main() {
       }
     }
     if (entries.length === 0) body.insertRow().insertCell().textContent = "This account has uploaded nothing.";
+    $<HTMLTableElement>("content").tBodies[0].replaceWith(body);
+    state.content = rows;
 
     // The moderation track's open referenda.
     const open = (await api.query.Referenda.ReferendumInfoFor.getEntries(BEST)).filter(
@@ -124,7 +129,7 @@ async function main() {
   select.addEventListener("change", () => void refresh());
   await refresh();
   state.phase = "ready";
-  say(`Connected to ${spec.name}.`);
+  say(`Connected to ${spec.name}` + (rpcFromLink() ? ` at ${rpcUrl()}, the node this link names: check that you trust it before signing.` : "."));
 }
 
 main().catch((e: unknown) => {

@@ -16,7 +16,13 @@ export function format(amount: bigint, decimals: number): string {
 
 /** Base units of a decimal string (`"1.5"` POP → 1_500_000_000_000n); throws on bad input. */
 export function parse(text: string, decimals: number): bigint {
-  const t = text.trim().replace(/,/g, "");
+  const trimmed = text.trim();
+  // Commas only as thousands separators (1,000.5); a decimal comma (1,5) is refused, not read
+  // as 15.
+  if (trimmed.includes(",") && !/^\d{1,3}(,\d{3})+(\.\d+)?$/.test(trimmed)) {
+    throw new Error(`"${text}" is not an amount: use a point for decimals (1.5)`);
+  }
+  const t = trimmed.replace(/,/g, "");
   const m = /^(\d+)(?:\.(\d+))?$/.exec(t);
   if (!m) throw new Error(`"${text}" is not an amount`);
   const frac = m[2] ?? "";

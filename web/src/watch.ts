@@ -28,6 +28,9 @@ const state = {
   phase: "loading" as "loading" | "playing" | "ended" | "error",
   message: "",
   segments: 0,
+  k: 0,
+  /** The most seconds buffered ahead of the play position seen so far. */
+  maxAhead: 0,
   appended: 0,
   bytes: 0,
   holdersUsed: [] as string[],
@@ -153,42 +156,76 @@ async function main() {
     note(`${skipped} holders serve only plain HTTP, which a page served over https cannot use: skipped`);
   }
   state.segments = record.segments.length;
+  const count = record.segments.length;
+  state.k = layout.k;
+  if (record.segments.length === 0) fail("This content has no segments.");
   const book = new Holders();
-  const get = (s: number) => fetchSegment(layout, key, contentHex, s, holdersOf(s), book, note);
-  const ahead = Math.max(1, Number(params.get("ahead") ?? 4));
-  const pending: Promise<[Uint8Array, { bytes: number; used: string[] }]>[] = [];
-  let launched = 0;
-  const window_ = (s: number) => {
-    while (launched < record.segments.length && launched < s + ahead) {
-      const p = get(launched++);
-      p.catch(() => {}); // awaited in order below
-      pending.push(p);
-    }
+  const number = (name: string, fallback: number, min: number, max: number) => {
+    const v = Number(params.get(name) ?? fallback);
+    return Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
   };
-  const take = async (s: number) => {
-    window_(s);
-    const [plain, stats] = await pending[s];
-    state.bytes += stats.bytes;
-    for (const u of stats.used) if (!state.holdersUsed.includes(u)) state.holdersUsed.push(u);
-    return plain;
+  // Segments fetched ahead of the one being appended, and the seconds buffered ahead of the
+  // play position at most.
+  const ahead = Math.round(number("ahead", 4, 1, 16));
+  const cap = number("buffer", 60, 4, 600);
+
+  /** A window of segment fetches from `first` on, cancelled as a whole on a seek. */
+  class Window {
+    private pending = new Map<number, Promise<[Uint8Array, { bytes: number; used: string[] }]>>();
+    private next: number;
+    readonly cancel = new AbortController();
+    constructor(first: number) {
+      this.next = first;
+    }
+    private fill(s: number) {
+      while (this.next < count && this.next < s + ahead) {
+        const n = this.next++;
+        const p = retrying(n, this.cancel.signal);
+        p.catch(() => {}); // awaited in order by take()
+        this.pending.set(n, p);
+      }
+    }
+    async take(s: number): Promise<Uint8Array> {
+      this.fill(s);
+      const p = this.pending.get(s) ?? retrying(s, this.cancel.signal);
+      this.pending.delete(s); // the page keeps no segment it has handed on
+      const [plain, stats] = await p;
+      state.bytes += stats.bytes;
+      for (const u of stats.used) if (!state.holdersUsed.includes(u)) state.holdersUsed.push(u);
+      return plain;
+    }
+  }
+  // A segment no `k` holders served is asked again twice, a second apart, before giving up.
+  const retrying = async (s: number, cancel: AbortSignal) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fetchSegment(layout, key, contentHex, s, holdersOf(s), book, note, cancel);
+      } catch (e) {
+        if (cancel.aborted || attempt >= 3) throw e;
+        note(`segment ${s}: ${(e as Error).message}; asking again`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
   };
 
   if (record.timescale === 0) {
     // Byte segments: a picture is shown, anything else offered as a download.
     say("Fetching…");
+    const win = new Window(0);
     const parts: Uint8Array[] = [];
     for (let s = 0; s < record.segments.length; s++) {
-      parts.push(await take(s));
+      parts.push(await win.take(s));
       state.appended = s + 1;
       showStats();
     }
-    const blob = new Blob(parts as BlobPart[], { type: record.mediaType });
-    const url = URL.createObjectURL(blob);
-    if (record.mediaType.startsWith("image/")) {
-      ui.picture.src = url;
+    if (record.mediaType.startsWith("image/") && !record.mediaType.startsWith("image/svg")) {
+      ui.picture.src = URL.createObjectURL(new Blob(parts as BlobPart[], { type: record.mediaType }));
       ui.picture.hidden = false;
     } else {
-      ui.download.href = url;
+      // Never in the media type the creator declared: a page of script must not open as one of
+      // this app's pages.
+      const blob = new Blob(parts as BlobPart[], { type: "application/octet-stream" });
+      ui.download.href = URL.createObjectURL(blob);
       ui.download.download = contentHex.slice(2, 18);
       ui.download.hidden = false;
     }
@@ -207,12 +244,21 @@ async function main() {
   video.src = URL.createObjectURL(source);
   await once(source, "sourceopen");
   const buffer = source.addSourceBuffer(record.mediaType);
-  const cap = Math.max(4, Number(params.get("buffer") ?? 60));
+  // Where each media segment starts, in seconds (segment 0 is the init segment).
+  const starts: number[] = [0];
+  for (let i = 1, t = 0; i < record.segments.length; i++) {
+    starts.push(t);
+    t += record.segments[i].duration / record.timescale;
+  }
+  const segmentAt = (t: number) => {
+    let s = 1;
+    while (s + 1 < record.segments.length && starts[s + 1] <= t) s++;
+    return s;
+  };
   let stopped: string | null = null;
   video.addEventListener("error", () => {
     stopped = video.error?.message || `media error ${video.error?.code}`;
     state.phase = "error";
-    ui.message.classList.add("error");
     say(`The player stopped: ${stopped}`);
     ui.message.classList.add("error");
   });
@@ -220,28 +266,89 @@ async function main() {
     state.phase = "ended";
     say("Played to the end.");
   });
-  video.addEventListener("timeupdate", () => showStats(video));
-  say("Buffering…");
-  for (let s = 0; s < record.segments.length && !stopped; s++) {
-    const plain = await take(s);
-    // Keep at most `cap` seconds ahead, and drop what is well behind.
-    while (s > 1 && bufferedAhead(video) > cap && !stopped) await once(video, "timeupdate");
-    if (video.currentTime > 10 && !buffer.updating && buffer.buffered.length && buffer.buffered.start(0) < video.currentTime - 10) {
-      buffer.remove(0, video.currentTime - 8);
-      await once(buffer, "updateend");
-    }
-    await append(buffer, plain);
-    state.appended = s + 1;
+  video.addEventListener("timeupdate", () => {
+    state.maxAhead = Math.max(state.maxAhead, bufferedAhead(video));
     showStats(video);
-    if (s === 1) {
-      state.phase = "playing";
-      say("Playing from the masternodes, decoded in this page.");
-      video.play().catch((e) => note(`press play to start (${(e as Error).message})`));
+  });
+  // A seek to a time not buffered restarts the window at the segment playing then: only the
+  // segments needed are asked for.
+  let seekTo: number | null = null;
+  let wake: (() => void) | null = null;
+  video.addEventListener("seeking", () => {
+    const t = video.currentTime;
+    const b = video.buffered;
+    for (let i = 0; i < b.length; i++) if (b.start(i) <= t && t < b.end(i)) return;
+    seekTo = segmentAt(t);
+    wake?.();
+  });
+  const appendSafely = async (bytes: Uint8Array) => {
+    try {
+      await append(buffer, bytes);
+    } catch (e) {
+      if ((e as DOMException).name !== "QuotaExceededError") throw e;
+      // The browser's buffer is full: drop what is behind the play position and try once more.
+      buffer.remove(0, Math.max(0, video.currentTime - 2));
+      await once(buffer, "updateend");
+      await append(buffer, bytes);
     }
-  }
-  if (!stopped) {
+  };
+
+  say("Buffering…");
+  let win = new Window(0);
+  await appendSafely(await win.take(0)); // the init segment
+  let started = false;
+  let s = 1;
+  for (;;) {
+    while ((s < count || seekTo !== null) && !stopped) {
+      if (seekTo !== null) {
+        win.cancel.abort();
+        s = seekTo;
+        seekTo = null;
+        win = new Window(s);
+        note(`seek: from segment ${s}`);
+      }
+      let plain: Uint8Array;
+      try {
+        plain = await win.take(s);
+      } catch (e) {
+        if (seekTo !== null) continue; // cancelled by a seek
+        throw e;
+      }
+      if (seekTo !== null) continue;
+      // Keep at most `cap` seconds ahead, and drop what is well behind.
+      while (started && bufferedAhead(video) > cap && !stopped && seekTo === null) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          video.addEventListener("timeupdate", () => resolve(), { once: true });
+        });
+        wake = null;
+      }
+      if (seekTo !== null) continue;
+      if (video.currentTime > 10 && buffer.buffered.length && buffer.buffered.start(0) < video.currentTime - 10) {
+        if (buffer.updating) await once(buffer, "updateend");
+        buffer.remove(0, video.currentTime - 8);
+        await once(buffer, "updateend");
+      }
+      await appendSafely(plain);
+      state.appended += 1;
+      showStats(video);
+      if (!started) {
+        started = true;
+        state.phase = "playing";
+        say("Playing from the masternodes, decoded in this page.");
+        video.play().catch((e) => note(`press play to start (${(e as Error).message})`));
+      }
+      s += 1;
+    }
+    if (stopped) return;
     if (buffer.updating) await once(buffer, "updateend");
-    source.endOfStream();
+    if (source.readyState === "open") source.endOfStream();
+    // Everything is appended; a seek back to a time no longer buffered starts the loop again.
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    wake = null;
+    if (seekTo === null) return;
   }
 }
 

@@ -20,6 +20,7 @@ try {
   const row = before.referenda.find((r) => r.index === index);
   assert.ok(row, `referendum ${index} is listed: ${JSON.stringify(before.referenda)}`);
   result.before = row;
+  assert.equal(row.track, "parameters", "the track by name");
   const tr = page.locator(`#referenda tr[data-index="${index}"]`);
   assert.match(await tr.textContent(), /block \d+ \(\d+ blocks\)/, "a deadline");
   await tr.locator("select[name=side]").selectOption("aye");

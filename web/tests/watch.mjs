@@ -34,6 +34,9 @@ try {
   const page = await browser.newPage();
   const requests = [];
   page.on("request", (r) => requests.push(r.url()));
+  const sockets = [];
+  page.on("websocket", (ws) => sockets.push(ws.url()));
+  const rpc = new URL(page_url).searchParams.get("rpc");
   const consoleErrors = [];
   page.on("pageerror", (e) => consoleErrors.push(String(e)));
   const state = () => page.evaluate(() => window.popWatch);
@@ -102,6 +105,8 @@ try {
     assert.ok(video.lumaStddev > 10, `the frame is not blank (luma stddev ${video.lumaStddev})`);
     if (mode === "dead") {
       assert.ok(video.ended, "played to the end");
+      // Never much more than the cap (6 s) buffered ahead: one segment (about 4 s) over at most.
+      assert.ok(s.maxAhead <= 6 + 4.5, `buffered ahead at most ${s.maxAhead} s`);
       assert.ok(video.duration > 6 * 1.5, "the buffer cap (6 s) is below the clip's length");
       for (const d of dead) {
         const reports = s.log.filter((l) => l.includes(`(${d})`) && l.includes("unreachable"));
@@ -114,15 +119,20 @@ try {
     // Every shard from a masternode's HTTP port; nothing else but the page and the chain.
     const shardRequests = requests.filter((u) => u.includes("/shard/"));
     result.shardRequests = shardRequests.length;
-    assert.ok(shardRequests.length >= s.appended * 4, "k shards per segment, fetched by the page");
+    assert.ok(s.k >= 2, "k from the manifest");
+    // The init segment and each media segment appended: k shards each, at least.
+    assert.ok(shardRequests.length >= (s.appended + 1) * s.k, "k shards per segment, fetched by the page");
     for (const u of shardRequests) {
       assert.ok(masternodes.some((m) => u.startsWith(`${m}/shard/`)), `${u} is a masternode's HTTP port`);
     }
     for (const u of requests) {
-      const ok = u.startsWith(pageOrigin) || u.startsWith("ws:") || u.startsWith("blob:") ||
-        masternodes.some((m) => u.startsWith(m));
+      const ok = u.startsWith(pageOrigin) || u.startsWith("blob:") || masternodes.some((m) => u.startsWith(m));
       assert.ok(ok, `${u}: no request goes anywhere else (no proxy)`);
     }
+    // The only socket is the chain node's; the key (in the fragment) reaches no server.
+    assert.ok(sockets.length >= 1 && sockets.every((u) => u.replace(/\/$/, "") === rpc), `sockets: ${sockets}`);
+    const key = env("POP_KEY");
+    for (const u of [...requests, ...sockets]) assert.ok(!u.includes(key), `${u} carries the key`);
   } else if (mode === "wrongkey" || mode === "unknown") {
     await page.goto(`${page_url}#${env("POP_KEY")}`);
     const s = await waitFor("a message", (s) => s?.phase === "error", 30_000);
