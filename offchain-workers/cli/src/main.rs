@@ -1,6 +1,7 @@
 //! `pop`: upload media to POP Network's masternodes, fetch and play it back.
 
 mod package;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -120,6 +121,10 @@ enum Command {
 		/// Segments fetched ahead.
 		#[arg(long, default_value_t = 4)]
 		window: usize,
+		/// Instead of stdout, serve an HLS playlist on 127.0.0.1 (this port, or a free one)
+		/// for VLC, Safari, mpv, ffplay or hls.js; its URL is printed. Players seek themselves.
+		#[arg(long, value_name = "PORT", num_args = 0..=1, default_missing_value = "0", conflicts_with = "from")]
+		serve: Option<u16>,
 	},
 }
 
@@ -504,7 +509,21 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 			}
 			Ok(())
 		}
-		Command::Play { content, key, window, from } => {
+		Command::Play { content, key, window, from, serve: Some(port) } => {
+			let _ = (window, from);
+			let content = parse_32("content id", &content)?;
+			let key = ContentKey(parse_32("key", &key)?);
+			let client = std::sync::Arc::new(Client::connect(&cli.chain_rpc).await?);
+			let opened = client.open(content, key).await?;
+			serve::serve(client, opened, port, |url| {
+				println!("{url}");
+				eprintln!(
+					"serving HLS at {url}: play it with mpv, VLC, ffplay or Safari; Ctrl-C stops"
+				);
+			})
+			.await
+		}
+		Command::Play { content, key, window, from, serve: None } => {
 			let content = parse_32("content id", &content)?;
 			let key = ContentKey(parse_32("key", &key)?);
 			let client = Client::connect(&cli.chain_rpc).await?;

@@ -178,6 +178,21 @@ pub struct FetchReport {
 	pub total: Duration,
 }
 
+/// Content opened for fetching segment by segment ([`Client::open`]).
+pub struct Opened {
+	content: Arc<Content>,
+	manifest: Arc<Layout>,
+	directory: HashMap<AccountId, Peer>,
+	key: ContentKey,
+}
+
+impl Opened {
+	/// The layout the chain's record was registered with (checked against the id).
+	pub fn layout(&self) -> &Layout {
+		&self.manifest
+	}
+}
+
 /// How a shard request ended, when it brought no valid shard.
 enum Answer {
 	/// A shard that does not match the manifest.
@@ -507,18 +522,19 @@ impl Client {
 		self.fetch_content(id, key, 4, 0.0, sink, &Silent, false).await
 	}
 
-	#[allow(clippy::too_many_arguments)]
-	async fn fetch_content(
+	/// Opens published content `id` for fetching segments one by one ([`Client::segment`]):
+	/// its record, checked against the id, the key checked against the manifest's commitment,
+	/// and the masternodes' directory.
+	pub async fn open(&self, id: ContentId, key: ContentKey) -> Result<Opened, ClientError> {
+		self.open_content(id, key, true).await
+	}
+
+	async fn open_content(
 		&self,
 		id: ContentId,
 		key: ContentKey,
-		window: usize,
-		from: f64,
-		mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
-		progress: &dyn Progress,
 		published_only: bool,
-	) -> Result<FetchReport, ClientError> {
-		let start = Instant::now();
+	) -> Result<Opened, ClientError> {
 		let content =
 			self.blocking(move |c| c.content(&id)).await?.ok_or(ClientError::UnknownContent(id))?;
 		if published_only && content.info.status != Status::Approved {
@@ -532,9 +548,42 @@ impl Client {
 		if !pop_codec::key_matches(&manifest, &key) {
 			return Err(pop_codec::CodecError::WrongKey.into());
 		}
-		let wanted = segments_from(&manifest, from)?;
 		let directory = self.directory().await?;
-		let (content, manifest) = (Arc::new(content), Arc::new(manifest));
+		Ok(Opened { content: Arc::new(content), manifest: Arc::new(manifest), directory, key })
+	}
+
+	/// Segment `segment` of opened content, fetched, verified and decrypted.
+	pub async fn segment(&self, opened: &Opened, segment: u32) -> Result<Vec<u8>, ClientError> {
+		if segment >= opened.manifest.manifest.segments {
+			return Err(ClientError::Seek(format!("there is no segment {segment}")));
+		}
+		let (plain, _) = self
+			.fetch_segment(
+				opened.content.clone(),
+				opened.manifest.clone(),
+				&opened.directory,
+				segment,
+				opened.key.clone(),
+			)
+			.await?;
+		Ok(plain)
+	}
+
+	#[allow(clippy::too_many_arguments)]
+	async fn fetch_content(
+		&self,
+		id: ContentId,
+		key: ContentKey,
+		window: usize,
+		from: f64,
+		mut sink: impl FnMut(&[u8]) -> std::io::Result<()>,
+		progress: &dyn Progress,
+		published_only: bool,
+	) -> Result<FetchReport, ClientError> {
+		let start = Instant::now();
+		let Opened { content, manifest, directory, .. } =
+			self.open_content(id, key.clone(), published_only).await?;
+		let wanted = segments_from(&manifest, from)?;
 		let bytes: u64 =
 			wanted.iter().map(|s| u64::from(manifest.segments[*s as usize].plain_len)).sum();
 		progress.start("fetching", bytes);

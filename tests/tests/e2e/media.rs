@@ -245,6 +245,7 @@ fn media_is_packaged_at_upload_and_plays_from_its_first_segment() {
 	}
 
 	let (id, key, first_fragment) = phone_upload.unwrap();
+	hls(&node, &format!("0x{}", hex::encode(id)), &key);
 	shards_over_http(&node, &chain, &masternodes, &owners, id, &key, &first_fragment, work.path());
 
 	// Bad input: a truncated phone video, and noise named as a WebM. A clear error, and the
@@ -264,6 +265,41 @@ fn media_is_packaged_at_upload_and_plays_from_its_first_segment() {
 		assert!(err.contains(why), "{err}");
 	}
 	assert_eq!(nonce(&node, &creator), before, "nothing was signed");
+}
+
+/// `pop play --serve`: an HLS playlist on loopback that FFmpeg's own HLS player reads and
+/// decodes to the end, with the clip's duration; a made-up segment is a 404.
+fn hls(node: &Node, content: &str, key: &str) {
+	let mut child = Command::new(pop_e2e::node::release_bin("pop"))
+		.args(["--chain-rpc", &node.rpc_url(), "--quiet", "play", content, "--key", key, "--serve"])
+		.stdout(Stdio::piped())
+		.stderr(Stdio::piped())
+		.spawn()
+		.expect("pop runs");
+	let mut line = String::new();
+	std::io::BufRead::read_line(
+		&mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+		&mut line,
+	)
+	.unwrap();
+	let url = line.trim().to_string();
+	assert!(url.starts_with("http://127.0.0.1:") && url.ends_with("/index.m3u8"), "{url:?}");
+	let probe = Command::new("ffprobe")
+		.args(["-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", &url])
+		.output()
+		.unwrap();
+	let decode = Command::new("ffmpeg")
+		.args(["-v", "error", "-i", &url, "-f", "null", "-"])
+		.output()
+		.unwrap();
+	let missing = ureq::get(&url.replace("index.m3u8", "seg/999.m4s")).call();
+	let _ = child.kill();
+	let _ = child.wait();
+	assert!(probe.status.success(), "ffprobe {url}: {}", stderr(&probe));
+	let duration: f64 = String::from_utf8_lossy(&probe.stdout).trim().parse().unwrap();
+	assert!((9.0..=10.5).contains(&duration), "the playlist plays {duration} s");
+	assert!(decode.status.success(), "decodes: {}", stderr(&decode));
+	assert!(matches!(missing, Err(ureq::Error::Status(404, _))), "a made-up segment");
 }
 
 /// An HTTP GET of `url` with `headers`: the status, the headers asked for, and the body.
