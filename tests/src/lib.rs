@@ -19,6 +19,7 @@ pub mod referenda;
 pub mod rpc;
 pub mod superdelegate;
 pub mod swarm;
+pub mod web;
 
 pub use node::{next_runtime_wasm, Node, NodeConfig};
 pub use rpc::RpcError;

@@ -35,7 +35,10 @@ const state = {
   bytes: 0,
   holdersUsed: [] as string[],
   log: [] as string[],
+  /** When each step of the start ended, in ms since navigation start. */
+  steps: {} as Record<string, number>,
 };
+const step = (name: string) => (state.steps[name] = Math.round(performance.now()));
 (window as unknown as { popWatch: typeof state }).popWatch = state;
 const started = performance.now();
 
@@ -123,9 +126,18 @@ async function main() {
   if (!key || key.length !== 32) fail("This link has no key: the part after # must be the content's 64-digit key.");
   const contentHex = toHex(id);
   say("Reading the content from the chain…");
-  await init();
+  // The codec, the chain's answers and the media element are readied side by side: the time
+  // to the first frame is the longest of them, not their sum.
+  const codec = init().then(() => step("wasm"));
+  codec.catch(() => {}); // awaited below
   const chain = connect();
+  const endpointsRead = readEndpoints(chain);
+  endpointsRead.catch(() => {}); // awaited below, once the content is known to exist
+  const source = "MediaSource" in window ? new MediaSource() : null;
+  const opened = source ? once(source, "sourceopen") : null;
   const record = await readContent(chain, id);
+  step("record");
+  await codec;
   if (!record) fail(`No content ${contentHex.slice(0, 18)}… on this chain: check the link.`);
   ui.state.textContent = STATUS[record.status] ?? record.status;
   if (record.status !== "Approved") fail(`Not published: ${STATUS[record.status] ?? record.status}.`);
@@ -138,7 +150,8 @@ async function main() {
   if (!layout.keyMatches(key)) {
     fail("The key in this link is not this content's key: ask whoever shared it for the full link.");
   }
-  const endpoints = await readEndpoints(chain);
+  const endpoints = await endpointsRead;
+  step("endpoints");
   const secure = location.protocol === "https:";
   let skipped = 0;
   const holdersOf = (segment: number): Holder[] =>
@@ -165,8 +178,10 @@ async function main() {
     return Number.isFinite(v) ? Math.min(max, Math.max(min, v)) : fallback;
   };
   // Segments fetched ahead of the one being appended, and the seconds buffered ahead of the
-  // play position at most.
+  // play position at most. Until the first frame, only the init segment and the first media
+  // segment are asked for: nothing else competes with them for the links and the codec.
   const ahead = Math.round(number("ahead", 4, 1, 16));
+  let reach = Math.min(ahead, 2);
   const cap = number("buffer", 60, 4, 600);
 
   /** A window of segment fetches from `first` on, cancelled as a whole on a seek. */
@@ -178,7 +193,7 @@ async function main() {
       this.next = first;
     }
     private fill(s: number) {
-      while (this.next < count && this.next < s + ahead) {
+      while (this.next < count && this.next < s + reach) {
         const n = this.next++;
         const p = retrying(n, this.cancel.signal);
         p.catch(() => {}); // awaited in order by take()
@@ -234,15 +249,14 @@ async function main() {
     return;
   }
 
-  if (!("MediaSource" in window) || !MediaSource.isTypeSupported(record.mediaType)) {
+  if (!source || !opened || !MediaSource.isTypeSupported(record.mediaType)) {
     fail(`This browser cannot play ${record.mediaType}.`);
   }
   const video = ui.video;
   video.hidden = false;
   video.muted = params.has("muted");
-  const source = new MediaSource();
   video.src = URL.createObjectURL(source);
-  await once(source, "sourceopen");
+  await opened;
   const buffer = source.addSourceBuffer(record.mediaType);
   // Where each media segment starts, in seconds (segment 0 is the init segment).
   const starts: number[] = [0];
@@ -295,7 +309,9 @@ async function main() {
 
   say("Buffering…");
   let win = new Window(0);
+  step("mse");
   await appendSafely(await win.take(0)); // the init segment
+  step("init segment");
   let started = false;
   let s = 1;
   for (;;) {
@@ -333,6 +349,8 @@ async function main() {
       state.appended += 1;
       showStats(video);
       if (!started) {
+        step("first segment");
+        reach = ahead;
         started = true;
         state.phase = "playing";
         say("Playing from the masternodes, decoded in this page.");

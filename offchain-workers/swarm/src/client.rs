@@ -39,9 +39,8 @@ const PUSHES_IN_FLIGHT: usize = 16;
 const PUSH_ATTEMPTS: u32 = 10;
 /// Attempts to release a content key when the era turns under it.
 const KEY_RELEASE_ATTEMPTS: u32 = 3;
-/// How long a fetch, its segments all written, waits for the requests still out to holders
-/// that never answered: enough for a dial to a dead one to fail (the QUIC handshake timeout).
-const LINGER: Duration = Duration::from_millis(2_500);
+/// How many times a shard request a holder found busy is sent to it again.
+const BUSY_RETRIES: u32 = 4;
 /// How long a registration may take to be included.
 const REGISTER_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -607,12 +606,8 @@ impl Client {
 			progress.advance(plain.len() as u64);
 		}
 		report.total = start.elapsed();
-		// Holders that never answered and are still being waited on: give their dials the time
-		// to fail (so that a dead one is reported as such), then say which stayed silent.
-		let linger = tokio::time::Instant::now() + LINGER;
-		while self.holders.unanswered() && tokio::time::Instant::now() < linger {
-			tokio::time::sleep(Duration::from_millis(20)).await;
-		}
+		// Holders that never answered and are still being waited on (a dial to a dead one can
+		// outlast a fetch that hedged around it): say so now rather than keep the viewer waiting.
 		for (peer, waited) in self.holders.silent() {
 			let owner = directory.iter().find(|(_, p)| p.id == peer).map(|(a, _)| a.to_string());
 			tracing::warn!(target: "fetch", "holder {} ({peer}) has not answered in {} ms; fetched from the others", owner.unwrap_or_default(), waited.as_millis());
@@ -650,8 +645,26 @@ impl Client {
 			let request = Request::Get { content: content.id, segment, shard: i };
 			book.asked(peer.id);
 			tokio::spawn(async move {
-				let started = Instant::now();
-				let answer = net.request(peer.id, peer.addresses, request).await;
+				// At most as many requests out to one holder as it lets one peer keep waiting;
+				// one it still finds busy is asked again after a pause.
+				let slot = book.slot(peer.id);
+				let mut attempt = 0;
+				let (answer, started) = loop {
+					let permit = slot.acquire().await.expect("the semaphore is never closed");
+					let started = Instant::now();
+					let answer =
+						net.request(peer.id, peer.addresses.clone(), request.clone()).await;
+					drop(permit);
+					if matches!(answer, Ok(Response::Refused(Refusal::Busy)))
+						&& attempt < BUSY_RETRIES
+					{
+						attempt += 1;
+						tracing::debug!(target: "fetch", "shard {i} of segment {segment}: {} is busy; asking again", peer.id);
+						tokio::time::sleep(Duration::from_millis(25 << attempt)).await;
+						continue;
+					}
+					break (answer, started);
+				};
 				// Checked here, so that a late answer (its segment done) is judged too.
 				let outcome = match answer {
 					Ok(Response::Shard(data))

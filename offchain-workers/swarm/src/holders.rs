@@ -10,9 +10,10 @@
 use libp2p::PeerId;
 use std::{
 	collections::{HashMap, HashSet},
-	sync::Mutex,
+	sync::{Arc, Mutex},
 	time::{Duration, Instant},
 };
+use tokio::sync::Semaphore;
 
 /// The hedge delay before any request has been answered: short, because a dead holder
 /// otherwise stalls the first segment for a whole dial timeout.
@@ -33,6 +34,21 @@ struct Holder {
 	waiting: u32,
 	/// When the oldest of those was sent.
 	waiting_since: Option<Instant>,
+	/// When it last answered.
+	last_answer: Option<Instant>,
+}
+
+impl Holder {
+	/// How long it has kept a request waiting without answering anything: since its oldest
+	/// request out, or since its last answer when that came later (a busy holder that keeps
+	/// answering is never silent, though it always has a request out).
+	fn silent_for(&self, now: Instant) -> Option<Duration> {
+		let since = match (self.waiting_since?, self.last_answer) {
+			(oldest, Some(answer)) if answer > oldest => answer,
+			(oldest, _) => oldest,
+		};
+		Some(now.duration_since(since))
+	}
 }
 
 #[derive(Default)]
@@ -43,6 +59,8 @@ struct State {
 	latency: Option<(f64, f64)>,
 	/// Holders already reported as unreachable or silent.
 	reported: HashSet<PeerId>,
+	/// Per holder, the requests this client may still send it now.
+	slots: HashMap<PeerId, Arc<Semaphore>>,
 }
 
 /// The shared table. Cheap to lock: every operation is a map lookup.
@@ -67,8 +85,8 @@ impl Holders {
 	}
 
 	/// `holders` best first: holders that answered, fastest first; then holders never asked;
-	/// then holders with a request unanswered for longer than the hedge delay; then holders
-	/// that failed.
+	/// then holders that have kept a request waiting, answering nothing, for longer than the
+	/// hedge delay (those that answered before first); then holders that failed.
 	pub fn rank<T>(&self, mut holders: Vec<(T, PeerId)>) -> Vec<(T, PeerId)> {
 		let delay = self.hedge_delay();
 		let now = Instant::now();
@@ -77,19 +95,31 @@ impl Holders {
 			let h = state.holders.get(peer).copied().unwrap_or_default();
 			let tier = if h.failures > 0 {
 				3
-			} else if h.waiting_since.is_some_and(|t| now.duration_since(t) > delay) {
+			} else if h.silent_for(now).is_some_and(|t| t > delay) {
 				2
 			} else if h.proven {
 				0
 			} else {
 				1
 			};
-			(tier, h.secs_per_mib)
+			// Within a tier, a holder that has answered before one that never has.
+			(tier, !h.proven, h.secs_per_mib)
 		};
 		holders.sort_by(|(_, a), (_, b)| {
 			key(a).partial_cmp(&key(b)).unwrap_or(std::cmp::Ordering::Equal)
 		});
 		holders
+	}
+
+	/// The requests this client may keep out to `peer`: as many as a masternode lets one peer
+	/// keep waiting ([`crate::network::INBOUND_PER_PEER`]); more would be refused as busy, and a
+	/// wide fetch window would fail on them.
+	pub fn slot(&self, peer: PeerId) -> Arc<Semaphore> {
+		self.state()
+			.slots
+			.entry(peer)
+			.or_insert_with(|| Arc::new(Semaphore::new(crate::network::INBOUND_PER_PEER)))
+			.clone()
 	}
 
 	/// A request to `peer` is sent.
@@ -124,6 +154,7 @@ impl Holders {
 			if h.secs_per_mib == 0.0 { sample } else { 0.7 * h.secs_per_mib + 0.3 * sample };
 		h.failures = 0;
 		h.proven = true;
+		h.last_answer = Some(Instant::now());
 	}
 
 	/// A request to `peer` failed, or its answer was useless. With `unreachable` (the request
@@ -134,11 +165,6 @@ impl Holders {
 		Self::settled(h);
 		h.failures += 1;
 		unreachable && state.reported.insert(peer)
-	}
-
-	/// Whether a holder that has never answered still has a request out.
-	pub fn unanswered(&self) -> bool {
-		self.state().holders.values().any(|h| !h.proven && h.waiting > 0)
 	}
 
 	/// Holders that have never answered and were waited on for longer than the hedge delay, not
@@ -152,7 +178,7 @@ impl Holders {
 			.holders
 			.iter()
 			.filter(|(_, h)| !h.proven)
-			.filter_map(|(p, h)| Some((*p, now.duration_since(h.waiting_since?))))
+			.filter_map(|(p, h)| Some((*p, h.silent_for(now)?)))
 			.filter(|(_, waited)| *waited > delay)
 			.collect();
 		silent.into_iter().filter(|(p, _)| state.reported.insert(*p)).collect()
@@ -193,6 +219,26 @@ mod tests {
 		assert_eq!(ranked, vec![p[3], p[2], p[1], p[0]]);
 		assert_eq!(book.silent().into_iter().map(|(p, _)| p).collect::<Vec<_>>(), vec![p[0]]);
 		assert!(book.silent().is_empty(), "reported once");
+	}
+
+	#[test]
+	fn a_busy_holder_that_keeps_answering_is_not_taken_for_a_silent_one() {
+		let book = Holders::default();
+		let p = peers(2);
+		// Requests pipelined to p[0]: one is always out, and it answers them one by one.
+		book.asked(p[0]);
+		book.asked(p[0]);
+		std::thread::sleep(Duration::from_millis(60));
+		book.answered(p[0], 1 << 20, Duration::from_millis(10));
+		assert!(book.hedge_delay() < Duration::from_millis(60));
+		let ranked: Vec<PeerId> =
+			book.rank(p.iter().map(|p| ((), *p)).collect()).into_iter().map(|(_, p)| p).collect();
+		assert_eq!(
+			ranked,
+			vec![p[0], p[1]],
+			"it just answered: asked first, not after the unknown"
+		);
+		assert!(book.silent().is_empty());
 	}
 
 	#[test]

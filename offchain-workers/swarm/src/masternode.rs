@@ -831,6 +831,7 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 				let Ok(permit) = pool.clone().try_acquire_owned() else {
 					let kind = if matches!(request, Request::Get { .. }) { "get" } else { "put" };
 					state.metrics.request(kind, "Busy", Duration::ZERO, 0);
+					tracing::debug!(target: "masternode", "turned a {kind} from {peer} away: every worker for its kind of peer is busy");
 					state.net.respond(id, Response::Refused(Refusal::Busy));
 					continue;
 				};

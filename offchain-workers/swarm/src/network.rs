@@ -375,6 +375,7 @@ async fn drive(
 						request_response::Message::Request { request, channel, .. } => {
 							let waiting_for = inflight.get(&peer).copied().unwrap_or(0);
 							if waiting_for >= INBOUND_PER_PEER {
+								tracing::debug!(target: "net", "turned a request from {peer} away: {waiting_for} of its requests are waiting");
 								let _ = swarm.behaviour_mut().shards
 									.send_response(channel, Response::Refused(Refusal::Busy));
 								continue;

@@ -14,11 +14,11 @@ use pallet_governance::GovernanceOrigin;
 use pop_e2e::{
 	chain::{blake2_map_key, context, free_lit, read},
 	content::{certify_verdict, publish, send},
-	daemon::Daemon,
-	node::{free_port, workspace_root},
 	referenda::{decision_deposit, note_preimage, submit_referendum},
 	swarm::{pop, Masternode},
-	wait_for, Node, NodeConfig,
+	wait_for,
+	web::{page_test, serve_web},
+	Node, NodeConfig,
 };
 use pop_primitives::{content::Verdict, currency::POP};
 use pop_runtime::{OriginCaller, Runtime, RuntimeCall};
@@ -37,58 +37,9 @@ fn stderr(out: &Output) -> String {
 	String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// `vite preview` of `web/dist` on a free loopback port; returns it and its URL.
-fn serve_web() -> (Daemon, String) {
-	let web = workspace_root().join("web");
-	assert!(
-		web.join("dist/watch.html").exists() && web.join("node_modules/.bin/vite").exists(),
-		"the web app is not built: run scripts/build-web (scripts/test does)"
-	);
-	let port = free_port();
-	let vite = web.join("node_modules/vite/bin/vite.js");
-	let daemon = Daemon::start_program("node", "vite preview", |_| {
-		vec![
-			vite.to_string_lossy().into_owned(),
-			"preview".into(),
-			web.to_string_lossy().into_owned(),
-			"--host".into(),
-			"127.0.0.1".into(),
-			"--port".into(),
-			port.to_string(),
-			"--strictPort".into(),
-		]
-	});
-	let url = format!("http://127.0.0.1:{port}");
-	wait_for(TIMEOUT, "the web app served", || {
-		ureq::get(&format!("{url}/watch.html")).call().ok().map(|_| ())
-	});
-	(daemon, url)
-}
-
 /// Runs `web/tests/watch.mjs` in `mode`; returns its JSON report, asserting it passed.
 fn watch(mode: &str, envs: &[(&str, String)]) -> serde_json::Value {
 	page_test("watch.mjs", mode, envs)
-}
-
-/// Runs `web/tests/<script>` (`mode` names the run); returns its JSON report, asserting it
-/// passed.
-fn page_test(script: &str, mode: &str, envs: &[(&str, String)]) -> serde_json::Value {
-	let web = workspace_root().join("web");
-	let out = Command::new("node")
-		.current_dir(&web)
-		.arg(format!("tests/{script}"))
-		.env("POP_MODE", mode)
-		.envs(envs.iter().map(|(k, v)| (*k, v.as_str())))
-		.output()
-		.expect("run node (Node.js); scripts/setup installs it");
-	let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-	println!("{mode}: {stdout}\n{}", stderr(&out));
-	let report: serde_json::Value =
-		stdout.lines().rev().find_map(|l| serde_json::from_str(l).ok()).unwrap_or_else(|| {
-			panic!("{script} {mode} printed no report: {stdout}\n{}", stderr(&out))
-		});
-	assert!(out.status.success() && report["ok"] == true, "{script}, {mode}: {report:#}");
-	report
 }
 
 fn clip(dir: &Path) -> std::path::PathBuf {
