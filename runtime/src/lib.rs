@@ -24,6 +24,8 @@ extern crate alloc;
 mod benches;
 pub mod apis;
 pub mod configs;
+#[cfg(test)]
+mod tests;
 pub use configs::parameters::{dynamic_params, RuntimeParameters};
 pub mod genesis_config_presets;
 

@@ -8,6 +8,7 @@ import { getWsProvider } from "polkadot-api/ws";
 import { pop } from "@polkadot-api/descriptors";
 import { fromHex, toHex } from "./hex";
 import { httpUrl } from "./multiaddr";
+import { BUNDLED_CODE_HASH } from "./runtime-code.gen";
 
 export interface Chain {
   client: PolkadotClient;
@@ -33,8 +34,36 @@ export function rpcFromLink(): boolean {
  *  it is finalized. */
 export const BEST = { at: "best" } as const;
 
+/** Where the page keeps the metadata of the last runtime it met that it was not built with. */
+const METADATA_CACHE = "pop-metadata";
+
+/** The runtime's metadata without downloading it (a few hundred kilobytes, the longest part of
+ *  a first visit's start): the copy bundled with the page when the chain runs the runtime the
+ *  page was built from, else the one this browser kept from an earlier visit. */
+async function knownMetadata(codeHash: string): Promise<Uint8Array | null> {
+  if (codeHash === BUNDLED_CODE_HASH) return pop.getMetadata();
+  try {
+    const kept = JSON.parse(localStorage.getItem(METADATA_CACHE) ?? "null");
+    return kept?.codeHash === codeHash ? fromHex(kept.metadata) : null;
+  } catch {
+    return null;
+  }
+}
+
+function keepMetadata(codeHash: string, metadata: Uint8Array) {
+  if (codeHash === BUNDLED_CODE_HASH) return;
+  try {
+    localStorage.setItem(METADATA_CACHE, JSON.stringify({ codeHash, metadata: toHex(metadata) }));
+  } catch {
+    // Storage full or refused: the next visit downloads it again.
+  }
+}
+
 export function connect(): Chain {
-  const client = createClient(getWsProvider(rpcUrl()));
+  const client = createClient(getWsProvider(rpcUrl()), {
+    getMetadata: knownMetadata,
+    setMetadata: keepMetadata,
+  });
   return { client, api: client.getTypedApi(pop) };
 }
 

@@ -14,6 +14,15 @@ interface Holder {
   proven: boolean;
   waiting: number;
   waitingSince: number | null;
+  lastAnswer: number | null;
+}
+
+/** How long `h` has kept a request waiting without answering anything (since its oldest
+ *  request out, or its last answer if later: a busy holder that keeps answering is not silent);
+ *  null with nothing out. */
+function silentFor(h: Holder, now: number): number | null {
+  if (h.waitingSince === null) return null;
+  return now - Math.max(h.waitingSince, h.lastAnswer ?? h.waitingSince);
 }
 
 export class Holders {
@@ -24,7 +33,7 @@ export class Holders {
   private get(url: string): Holder {
     let h = this.holders.get(url);
     if (!h) {
-      h = { msPerMiB: 0, failures: 0, proven: false, waiting: 0, waitingSince: null };
+      h = { msPerMiB: 0, failures: 0, proven: false, waiting: 0, waitingSince: null, lastAnswer: null };
       this.holders.set(url, h);
     }
     return h;
@@ -37,20 +46,22 @@ export class Holders {
     return Math.min(MAX_HEDGE_MS, Math.max(MIN_HEDGE_MS, mean + 4 * dev));
   }
 
-  /** Best first: answered (fastest first), unknown, silent past the hedge delay, failed. */
+  /** Best first: answered (fastest first), unknown, silent past the hedge delay (those that
+   *  answered before first), failed. */
   rank<T extends { url: string }>(holders: T[]): T[] {
     const now = performance.now();
     const delay = this.hedgeDelay();
-    const key = (url: string): [number, number] => {
+    const key = (url: string): [number, number, number] => {
       const h = this.holders.get(url);
-      if (!h) return [1, 0];
-      const tier = h.failures > 0 ? 3 : h.proven ? 0 : h.waitingSince !== null && now - h.waitingSince > delay ? 2 : 1;
-      return [tier, h.msPerMiB];
+      if (!h) return [1, 1, 0];
+      const silent = (silentFor(h, now) ?? 0) > delay;
+      const tier = h.failures > 0 ? 3 : silent ? 2 : h.proven ? 0 : 1;
+      return [tier, h.proven ? 0 : 1, h.msPerMiB];
     };
     return [...holders].sort((a, b) => {
-      const [ta, sa] = key(a.url);
-      const [tb, sb] = key(b.url);
-      return ta - tb || sa - sb;
+      const [ta, pa, sa] = key(a.url);
+      const [tb, pb, sb] = key(b.url);
+      return ta - tb || pa - pb || sa - sb;
     });
   }
 
@@ -75,6 +86,7 @@ export class Holders {
     h.msPerMiB = h.msPerMiB === 0 ? sample : 0.7 * h.msPerMiB + 0.3 * sample;
     h.failures = 0;
     h.proven = true;
+    h.lastAnswer = performance.now();
   }
 
   /** A request failed; returns true the first time an unreachable holder fails (report it). */

@@ -738,7 +738,7 @@ pub mod pallet {
 		/// [`Event::PageAdded`] (and [`Event::ContentUploaded`]).
 		#[pallet::call_index(8)]
 		#[pallet::weight(T::WeightInfo::register(
-			Pallet::<T>::charged_shards(page.len() as u32, pop_primitives::content::MAX_SHARDS as u8),
+			Pallet::<T>::charged_page_shards(page),
 			T::MaxDeparting::get(),
 		).saturating_add(Pallet::<T>::awaiting_index_weight()))]
 		pub fn add_page(
@@ -1033,6 +1033,16 @@ pub mod pallet {
 		/// undercharged.
 		pub(crate) fn charged_shards(segments: u32, n: u8) -> u32 {
 			segments.saturating_mul(u32::from(n).max(8))
+		}
+
+		/// The shards a page's registration is charged for, from the page itself: each
+		/// segment's shards as it lists them, at least 8. A page is checked to list the
+		/// manifest's `n` for every segment before anything is written, so a valid page pays
+		/// for what it places, and an invalid one for no more than it claimed. (Charging every
+		/// segment for [`pop_primitives::content::MAX_SHARDS`] priced a full page of a 6-shard
+		/// content above what a block holds, and long media could not be registered.)
+		pub fn charged_page_shards(page: &[SegmentManifest]) -> u32 {
+			page.iter().map(|s| (s.shards.len() as u32).max(8)).sum()
 		}
 
 		/// Whether challenges are drawn at `now`.

@@ -267,6 +267,116 @@ fn media_is_packaged_at_upload_and_plays_from_its_first_segment() {
 	assert_eq!(nonce(&node, &creator), before, "nothing was signed");
 }
 
+/// A 2-hour film: more segments than a manifest could hold before (1,024), uploaded, published,
+/// its first segment decoding on its own from `pop play`, and a seek to 1 h 40 min fetching only
+/// the init segment and the segments from there. The picture is small so that the film is quick
+/// to make: what this checks is the timeline, not the bitrate. Minutes on two cores, so not in
+/// `scripts/test`; run it with
+/// `cargo test --release -p pop-e2e --test e2e -- --ignored a_two_hour_film`.
+///
+/// It does not pass yet. Its first run found that a full page of a 6-shard content was charged
+/// as if every segment had 32 shards, over what a block holds, so no media of more than 256
+/// segments could be registered (fixed, and `pop-runtime`'s `tests.rs` checks it). Now all 8
+/// pages register, and then `pop upload` fails with "chain: transport error: bad JSON" while the
+/// six masternodes, assigned 1,800 segments whose shards are not pushed yet, try to rebuild
+/// them and the node logs "Ran out of free WASM instances".
+#[test]
+#[ignore = "minutes of work, run by hand; fails today (see above)"]
+fn a_two_hour_film_uploads_plays_and_seeks() {
+	let node = Node::start(NodeConfig::dev());
+	node.wait_best(1, TIMEOUT);
+	let chain = pop_chain_client::Chain::new(&node.rpc_url());
+	let ctx = context(&node);
+	let from = node.finalized_number();
+	let work = tempfile::tempdir().unwrap();
+	let owners = ["//Alice", "//Bob", "//Charlie", "//Dave", "//Eve", "//Ferdie"];
+	let regions = ["DE", "DE", "US", "US", "JP", "BR"];
+	let masternodes: Vec<Masternode> =
+		owners.iter().zip(regions).map(|(o, r)| Masternode::start(&node, o, r)).collect();
+	wait_for(TIMEOUT, "six masternodes on chain", || {
+		(chain.masternodes().ok()?.len() == 6).then_some(())
+	});
+	for m in &masternodes {
+		wait_for(TIMEOUT, "the masternode serving", || {
+			m.log().contains("serving shards as").then_some(())
+		});
+	}
+	let film = work.path().join("film.mp4");
+	let started = std::time::Instant::now();
+	ffmpeg(&[
+		"-f",
+		"lavfi",
+		"-i",
+		"testsrc=size=160x90:rate=5",
+		"-f",
+		"lavfi",
+		"-i",
+		"sine=frequency=220:sample_rate=22050",
+		"-t",
+		"7200",
+		"-c:v",
+		"libx264",
+		"-preset",
+		"ultrafast",
+		"-g",
+		"20",
+		"-pix_fmt",
+		"yuv420p",
+		"-c:a",
+		"aac",
+		"-b:a",
+		"32k",
+		"-ac",
+		"1",
+		film.to_str().unwrap(),
+	]);
+	println!("film made in {:.0} s", started.elapsed().as_secs_f64());
+	let started = std::time::Instant::now();
+	let up = upload(&node, &film);
+	println!("uploaded in {:.0} s: {}", started.elapsed().as_secs_f64(), up.json["packaging"]);
+	let id: [u8; 32] =
+		hex::decode(up.content.trim_start_matches("0x")).unwrap().try_into().unwrap();
+	publish(&node, &ctx, from, id);
+
+	let s = status(&node, &up.content);
+	let bytes = numbers(&s["segmentBytes"]);
+	let durations = numbers(&s["segmentDurations"]);
+	assert!(bytes.len() > 1_024, "more segments than the old limit: {}", bytes.len());
+	let total: u64 = durations.iter().sum();
+	assert!((7_100_000..=7_300_000).contains(&total), "2 hours: {total} ms");
+
+	// Plays: the init segment and the first fragment decode on their own.
+	let head = first_bytes(&node, &[&up.content, "--key", &up.key], (bytes[0] + bytes[1]) as usize);
+	let (frames, start) = decode(&head, work.path(), "head.mp4");
+	assert!(frames > 0 && start < 0.1, "the first segment plays ({frames} frames at {start} s)");
+
+	// Seeks to 1 h 40 min: the init segment, then the segments from the one playing then.
+	let mut end = 0;
+	let seek = (1..durations.len())
+		.find(|i| {
+			end += durations[*i];
+			end > 6_000_000
+		})
+		.unwrap();
+	let started = std::time::Instant::now();
+	let out = pop(&node, &["play", &up.content, "--key", &up.key, "--from", "6000"]);
+	assert!(out.status.success(), "pop play --from 6000: {}", stderr(&out));
+	println!(
+		"seek to 6000 s: {} bytes in {:.1} s",
+		out.stdout.len(),
+		started.elapsed().as_secs_f64()
+	);
+	let expected: u64 = bytes[0] + bytes[seek..].iter().sum::<u64>();
+	assert_eq!(out.stdout.len() as u64, expected, "init + segments {seek}..");
+	let (frames, start) = decode(&out.stdout, work.path(), "seek.mp4");
+	let skipped: u64 = durations[..seek].iter().sum();
+	assert!(frames > 0, "the seek decodes");
+	assert!(
+		(start - skipped as f64 / 1000.0).abs() < 0.5,
+		"it starts where segment {seek} does ({start} s, {skipped} ms)"
+	);
+}
+
 /// `pop play --serve`: an HLS playlist on loopback that FFmpeg's own HLS player reads and
 /// decodes to the end, with the clip's duration; a made-up segment is a 404.
 fn hls(node: &Node, content: &str, key: &str) {
