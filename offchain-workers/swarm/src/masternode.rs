@@ -535,6 +535,13 @@ fn watch_chain(
 	Ok(Work { repairs: due, proofs })
 }
 
+/// Missing shards handed out to rebuild at most per look at the chain: a long upload whose
+/// pushes are late, or a departed node's many shards, never start thousands of rebuilds (and
+/// chain reads) at once.
+const REPAIRS_PER_ROUND: usize = 64;
+/// Shards of one content rebuilt at once.
+const REPAIRS_AT_ONCE: usize = 4;
+
 /// Shards deleted at most per block, so that a large release never holds up the watcher.
 const RELEASE_PER_BLOCK: usize = 64;
 
@@ -596,14 +603,59 @@ async fn answer_audit(state: Arc<State>, answered: Arc<Mutex<HashSet<u64>>>, id:
 	}
 }
 
-/// Rebuilds an assigned shard from `k` other holders of its segment.
-async fn repair(state: Arc<State>, a: Assignment) -> Result<(), BoxError> {
+/// Rebuilds `batch`, assigned shards of content `id`, [`REPAIRS_AT_ONCE`] at a time, with the
+/// content's record read once; none while the content is still being uploaded (its creator is
+/// pushing the shards). Each is then no longer being repaired, rebuilt or not.
+async fn repair_content(
+	state: Arc<State>,
+	repairing: Arc<Mutex<HashSet<ShardHash>>>,
+	id: ContentId,
+	batch: Vec<Assignment>,
+) {
 	let chain = state.chain.clone();
-	let id = a.content;
-	let content = tokio::task::spawn_blocking(move || chain.content(&id))
-		.await??
-		.ok_or("the content is gone")?;
-	let manifest = directory::manifest(&content);
+	let content = match tokio::task::spawn_blocking(move || chain.content(&id)).await {
+		Ok(Ok(Some(content))) if content.info.status != Status::Uploading => Some(content),
+		Ok(Ok(Some(_))) => {
+			tracing::debug!(target: "masternode", "{} is still uploading: its creator pushes the shards", short(&id));
+			None
+		}
+		Ok(Ok(None)) => None,
+		Ok(Err(e)) => {
+			tracing::warn!(target: "masternode", "cannot read {} to rebuild its shards: {e}", short(&id));
+			None
+		}
+		Err(e) => {
+			tracing::warn!(target: "masternode", "cannot read {} to rebuild its shards: {e}", short(&id));
+			None
+		}
+	};
+	if let Some(content) = content.map(Arc::new) {
+		futures::stream::iter(batch.iter().cloned())
+			.for_each_concurrent(REPAIRS_AT_ONCE, |a| {
+				let (state, content) = (state.clone(), content.clone());
+				async move {
+					let what = format!(
+						"shard {} of segment {} of {}",
+						a.shard,
+						a.segment,
+						short(&a.content)
+					);
+					if let Err(e) = repair(state, a, &content).await {
+						tracing::warn!(target: "masternode", "cannot rebuild {what} yet: {e}");
+					}
+				}
+			})
+			.await;
+	}
+	let mut repairing = repairing.lock().expect("not poisoned");
+	for a in &batch {
+		repairing.remove(&a.shard_hash);
+	}
+}
+
+/// Rebuilds an assigned shard from `k` other holders of its segment.
+async fn repair(state: Arc<State>, a: Assignment, content: &Content) -> Result<(), BoxError> {
+	let manifest = directory::manifest(content);
 	let seg = content.segments.get(a.segment as usize).ok_or("no such segment")?;
 	if seg.holders.get(usize::from(a.shard)) != Some(&state.me) {
 		return Ok(());
@@ -792,24 +844,24 @@ pub async fn run(config: Config) -> Result<(), BoxError> {
 				for (id, call) in proofs {
 					tokio::spawn(answer_audit(state.clone(), watch.answered.clone(), id, call));
 				}
+				// At most REPAIRS_PER_ROUND shards a look, grouped by content: each content's
+				// record is read once for all of its shards (a long one is megabytes), and its
+				// shards are rebuilt a few at a time.
+				let mut batches: HashMap<ContentId, Vec<Assignment>> = HashMap::new();
+				let mut handed = 0;
 				for a in repairs {
+					if handed == REPAIRS_PER_ROUND {
+						break;
+					}
 					if !repairing.lock().expect("not poisoned").insert(a.shard_hash) {
 						continue;
 					}
+					handed += 1;
+					batches.entry(a.content).or_default().push(a);
+				}
+				for (id, batch) in batches {
 					let (state, repairing) = (state.clone(), repairing.clone());
-					tokio::spawn(async move {
-						let hash = a.shard_hash;
-						let what = format!(
-							"shard {} of segment {} of {}",
-							a.shard,
-							a.segment,
-							short(&a.content)
-						);
-						if let Err(e) = repair(state, a).await {
-							tracing::warn!(target: "masternode", "cannot rebuild {what} yet: {e}");
-						}
-						repairing.lock().expect("not poisoned").remove(&hash);
-					});
+					tokio::spawn(repair_content(state, repairing, id, batch));
 				}
 			}
 		});

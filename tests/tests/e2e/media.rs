@@ -269,19 +269,12 @@ fn media_is_packaged_at_upload_and_plays_from_its_first_segment() {
 
 /// A 2-hour film: more segments than a manifest could hold before (1,024), uploaded, published,
 /// its first segment decoding on its own from `pop play`, and a seek to 1 h 40 min fetching only
-/// the init segment and the segments from there. The picture is small so that the film is quick
-/// to make: what this checks is the timeline, not the bitrate. Minutes on two cores, so not in
-/// `scripts/test`; run it with
-/// `cargo test --release -p pop-e2e --test e2e -- --ignored a_two_hour_film`.
-///
-/// It does not pass yet. Its first run found that a full page of a 6-shard content was charged
-/// as if every segment had 32 shards, over what a block holds, so no media of more than 256
-/// segments could be registered (fixed, and `pop-runtime`'s `tests.rs` checks it). Now all 8
-/// pages register, and then `pop upload` fails with "chain: transport error: bad JSON" while the
-/// six masternodes, assigned 1,800 segments whose shards are not pushed yet, try to rebuild
-/// them and the node logs "Ran out of free WASM instances".
+/// the init segment and the segments from there. The picture is small and slow (2 frames a
+/// second, a keyframe every 4 s) so that the film is quick to make: what this checks is the
+/// timeline and the manifest's size, not the bitrate. Its first runs found that a full page of
+/// a 6-shard content weighed more than a block holds, and that masternodes assigned 1,800
+/// segments not pushed yet flooded their node with a read of the whole record per shard.
 #[test]
-#[ignore = "minutes of work, run by hand; fails today (see above)"]
 fn a_two_hour_film_uploads_plays_and_seeks() {
 	let node = Node::start(NodeConfig::dev());
 	node.wait_best(1, TIMEOUT);
@@ -307,11 +300,11 @@ fn a_two_hour_film_uploads_plays_and_seeks() {
 		"-f",
 		"lavfi",
 		"-i",
-		"testsrc=size=160x90:rate=5",
+		"testsrc=size=160x90:rate=2",
 		"-f",
 		"lavfi",
 		"-i",
-		"sine=frequency=220:sample_rate=22050",
+		"sine=frequency=220:sample_rate=8000",
 		"-t",
 		"7200",
 		"-c:v",
@@ -319,13 +312,13 @@ fn a_two_hour_film_uploads_plays_and_seeks() {
 		"-preset",
 		"ultrafast",
 		"-g",
-		"20",
+		"8",
 		"-pix_fmt",
 		"yuv420p",
 		"-c:a",
 		"aac",
 		"-b:a",
-		"32k",
+		"16k",
 		"-ac",
 		"1",
 		film.to_str().unwrap(),
@@ -348,7 +341,7 @@ fn a_two_hour_film_uploads_plays_and_seeks() {
 	// Plays: the init segment and the first fragment decode on their own.
 	let head = first_bytes(&node, &[&up.content, "--key", &up.key], (bytes[0] + bytes[1]) as usize);
 	let (frames, start) = decode(&head, work.path(), "head.mp4");
-	assert!(frames > 0 && start < 0.1, "the first segment plays ({frames} frames at {start} s)");
+	assert!(frames > 0 && start < 0.6, "the first segment plays ({frames} frames at {start} s)");
 
 	// Seeks to 1 h 40 min: the init segment, then the segments from the one playing then.
 	let mut end = 0;
