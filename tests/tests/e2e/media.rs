@@ -274,7 +274,12 @@ fn media_is_packaged_at_upload_and_plays_from_its_first_segment() {
 /// timeline and the manifest's size, not the bitrate. Its first runs found that a full page of
 /// a 6-shard content weighed more than a block holds, and that masternodes assigned 1,800
 /// segments not pushed yet flooded their node with a read of the whole record per shard.
+///
+/// About 2.5 minutes of both cores, so not in `scripts/test` (in parallel with the other
+/// scenarios it starved their nodes' start-up past its timeout); run it with
+/// `cargo test --release -p pop-e2e --test e2e -- --ignored a_two_hour_film`.
 #[test]
+#[ignore = "2.5 minutes of both cores: run by hand (see above)"]
 fn a_two_hour_film_uploads_plays_and_seeks() {
 	let node = Node::start(NodeConfig::dev());
 	node.wait_best(1, TIMEOUT);
