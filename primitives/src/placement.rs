@@ -108,14 +108,17 @@ where
 }
 
 /// A new holder for shard `shard` of `segment`, whose holders are `holders` (shard order; the
-/// leaving one included), chosen from `nodes` (the nodes in service, with regions). It holds no
+/// leaving one included), chosen from `nodes` (the candidates, with regions). It holds no
 /// other shard of the segment and, when possible, is in a region the other holders do not
-/// cover. `None` if every node in service already holds a shard of the segment.
+/// cover; a holder's region is looked up in `regions` (every node in service, candidates or
+/// not: a suspended holder still covers its region). `None` if every candidate already holds
+/// a shard of the segment.
 pub fn replacement<Id, R>(
 	content: &ContentId,
 	segment: u32,
 	shard: u32,
 	holders: &[Id],
+	regions: &[(Id, R)],
 	nodes: &[(Id, R)],
 ) -> Option<Id>
 where
@@ -126,7 +129,7 @@ where
 		.iter()
 		.enumerate()
 		.filter(|(i, _)| *i as u32 != shard)
-		.filter_map(|(_, h)| nodes.iter().find(|n| &n.0 == h).map(|n| &n.1))
+		.filter_map(|(_, h)| regions.iter().find(|n| &n.0 == h).map(|n| &n.1))
 		.collect();
 	let free = nodes.iter().filter(|n| !holders.contains(&n.0));
 	// Salted by segment and shard, so that the shards of one leaving node spread out.
@@ -207,7 +210,7 @@ mod tests {
 					let shard = ((leave_seed >> (step * 8)) as usize) % n;
 					let gone = holders[shard];
 					live.retain(|x| x.0 != gone);
-					match replacement(&content, segment, shard as u32, &holders, &live) {
+					match replacement(&content, segment, shard as u32, &holders, &live, &live) {
 						Some(new) => {
 							prop_assert!(!holders.contains(&new));
 							prop_assert!(live.iter().any(|x| x.0 == new));
@@ -226,6 +229,19 @@ mod tests {
 					}
 				}
 			}
+		}
+	}
+
+	/// A holder that is not a candidate (suspended after a missed audit) still covers its
+	/// region: the shard of a leaving US node goes to the other US node, not to a second node
+	/// in the suspended holder's region.
+	#[test]
+	fn a_suspended_holder_still_covers_its_region() {
+		let all: Vec<Node> = vec![(1, 0), (2, 0), (4, 1), (5, 2), (6, 2), (7, 3)];
+		let candidates: Vec<Node> = all.iter().filter(|n| n.0 != 1).cloned().collect();
+		for c in 0..32u8 {
+			let to = replacement(&[c; 32], 3, 0, &[3, 5, 1, 7], &all, &candidates);
+			assert_eq!(to, Some(4), "content {c}");
 		}
 	}
 

@@ -1,9 +1,11 @@
 //! Storage audits: challenges drawn from the chain, answered with BLAKE3 chunk proofs.
 //!
-//! Each [`Config::AuditPeriod`] blocks, [`Config::AuditsPerPeriod`] challenges are drawn from the
-//! parent block's hash: a published content, a segment, a shard (hence its holder) and a 1 KiB
+//! Each [`Config::AuditPeriod`] blocks, [`Config::AuditsPerPeriod`] challenges are drawn from
+//! [`Config::Randomness`]: a published content, a segment, a shard (hence its holder) and a 1 KiB
 //! chunk of it. The holder cannot know which chunk will be asked before the block before, so it
-//! must keep the whole shard. The proof is the chunk plus the chaining values of its siblings in
+//! must keep the whole shard. The draws never come from a block hash: the author of that block
+//! could try versions of it until one spared its own shards (hole 9); the runtime's randomness
+//! is each author's VRF output, which it cannot choose. The proof is the chunk plus the chaining values of its siblings in
 //! the shard's BLAKE3 tree ([`pop_primitives::content::verify_chunk`]): a few hundred bytes,
 //! checked against the shard hash in the manifest. Answering needs the shard's bytes, which live
 //! in the `pop-masternode` store and not in the chain node: the masternode daemon answers with a
@@ -82,7 +84,8 @@ impl<T: Config> Pallet<T> {
 			return 0;
 		}
 		let deadline = now.saturating_add(T::AuditDeadline::get());
-		let seed = frame_system::Pallet::<T>::parent_hash();
+		use frame_support::traits::Randomness;
+		let (seed, _) = T::Randomness::random(b"pop/audit");
 		let mut issued = 0;
 		for draw in 0..draws {
 			let random = sp_io::hashing::blake2_256(&(b"pop/audit", seed, now, draw).encode());

@@ -220,6 +220,10 @@ pub mod pallet {
 		/// Points for signers and audited masternodes.
 		type Rewards: Rewards<Self::AccountId>;
 
+		/// Where audit challenges are drawn from: randomness that no block author can choose
+		/// (in the runtime, each author's VRF output, `pallet-randomness`), never a block hash.
+		type Randomness: frame_support::traits::Randomness<Self::Hash, BlockNumberFor<Self>>;
+
 		/// May halt and resume new registrations (an emergency referendum).
 		type HaltOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 

@@ -11,6 +11,7 @@ use frame_support::{
 };
 use frame_system::EnsureRoot;
 use pallet_masternodes::{Addresses, PeerId, Region};
+use codec::Encode;
 use sp_core::{ed25519, Pair};
 use sp_runtime::{BuildStorage, Perbill};
 
@@ -96,6 +97,7 @@ impl pallet_content::Config for Test {
 	type MaxDeparting = ConstU32<1_000>;
 	type Moderators = MockModerators;
 	type Rewards = MockRewards;
+	type Randomness = MockRandomness;
 	type HaltOrigin = EnsureRoot<u64>;
 	type AppealOrigin = EnsureRoot<u64>;
 	type AppealDeposit = ConstU128<100>;
@@ -112,6 +114,16 @@ impl pallet_content::Config for Test {
 	type MaxPurging = ConstU32<2>;
 	type MaxPurgePerBlock = ConstU32<100>;
 	type WeightInfo = ();
+}
+
+/// Randomness as a VRF chain gives it: a new value each block, that nothing in the block (its
+/// parent hash included) changes.
+pub struct MockRandomness;
+impl frame_support::traits::Randomness<sp_core::H256, u64> for MockRandomness {
+	fn random(subject: &[u8]) -> (sp_core::H256, u64) {
+		let now = System::block_number();
+		(sp_core::H256(sp_io::hashing::blake2_256(&(subject, now).encode())), now)
+	}
 }
 
 parameter_types! {

@@ -72,6 +72,7 @@ impl<T: Config> Pallet<T> {
 						segment,
 						u32::from(shard),
 						&seg.holders,
+						&all,
 						&fits,
 					)
 				};

@@ -125,7 +125,11 @@ fn check_placement(id: [u8; 32]) {
 			.collect();
 		covered.sort();
 		covered.dedup();
-		assert!(covered.len() >= usize::from(info.n).min(all_regions.len()), "regions of {s}");
+		assert!(
+			covered.len() >= usize::from(info.n).min(all_regions.len()),
+			"regions of {s}: holders {:?} cover {covered:?}, candidates' regions {all_regions:?}",
+			seg.holders
+		);
 	}
 }
 
@@ -1383,5 +1387,42 @@ fn migration_v3_keeps_every_content_readable() {
 			(0..3).map(|s| Segments::<Test>::get(id, s).unwrap().plain_len).collect();
 		assert_eq!(lens, vec![1_000, 1_000, 500]);
 		Content::check_stored_bytes().unwrap();
+	});
+}
+
+/// Hole 9, audit-seed grinding. A block author who is also a masternode that lost its shards
+/// tries many versions of its block (other extrinsics, another order), each with another hash,
+/// and publishes the one whose hash draws no audit of its own shards. The draws must not depend
+/// on anything the author of the previous block chose.
+#[test]
+fn an_author_who_grinds_its_block_hash_cannot_choose_the_audits() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		published(20);
+		DrawsPerPeriod::set(4);
+		run_to(9);
+		let draws = |parent: sp_core::H256| {
+			let outcome = frame_support::storage::with_transaction(|| {
+				System::set_block_number(10);
+				System::set_parent_hash(parent);
+				Content::issue_audits(10, 4);
+				let drawn: Vec<(u32, u8)> = Audits::<Test>::iter_values()
+					.map(|a| (a.segment, a.shard))
+					.collect();
+				sp_runtime::TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(drawn))
+			})
+			.unwrap();
+			outcome
+		};
+		let first = draws(sp_core::H256::repeat_byte(0));
+		// 64 candidate blocks: on a seed taken from the parent hash each one draws other
+		// shards, and the author keeps the candidate that spares its own.
+		for attempt in 1..64u8 {
+			assert_eq!(
+				draws(sp_core::H256::repeat_byte(attempt)),
+				first,
+				"the author's choice of block changed the audits drawn (attempt {attempt})"
+			);
+		}
 	});
 }
