@@ -256,6 +256,7 @@ pub fn new_full<
 		);
 
 		let slot_duration = sc_consensus_aura::slot_duration(&*client)?;
+		let (vrf_client, vrf_keystore) = (client.clone(), keystore_container.keystore());
 		let aura = sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
 			StartAuraParams {
 				slot_duration,
@@ -263,8 +264,15 @@ pub fn new_full<
 				select_chain,
 				block_import,
 				proposer_factory,
-				create_inherent_data_providers: move |_, ()| async move {
-					Ok(aura_inherents(slot_duration))
+				// The timestamp, the slot, and the VRF output of the slot's author when that
+				// is this node (the chain's randomness, which storage audits are drawn from).
+				create_inherent_data_providers: move |parent, ()| {
+					let (client, keystore) = (vrf_client.clone(), vrf_keystore.clone());
+					async move {
+						let (slot, timestamp) = aura_inherents(slot_duration);
+						let vrf = crate::vrf::VrfInherent::new(&client, &keystore, parent, *slot);
+						Ok((slot, timestamp, vrf))
+					}
 				},
 				force_authoring,
 				backoff_authoring_blocks: Option::<()>::None,

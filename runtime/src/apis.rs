@@ -98,6 +98,12 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl pallet_randomness::RandomnessApi<Block> for Runtime {
+		fn randomness() -> [u8; 32] {
+			pallet_randomness::Randomness::<Runtime>::get()
+		}
+	}
+
 	impl sp_session::SessionKeys<Block> for Runtime {
 		fn generate_session_keys(
 			owner: Vec<u8>,

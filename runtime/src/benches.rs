@@ -6,5 +6,6 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_lit, crate::Lit]
 	[pallet_masternodes, crate::Masternodes]
 	[pallet_nanopay, crate::Nanopay]
+	[pallet_randomness, crate::BlockRandomness]
 	[pallet_sdpos, crate::Sdpos]
 );

@@ -154,6 +154,11 @@ mod runtime {
 	#[runtime::pallet_index(3)]
 	pub type TransactionPayment = pallet_transaction_payment;
 
+	// Before Session: as a block starts, it reads the slot's author from the authority set the
+	// block was authored under, before a session change replaces it.
+	#[runtime::pallet_index(23)]
+	pub type BlockRandomness = pallet_randomness;
+
 	// Session before Aura and GRANDPA: at genesis it hands them the first authority set.
 	#[runtime::pallet_index(4)]
 	pub type Session = pallet_session;

@@ -4,6 +4,7 @@
 //! move per block.
 
 use crate::{self as pallet_content, ModerationKey};
+use codec::Encode;
 use frame_support::{
 	derive_impl, parameter_types,
 	traits::{ConstU128, ConstU32, ConstU64},
@@ -11,7 +12,6 @@ use frame_support::{
 };
 use frame_system::EnsureRoot;
 use pallet_masternodes::{Addresses, PeerId, Region};
-use codec::Encode;
 use sp_core::{ed25519, Pair};
 use sp_runtime::{BuildStorage, Perbill};
 

@@ -1406,9 +1406,8 @@ fn an_author_who_grinds_its_block_hash_cannot_choose_the_audits() {
 				System::set_block_number(10);
 				System::set_parent_hash(parent);
 				Content::issue_audits(10, 4);
-				let drawn: Vec<(u32, u8)> = Audits::<Test>::iter_values()
-					.map(|a| (a.segment, a.shard))
-					.collect();
+				let drawn: Vec<(u32, u8)> =
+					Audits::<Test>::iter_values().map(|a| (a.segment, a.shard)).collect();
 				sp_runtime::TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(drawn))
 			})
 			.unwrap();

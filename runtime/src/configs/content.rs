@@ -10,7 +10,9 @@ use pop_primitives::{
 use sp_runtime::Perbill;
 
 use super::{
-	super::{Balances, Masternodes, Runtime, RuntimeEvent, RuntimeHoldReason, Sdpos},
+	super::{
+		Balances, BlockRandomness, Masternodes, Runtime, RuntimeEvent, RuntimeHoldReason, Sdpos,
+	},
 	governance::{EmergencyOrigin, ModerationOrigin},
 };
 
@@ -87,6 +89,8 @@ impl pallet_content::Config for Runtime {
 	type MaxDeparting = <Runtime as pallet_masternodes::Config>::MaxMasternodes;
 	type Moderators = SdposModerators;
 	type Rewards = SdposRewards;
+	// Audits are drawn from the block authors' VRF outputs, which no author can grind.
+	type Randomness = BlockRandomness;
 	// An emergency referendum halts new content.
 	type HaltOrigin = EmergencyOrigin;
 	// A moderation-track referendum rules on appeals and content left for review.

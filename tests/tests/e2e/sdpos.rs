@@ -88,8 +88,11 @@ fn voters_elect_a_new_delegate_and_an_offline_one_is_chilled() {
 	wait_for(ERAS, "a block authored by Eve", || {
 		read::<u32>(&alice, &authored, None).filter(|n| *n > 0)
 	});
-	alice.wait_finalized(changed_at + 3, ERAS);
+	let eve_authored_by = alice.best_number().max(changed_at + 3);
+	alice.wait_finalized(eve_authored_by, ERAS);
 	eve.wait_finalized(changed_at + 3, ERAS);
+	// Eve's blocks among them: a new authority's VRF checks against its own key.
+	every_author_proved_its_vrf(&alice, eve_authored_by);
 
 	// A delegate goes offline: at the end of the era it is chilled; the chain keeps finalizing.
 	let (victim_index, victim) = others
@@ -108,6 +111,38 @@ fn voters_elect_a_new_delegate_and_an_offline_one_is_chilled() {
 	});
 	alice.wait_finalized(chilled_at + 3, ERAS);
 	assert!(eve.finalized_number() >= chilled_at);
+}
+
+/// Every block up to `to` carries its author's VRF output (the randomness storage audits are
+/// drawn from), each one new, across the session changes, where the authority set that chose
+/// the author is replaced as the block starts.
+fn every_author_proved_its_vrf(node: &Node, to: u32) {
+	use pop_runtime::RuntimeEvent;
+	let mut seen = std::collections::BTreeSet::new();
+	let mut session_changes = 0;
+	for number in 1..=to {
+		let hash = node.block_hash(number).expect("a finalized block");
+		let records = pop_e2e::chain::events(node, &hash);
+		let proved: Vec<_> = records
+			.iter()
+			.filter_map(|r| match &r.event {
+				RuntimeEvent::BlockRandomness(pallet_randomness::Event::RandomnessUpdated {
+					randomness,
+					..
+				}) => Some(*randomness),
+				_ => None,
+			})
+			.collect();
+		assert_eq!(proved.len(), 1, "block #{number} carries one VRF output: {records:?}");
+		assert!(seen.insert(proved[0]), "block #{number} repeats an output");
+		session_changes += records
+			.iter()
+			.filter(|r| {
+				matches!(r.event, RuntimeEvent::Session(pallet_session::Event::NewSession { .. }))
+			})
+			.count();
+	}
+	assert!(session_changes >= 2, "the blocks checked span session changes ({session_changes})");
 }
 
 fn sorted(mut v: Vec<AccountId>) -> Vec<AccountId> {
