@@ -6,6 +6,7 @@
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
+pub mod codeword;
 pub mod content;
 pub mod currency;
 pub mod network;

@@ -213,6 +213,56 @@ mod benchmarks {
 		assert!(!Audits::<T>::contains_key(0));
 	}
 
+	/// A proof over `n` shards of the largest size (the deepest chunk proofs) of a segment that
+	/// is no codeword; the content, of that one segment, is taken down (the removal of more
+	/// segments is charged as `remove`'s).
+	#[benchmark]
+	fn report_inconsistent(n: Linear<3, { pop_primitives::content::MAX_SHARDS }>) {
+		masternodes::<T>(n);
+		let chunk = pop_primitives::content::chunk_count(MAX_SHARD_LEN) - 1;
+		let (mut chunks, mut proofs, mut hashes) = (Vec::new(), Vec::new(), Vec::new());
+		for i in 0..n as u8 {
+			let data = vec![i.wrapping_mul(37).wrapping_add(1); MAX_SHARD_LEN as usize];
+			hashes.push(shard_hash(&data));
+			chunks
+				.push(BoundedVec::truncate_from(chunk_data(&data, chunk).expect("chunk").to_vec()));
+			proofs.push(BoundedVec::truncate_from(chunk_proof(&data, chunk).expect("proof")));
+		}
+		let k = (n as u8 / 2).max(2);
+		let segment = SegmentManifest {
+			plain_len: u32::from(k) * MAX_SHARD_LEN - 16,
+			duration: 0,
+			shard_len: MAX_SHARD_LEN,
+			shards: BoundedVec::truncate_from(hashes),
+		};
+		let mut manifest = layout(vec![segment.clone()], 3);
+		manifest = Layout::build(
+			LayoutParams {
+				media_type: manifest.manifest.media_type.clone(),
+				metadata_hash: manifest.manifest.metadata_hash,
+				k,
+				n: n as u8,
+				key_commitment: manifest.manifest.key_commitment,
+				packaging: Packaging::Bytes,
+			},
+			vec![segment],
+		);
+		let id = registered::<T>(&creator::<T>(), manifest);
+		let reporter: T::AccountId = account("reporter", 0, 0);
+		T::Currency::set_balance(&reporter, pop_primitives::currency::POP);
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(reporter),
+			id,
+			0,
+			chunk,
+			BoundedVec::truncate_from(chunks),
+			BoundedVec::truncate_from(proofs),
+			n,
+		);
+		assert!(ProvenInconsistent::<T>::contains_key(id));
+	}
+
 	#[benchmark]
 	fn set_halted() -> Result<(), BenchmarkError> {
 		let origin =

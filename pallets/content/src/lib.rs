@@ -46,6 +46,7 @@ pub mod audit;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod certificate;
+pub mod fraud;
 mod keys;
 pub mod migrations;
 #[cfg(test)]
@@ -152,20 +153,23 @@ impl<AccountId> Rewards<AccountId> for () {
 	fn audited(_: &AccountId) {}
 }
 
+/// A content's record as this runtime stores it.
+pub type ContentInfoOf<T> = types::ContentInfo<
+	<T as frame_system::Config>::AccountId,
+	frame_system::pallet_prelude::BlockNumberFor<T>,
+>;
+
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
 	use frame_support::{
 		pallet_prelude::*,
-		traits::{
-			fungible::{Inspect, InspectHold, Mutate, MutateHold},
-			tokens::Precision,
-		},
+		traits::fungible::{Inspect, InspectHold, Mutate, MutateHold},
 	};
 	use frame_system::pallet_prelude::*;
 	use pop_primitives::{
-		content::{MaxChunkLen, MaxProofLen, MAX_PAGE_SHARDS, PAGE_SEGMENTS},
+		content::{MaxChunkLen, MaxProofLen, MAX_SHARDS},
 		Balance,
 	};
 	use sp_runtime::{
@@ -233,6 +237,11 @@ pub mod pallet {
 		/// Held from a creator who appeals, until the ruling.
 		#[pallet::constant]
 		type AppealDeposit: Get<Balance>;
+
+		/// The share of a forfeited deposit paid to whoever proves an upload inconsistent
+		/// ([`Pallet::report_inconsistent`]); the rest is burned.
+		#[pallet::constant]
+		type ReporterShare: Get<Perbill>;
 
 		/// Deposit for a registration.
 		#[pallet::constant]
@@ -422,9 +431,28 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Halted<T: Config> = StorageValue<_, bool, ValueQuery>;
 
+	/// Content proven not to be one codeword ([`Pallet::report_inconsistent`]), and the block
+	/// of the proof: it was taken down and may never be registered again. One entry costs its
+	/// creator the whole deposit.
+	#[pallet::storage]
+	pub type ProvenInconsistent<T: Config> =
+		StorageMap<_, Blake2_128Concat, ContentId, BlockNumberFor<T>, OptionQuery>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
+		/// `reporter` proved that `content`'s shards are not one codeword (chunk `chunk` of
+		/// segment `segment`): it was taken down for good, and its creator's deposit forfeit,
+		/// `reward` of it paid to the reporter and the rest burned.
+		InconsistentUploadProven {
+			content: ContentId,
+			segment: u32,
+			chunk: u32,
+			creator: T::AccountId,
+			reporter: T::AccountId,
+			forfeited: Balance,
+			reward: Balance,
+		},
 		/// `creator` registered `content` (`segments` segments of `n` shards, any `k` rebuild
 		/// one), holding `deposit`; it is pending moderation.
 		ContentRegistered {
@@ -539,6 +567,15 @@ pub mod pallet {
 		NotEnoughMasternodes,
 		/// This manifest is registered already.
 		AlreadyRegistered,
+		/// This content was proven not to be one codeword and may not be registered again.
+		ProvenInconsistent,
+		/// The chunks given are a codeword: nothing is proven (or they cannot be checked: a
+		/// chunk or proof for every one of the segment's `n` shards is needed).
+		CodewordHolds,
+		/// Not one chunk and one proof for each of the segment's `n` shards.
+		WrongChunkCount,
+		/// The content has no such segment, or its shards no such chunk.
+		UnknownChunk,
 		/// The creator cannot hold the deposit.
 		InsufficientDeposit,
 		/// Only content that needs review or was rejected can be appealed or ruled on.
@@ -671,6 +708,7 @@ pub mod pallet {
 			let charged = Self::charged_shards(page.len() as u32, manifest.n);
 			let id = manifest.content_id();
 			ensure!(!Contents::<T>::contains_key(id), Error::<T>::AlreadyRegistered);
+			ensure!(!ProvenInconsistent::<T>::contains_key(id), Error::<T>::ProvenInconsistent);
 			// Content removed after a ruling stays ruled: the same bytes under the same key
 			// cannot come back as pending and wait for a decision that was made.
 			ensure!(!Rulings::<T>::contains_key(id), Error::<T>::AlreadyRuled);
@@ -829,45 +867,8 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let info = Contents::<T>::get(content).ok_or(Error::<T>::UnknownContent)?;
 			ensure!(info.creator == who, Error::<T>::NotCreator);
-			let now = info.segments.min(PAGE_SEGMENTS);
-			let actual = now * u32::from(info.n);
-			ensure!(shards >= actual && shards <= MAX_PAGE_SHARDS, Error::<T>::BadWitness);
-			let charged = now.saturating_mul(u32::from(info.n).max(8)).min(shards);
-			// Only what was placed: an upload stopped part-way placed its pages so far.
-			let end = Uploads::<T>::get(content)
-				.map_or(info.segments, |u| u.next.saturating_mul(PAGE_SEGMENTS))
-				.min(info.segments);
-			Self::forget_segments(content, 0, now.min(end));
-			let queued = now < end;
-			if queued {
-				let purge = types::Purge {
-					content,
-					next: now,
-					end,
-					creator: who.clone(),
-					deposit: info.deposit,
-				};
-				Purging::<T>::try_mutate(|q| q.try_push(purge))
-					.map_err(|_| Error::<T>::PurgeQueueFull)?;
-			}
-			audit::unpublish::<T>(content);
-			Contents::<T>::remove(content);
-			Awaiting::<T>::remove(content);
-			Uploads::<T>::remove(content);
-			SealedKeys::<T>::remove(content);
-			// A ruling stays on record; an appeal still open is withdrawn and its deposit
-			// burned, as a rejection would have.
-			Self::withdraw_appeal(content);
-			let deposit = if queued {
-				0
-			} else {
-				T::Currency::release(
-					&HoldReason::ContentDeposit.into(),
-					&who,
-					info.deposit,
-					Precision::BestEffort,
-				)?
-			};
+			let charged = Self::check_witness(&info, shards)?;
+			let (queued, deposit) = Self::take_down(content, &info, info.deposit)?;
 			Self::deposit_event(Event::ContentRemoved { content, deposit });
 			if !queued {
 				Self::deposit_event(Event::ContentPurged { content, deposit });
@@ -888,6 +889,44 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			audit::prove::<T>(who, audit, &data, &proof)
+		}
+
+		/// Prove that the shards of `segment` of `content` are not one Reed-Solomon codeword:
+		/// `chunks` holds chunk `chunk` of every one of the segment's `n` shards, in shard order,
+		/// and `proofs` their BLAKE3 proofs against the manifest's shard hashes. Anyone may
+		/// submit it (a reviewer or a repairing masternode that found the upload inconsistent).
+		///
+		/// The shard hashes are the creator's own, so such an upload is the creator's doing: it
+		/// could show reviewers one thing and viewers another, and get honest holders failing
+		/// audits. It is taken down as [`Pallet::remove`] would, its id may never be registered
+		/// again, and the creator's deposit is forfeit: [`Config::ReporterShare`] to the caller,
+		/// the rest burned. `shards` is the same weight witness as `remove`'s. Emits
+		/// [`Event::InconsistentUploadProven`]. Chunks that are a codeword fail with
+		/// [`Error::CodewordHolds`] and change nothing.
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::report_inconsistent(chunks.len() as u32)
+			.saturating_add(T::WeightInfo::remove(*shards))
+			.saturating_add(Pallet::<T>::awaiting_index_weight())
+			.saturating_add(T::DbWeight::get().reads_writes(2, 3)))]
+		pub fn report_inconsistent(
+			origin: OriginFor<T>,
+			content: ContentId,
+			segment: u32,
+			chunk: u32,
+			chunks: BoundedVec<BoundedVec<u8, MaxChunkLen>, ConstU32<MAX_SHARDS>>,
+			proofs: BoundedVec<BoundedVec<[u8; 32], MaxProofLen>, ConstU32<MAX_SHARDS>>,
+			shards: u32,
+		) -> DispatchResultWithPostInfo {
+			let reporter = ensure_signed(origin)?;
+			let n = chunks.len() as u32;
+			let charged = fraud::prove_inconsistent::<T>(
+				reporter, content, segment, chunk, &chunks, &proofs, shards,
+			)?;
+			Ok(Some(
+				T::WeightInfo::report_inconsistent(n)
+					.saturating_add(T::WeightInfo::remove(charged)),
+			)
+			.into())
 		}
 
 		/// Halt (`true`) or resume (`false`) new registrations. Emergency origin. Emits

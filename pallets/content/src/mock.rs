@@ -101,6 +101,7 @@ impl pallet_content::Config for Test {
 	type HaltOrigin = EnsureRoot<u64>;
 	type AppealOrigin = EnsureRoot<u64>;
 	type AppealDeposit = ConstU128<100>;
+	type ReporterShare = ReporterShare;
 	type DepositBase = ConstU128<10>;
 	type DepositPerShard = ConstU128<1>;
 	type DepositPerMiB = ConstU128<2>;
@@ -128,6 +129,7 @@ impl frame_support::traits::Randomness<sp_core::H256, u64> for MockRandomness {
 
 parameter_types! {
 	pub const MissSlash: Perbill = Perbill::from_percent(10);
+	pub const ReporterShare: Perbill = Perbill::from_percent(10);
 	/// One draw a period, unless a test says otherwise.
 	pub static DrawsPerPeriod: u32 = 1;
 }

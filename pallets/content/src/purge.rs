@@ -9,11 +9,76 @@
 //!
 //! [`PAGE_SEGMENTS`]: pop_primitives::content::PAGE_SEGMENTS
 
-use crate::{Config, Event, HoldReason, Holdings, Pallet, Purging, Segments};
-use frame_support::traits::{fungible::MutateHold, tokens::Precision};
-use pop_primitives::content::ContentId;
+use crate::{
+	audit, types, Awaiting, Config, ContentInfoOf, Contents, Error, Event, HoldReason, Holdings,
+	Pallet, Purging, SealedKeys, Segments, Uploads,
+};
+use frame_support::{
+	ensure,
+	pallet_prelude::DispatchError,
+	traits::{fungible::MutateHold, tokens::Precision},
+};
+use pop_primitives::{
+	content::{ContentId, MAX_PAGE_SHARDS, PAGE_SEGMENTS},
+	Balance,
+};
 
 impl<T: Config> Pallet<T> {
+	/// Checks a removal's weight witness `shards` against `info` (at least the first page's
+	/// segments × `n`, at most a page of shards); returns the shards to charge for.
+	pub(crate) fn check_witness(
+		info: &ContentInfoOf<T>,
+		shards: u32,
+	) -> Result<u32, DispatchError> {
+		let now = info.segments.min(PAGE_SEGMENTS);
+		let actual = now * u32::from(info.n);
+		ensure!(shards >= actual && shards <= MAX_PAGE_SHARDS, Error::<T>::BadWitness);
+		Ok(now.saturating_mul(u32::from(info.n).max(8)).min(shards))
+	}
+
+	/// Takes `content` down: forgets it and its first page of segments now, queues the rest
+	/// to be purged, and gives `deposit` of its creator's held deposit back when nothing is
+	/// queued (at the end of the purge otherwise). Returns whether a purge was queued and what
+	/// was released now.
+	pub(crate) fn take_down(
+		content: ContentId,
+		info: &ContentInfoOf<T>,
+		deposit: Balance,
+	) -> Result<(bool, Balance), DispatchError> {
+		let now = info.segments.min(PAGE_SEGMENTS);
+		// Only what was placed: an upload stopped part-way placed its pages so far.
+		let end = Uploads::<T>::get(content)
+			.map_or(info.segments, |u| u.next.saturating_mul(PAGE_SEGMENTS))
+			.min(info.segments);
+		Self::forget_segments(content, 0, now.min(end));
+		let queued = now < end;
+		if queued {
+			let purge =
+				types::Purge { content, next: now, end, creator: info.creator.clone(), deposit };
+			Purging::<T>::try_mutate(|q| q.try_push(purge))
+				.map_err(|_| Error::<T>::PurgeQueueFull)?;
+		}
+		audit::unpublish::<T>(content);
+		Contents::<T>::remove(content);
+		Awaiting::<T>::remove(content);
+		Uploads::<T>::remove(content);
+		SealedKeys::<T>::remove(content);
+		// A ruling stays on record; an appeal still open is withdrawn and its deposit burned,
+		// as a rejection would have.
+		Self::withdraw_appeal(content);
+		let released = if queued || deposit == 0 {
+			0
+		} else {
+			T::Currency::release(
+				&HoldReason::ContentDeposit.into(),
+				&info.creator,
+				deposit,
+				Precision::BestEffort,
+			)?
+		};
+		Ok((queued, released))
+	}
+
 	/// Forgets segments `from..to` of `content` and their holdings. Returns how many shards it
 	/// forgot.
 	pub(crate) fn forget_segments(content: ContentId, from: u32, to: u32) -> u32 {

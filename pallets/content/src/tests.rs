@@ -1,6 +1,10 @@
 use crate::{mock::*, pallet::*, types::*, Error, Event};
 use frame_support::dispatch::DispatchResult;
-use frame_support::{assert_noop, assert_ok, traits::fungible::InspectHold, BoundedVec};
+use frame_support::{
+	assert_noop, assert_ok,
+	traits::{fungible::InspectHold, ConstU32},
+	BoundedVec,
+};
 use pop_primitives::content::{
 	chunk_data, chunk_proof, key_commitment, shard_hash, shard_len_for, Layout, LayoutParams,
 	Manifest, Packaging, SealedKey, SegmentManifest, Verdict, VerdictStatement, MAX_SEGMENTS,
@@ -1423,5 +1427,168 @@ fn an_author_who_grinds_its_block_hash_cannot_choose_the_audits() {
 				"the author's choice of block changed the audits drawn (attempt {attempt})"
 			);
 		}
+	});
+}
+
+/// The `n` shards of a real codeword of `k` data shards of `len` bytes (pseudo-random, by
+/// `seed`), as `pop-codec` erasure-codes them.
+fn codeword(k: u8, n: u8, len: usize, seed: u32) -> Vec<Vec<u8>> {
+	let mut x = seed.wrapping_mul(2_654_435_761).wrapping_add(1);
+	let originals: Vec<Vec<u8>> = (0..k)
+		.map(|_| {
+			(0..len)
+				.map(|_| {
+					x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+					(x >> 16) as u8
+				})
+				.collect()
+		})
+		.collect();
+	let recovery =
+		reed_solomon_simd::encode(usize::from(k), usize::from(n - k), &originals).unwrap();
+	originals.into_iter().chain(recovery).collect()
+}
+
+/// A one-segment manifest whose shard hashes are those of `shards`.
+fn manifest_of(shards: &[Vec<u8>], k: u8) -> Layout {
+	let mut l = manifest(1, k, shards.len() as u8);
+	l.segments[0].shards =
+		BoundedVec::truncate_from(shards.iter().map(|s| shard_hash(s)).collect());
+	relayout(&l)
+}
+
+type Chunks = BoundedVec<BoundedVec<u8, pop_primitives::content::MaxChunkLen>, ConstU32<32>>;
+type Proofs = BoundedVec<BoundedVec<[u8; 32], pop_primitives::content::MaxProofLen>, ConstU32<32>>;
+
+/// Chunk `chunk` of every one of `shards`, with its proof.
+fn chunk_proofs(shards: &[Vec<u8>], chunk: u32) -> (Chunks, Proofs) {
+	let chunks = shards
+		.iter()
+		.map(|s| BoundedVec::truncate_from(chunk_data(s, chunk).unwrap().to_vec()))
+		.collect::<Vec<_>>();
+	let proofs = shards
+		.iter()
+		.map(|s| BoundedVec::truncate_from(chunk_proof(s, chunk).unwrap()))
+		.collect::<Vec<_>>();
+	(BoundedVec::truncate_from(chunks), BoundedVec::truncate_from(proofs))
+}
+
+fn report(
+	who: u64,
+	id: [u8; 32],
+	chunk: u32,
+	(chunks, proofs): (Chunks, Proofs),
+) -> DispatchResult {
+	Content::report_inconsistent(RuntimeOrigin::signed(who), id, 0, chunk, chunks, proofs, 4)
+		.map(|_| ())
+		.map_err(|e| e.error)
+}
+
+/// Hole 1's attack, paid for: the creator lists the data shards of one segment and the recovery
+/// shards of another. Any decoder refuses it (`pop-codec`); here anyone proves it on chain with
+/// one chunk of each shard, the content is taken down for good and the creator's deposit is
+/// forfeit, a tenth to the reporter.
+#[test]
+fn a_two_faced_upload_is_proven_taken_down_and_its_deposit_forfeit() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let (k, n) = (2u8, 4u8);
+		let harmless = codeword(k, n, 3_000, 1);
+		let other = codeword(k, n, 3_000, 2);
+		let mut two_faced = harmless[..2].to_vec();
+		two_faced.extend_from_slice(&other[2..]);
+		let m = manifest_of(&two_faced, k);
+		let id = m.content_id();
+		let deposit_before = Balances::balance_on_hold(&HoldReason::ContentDeposit.into(), &50);
+		assert_ok!(register(&m));
+		let deposit = Contents::<Test>::get(id).unwrap().deposit;
+		assert!(deposit > 0);
+		let holders = Segments::<Test>::get(id, 0).unwrap().holders;
+		let issuance = Balances::total_issuance();
+		let reporter_before = Balances::free_balance(9);
+
+		assert_ok!(report(9, id, 1, chunk_proofs(&two_faced, 1)));
+		let reward = ReporterShare::get() * deposit;
+		assert!(reward > 0);
+		assert!(events().contains(&Event::InconsistentUploadProven {
+			content: id,
+			segment: 0,
+			chunk: 1,
+			creator: 50,
+			reporter: 9,
+			forfeited: deposit,
+			reward,
+		}));
+		assert_eq!(Balances::free_balance(9), reporter_before + reward);
+		assert_eq!(Balances::total_issuance(), issuance - (deposit - reward));
+		assert_eq!(
+			Balances::balance_on_hold(&HoldReason::ContentDeposit.into(), &50),
+			deposit_before
+		);
+		// Taken down: no record, no segments, no holdings, the holders' room given back.
+		assert!(Contents::<Test>::get(id).is_none());
+		assert!(Segments::<Test>::get(id, 0).is_none());
+		for h in holders {
+			assert_eq!(Holdings::<Test>::get(h, (id, 0)), None);
+			assert_eq!(StoredBytes::<Test>::get(h), 0);
+		}
+		assert!(ProvenInconsistent::<Test>::contains_key(id));
+		// Never again: the same manifest is refused, and a second proof finds nothing.
+		assert_noop!(register(&m), Error::<Test>::ProvenInconsistent);
+		assert_noop!(report(9, id, 1, chunk_proofs(&two_faced, 1)), Error::<Test>::UnknownContent);
+	});
+}
+
+/// An honest upload is a codeword at every chunk: no proof against it holds, and bad proofs
+/// are refused with the reason, changing nothing.
+#[test]
+fn an_honest_upload_cannot_be_proven_inconsistent_and_bad_proofs_are_refused() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let honest = codeword(2, 4, 3_000, 7);
+		let m = manifest_of(&honest, 2);
+		let id = m.content_id();
+		assert_ok!(register(&m));
+		let deposit = Balances::balance_on_hold(&HoldReason::ContentDeposit.into(), &50);
+		for chunk in 0..3 {
+			assert_noop!(
+				report(9, id, chunk, chunk_proofs(&honest, chunk)),
+				Error::<Test>::CodewordHolds
+			);
+		}
+		// A chunk changed after its proof was made: the proof no longer holds.
+		let (mut chunks, proofs) = chunk_proofs(&honest, 0);
+		chunks[3][5] ^= 1;
+		assert_noop!(report(9, id, 0, (chunks, proofs)), Error::<Test>::InvalidProof);
+		// One shard's chunk short.
+		let (mut chunks, mut proofs) = chunk_proofs(&honest, 0);
+		chunks.pop();
+		proofs.pop();
+		assert_noop!(report(9, id, 0, (chunks, proofs)), Error::<Test>::WrongChunkCount);
+		// No such chunk, no such segment, no such content; a witness below the shards.
+		assert_noop!(report(9, id, 3, chunk_proofs(&honest, 2)), Error::<Test>::UnknownChunk);
+		let (chunks, proofs) = chunk_proofs(&honest, 0);
+		assert_noop!(
+			Content::report_inconsistent(
+				RuntimeOrigin::signed(9),
+				id,
+				1,
+				0,
+				chunks.clone(),
+				proofs.clone(),
+				4
+			),
+			Error::<Test>::UnknownChunk
+		);
+		assert_noop!(
+			report(9, [0xee; 32], 0, (chunks.clone(), proofs.clone())),
+			Error::<Test>::UnknownContent
+		);
+		assert_noop!(
+			Content::report_inconsistent(RuntimeOrigin::signed(9), id, 0, 0, chunks, proofs, 3),
+			Error::<Test>::BadWitness
+		);
+		assert!(Contents::<Test>::get(id).is_some());
+		assert_eq!(Balances::balance_on_hold(&HoldReason::ContentDeposit.into(), &50), deposit);
 	});
 }

@@ -29,6 +29,7 @@ pub trait WeightInfo {
 	fn release_keys(m: u32, ) -> Weight;
 	fn remove(s: u32, ) -> Weight;
 	fn prove() -> Weight;
+	fn report_inconsistent(n: u32, ) -> Weight;
 	fn set_halted() -> Weight;
 	fn expire_audits(a: u32, ) -> Weight;
 	fn issue_audits(a: u32, ) -> Weight;
@@ -164,6 +165,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Sdpos::CounterForMasternodePoints` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Content::Misses` (r:0 w:1)
 	/// Proof: `Content::Misses` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	fn report_inconsistent(n: u32, ) -> Weight {
+		Weight::from_parts(500_000_000, 8000)
+			.saturating_add(Weight::from_parts(20_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(6))
+			.saturating_add(T::DbWeight::get().writes(6))
+	}
 	fn prove() -> Weight {
 		// Proof size: measured `1070`, estimated `5579`.
 		// Minimum execution time: 92_233_000 picoseconds.
@@ -322,6 +329,12 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(s.into())))
 			.saturating_add(Weight::from_parts(0, 573).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads_writes((1_u64).saturating_mul(s.into()), (1_u64).saturating_mul(s.into())))
+	}
+	fn report_inconsistent(n: u32, ) -> Weight {
+		Weight::from_parts(500_000_000, 8000)
+			.saturating_add(Weight::from_parts(20_000_000, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(6))
+			.saturating_add(RocksDbWeight::get().writes(6))
 	}
 	fn prove() -> Weight {
 		Weight::from_parts(120_325_000, 5579)

@@ -61,6 +61,7 @@ impl pallet_content::Rewards<AccountId> for SdposRewards {
 }
 
 parameter_types! {
+	pub const InconsistencyReporterShare: Perbill = Perbill::from_percent(10);
 	pub const ContentDepositBase: Balance = POP;
 	/// About the storage a shard takes (hash, holder, index entry) at the preimage byte price.
 	pub const ContentDepositPerShard: Balance = MILLI_POP;
@@ -96,6 +97,8 @@ impl pallet_content::Config for Runtime {
 	// A moderation-track referendum rules on appeals and content left for review.
 	type AppealOrigin = ModerationOrigin;
 	type AppealDeposit = AppealDeposit;
+	// A tenth of a forfeited deposit to whoever proves an upload inconsistent.
+	type ReporterShare = InconsistencyReporterShare;
 	type DepositBase = ContentDepositBase;
 	type DepositPerShard = ContentDepositPerShard;
 	type DepositPerMiB = ContentDepositPerMiB;
