@@ -88,6 +88,36 @@ pub fn prove(audit: u64, data: Vec<u8>, proof: Vec<[u8; 32]>) -> Result<Call, Ch
 	})))
 }
 
+/// `Content::report_inconsistent`: proof that the shards of `segment` of `content` are not one
+/// codeword (chunk `chunk` of each shard, in shard order, with its BLAKE3 proof); `shards` is
+/// the removal's weight witness (the first page's segments × `n`).
+pub fn report_inconsistent(
+	content: ContentId,
+	segment: u32,
+	chunk: u32,
+	chunks: Vec<Vec<u8>>,
+	proofs: Vec<Vec<[u8; 32]>>,
+	shards: u32,
+) -> Result<Call, ChainError> {
+	let too_large = |what| ChainError::TooLarge(what);
+	let chunks = chunks
+		.into_iter()
+		.map(|c| BoundedVec::try_from(c).map_err(|_| too_large("chunk")))
+		.collect::<Result<Vec<_>, _>>()?;
+	let proofs = proofs
+		.into_iter()
+		.map(|p| BoundedVec::try_from(p).map_err(|_| too_large("chunk proof")))
+		.collect::<Result<Vec<_>, _>>()?;
+	Ok(Call(RuntimeCall::Content(pallet_content::Call::report_inconsistent {
+		content,
+		segment,
+		chunk,
+		chunks: BoundedVec::try_from(chunks).map_err(|_| too_large("chunks"))?,
+		proofs: BoundedVec::try_from(proofs).map_err(|_| too_large("proofs"))?,
+		shards,
+	})))
+}
+
 /// `Content::register`: a manifest, its first page of segments and its pricing; the chain
 /// places the page's shards.
 pub fn register_content(manifest: Manifest, page: Page, pricing: Pricing) -> Call {

@@ -106,6 +106,20 @@ enum Command {
 		#[arg(long)]
 		suri: Option<String>,
 	},
+	/// Prove on chain that a segment's shards are not one erasure codeword (an upload made to
+	/// show reviewers one thing and viewers another): fetches every shard of the segment, finds
+	/// a chunk where they disagree and submits that chunk of each shard with its proof. The
+	/// content is taken down for good and its creator's deposit forfeit, a share paid to you.
+	ProveInconsistent {
+		/// The content id (0x + 64 hex digits).
+		content: String,
+		/// The segment whose shards disagree (a failed fetch names it).
+		#[arg(long, default_value_t = 0)]
+		segment: u32,
+		/// Your secret URI (you pay the fee and get the reward); or set POP_SURI.
+		#[arg(long)]
+		suri: Option<String>,
+	},
 	/// Stream content to stdout in order as its segments arrive, for a player:
 	/// `pop play ID --key K | mpv -`. Packaged media starts playing after its first segment.
 	Play {
@@ -455,6 +469,28 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 					"appealed 0x{} to the moderation track in block {:?}; `pop status` shows the ruling",
 					hex::encode(id),
 					included.block
+				);
+			}
+			Ok(())
+		}
+		Command::ProveInconsistent { content, segment, suri } => {
+			let id = parse_32("content id", &content)?;
+			let signer = pop_swarm::signer(suri.as_deref())?;
+			let client = pop_swarm::client::Client::connect(&cli.chain_rpc).await?;
+			let included = client.prove_inconsistent(&signer, id, segment).await?;
+			if cli.output == Output::Json {
+				let json = serde_json::json!({
+					"content": format!("0x{}", hex::encode(id)),
+					"segment": segment,
+					"proven": true,
+					"block": format!("{:?}", included.block),
+				});
+				println!("{json}");
+			} else {
+				println!(
+					"proved in block {:?} that segment {segment} of 0x{} is not one codeword: it is taken down and its creator's deposit forfeit",
+					included.block,
+					hex::encode(id)
 				);
 			}
 			Ok(())

@@ -87,7 +87,11 @@ pub async fn review(
 		Ok(_) => {}
 		Err(ClientError::Codec(e)) => {
 			// Shards are checked against the manifest's hashes as they arrive, so a codec error
-			// here is the upload's own: a wrong key, or shards that are not one codeword.
+			// here is the upload's own: a wrong key, or shards that are not one codeword. The
+			// latter is proven on chain too, which costs the creator its deposit.
+			if let pop_codec::CodecError::InconsistentCodeword { segment, .. } = e {
+				prove_inconsistent(client, me, set, id, segment).await;
+			}
 			return done(Verdict::Reject, format!("the media is unusable as uploaded: {e}"));
 		}
 		Err(e) => return Outcome::NotYet(format!("fetching it: {e}")),
@@ -95,6 +99,38 @@ pub async fn review(
 	match tokio::task::spawn_blocking(move || moderator.assess(&media_type, &media)).await {
 		Ok(assessment) => Outcome::Assessed(assessment),
 		Err(e) => Outcome::NotYet(format!("the scoring task failed: {e}")),
+	}
+}
+
+/// Proves on chain that segment `segment` of `id` is not one codeword. Members take turns
+/// ([`RESEAL_STAGGER`] apart, in the set's order), and one finding the content gone (another
+/// member proved it) does nothing: one proof is enough, and a second would fail and cost a fee.
+async fn prove_inconsistent(
+	client: &Client,
+	me: &MemberKey,
+	set: &SetKeys,
+	id: ContentId,
+	segment: u32,
+) {
+	let rank = set.iter().position(|k| *k == me.public).unwrap_or(set.len());
+	tokio::time::sleep(RESEAL_STAGGER * rank as u32).await;
+	let chain = client.chain().clone();
+	if !matches!(tokio::task::spawn_blocking(move || chain.content(&id)).await, Ok(Ok(Some(_)))) {
+		return;
+	}
+	let _one_at_a_time = me.submitting.lock().await;
+	match client.prove_inconsistent(&me.signer, id, segment).await {
+		Ok(_) => tracing::info!(
+			target: "superdelegate",
+			"proved on chain that 0x{}… is not one codeword (segment {segment}): taken down, its \
+			 creator's deposit forfeit",
+			hex::encode(&id[..6])
+		),
+		Err(e) => tracing::warn!(
+			target: "superdelegate",
+			"could not prove 0x{}… inconsistent on chain: {e}",
+			hex::encode(&id[..6])
+		),
 	}
 }
 

@@ -73,6 +73,8 @@ pub enum ClientError {
 	Io(std::io::Error),
 	/// A seek the content cannot take: why.
 	Seek(String),
+	/// No proof that the segment is not one codeword: why (it is one, or shards are missing).
+	NoInconsistency { segment: u32, why: String },
 }
 
 impl fmt::Display for ClientError {
@@ -114,6 +116,9 @@ impl fmt::Display for ClientError {
 			),
 			Self::Io(e) => write!(f, "output: {e}"),
 			Self::Seek(why) => write!(f, "cannot seek: {why}"),
+			Self::NoInconsistency { segment, why } => {
+				write!(f, "segment {segment} cannot be proven inconsistent: {why}")
+			}
 		}
 	}
 }
@@ -239,7 +244,7 @@ impl Client {
 		&self.net
 	}
 
-	async fn blocking<T: Send + 'static>(
+	pub(crate) async fn blocking<T: Send + 'static>(
 		&self,
 		f: impl FnOnce(Chain) -> Result<T, RpcError> + Send + 'static,
 	) -> Result<T, ClientError> {
@@ -250,7 +255,7 @@ impl Client {
 			.map_err(ClientError::from)
 	}
 
-	async fn directory(&self) -> Result<HashMap<AccountId, Peer>, ClientError> {
+	pub(crate) async fn directory(&self) -> Result<HashMap<AccountId, Peer>, ClientError> {
 		let nodes = self.blocking(|c| c.masternodes()).await?;
 		Ok(directory::peers(&nodes))
 	}
@@ -300,8 +305,10 @@ impl Client {
 	}
 
 	/// Registers `manifest` (page by page, resuming after the pages the chain has), releases the
-	/// key to the moderation set, and pushes the shards of `encoded`.
-	async fn upload_encoded(
+	/// key to the moderation set, and pushes the shards of `encoded`. The shards are the caller's
+	/// own: nothing checks here that they are one codeword (every decoder does, and anyone can
+	/// prove on chain that they are not: [`Client::prove_inconsistent`]).
+	pub async fn upload_encoded(
 		&self,
 		signer: &sr25519::Pair,
 		manifest: Layout,

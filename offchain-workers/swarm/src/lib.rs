@@ -15,6 +15,7 @@ pub mod directory;
 pub mod gate;
 pub mod holders;
 pub mod http;
+pub mod inconsistent;
 pub mod limits;
 pub mod masternode;
 pub mod metrics;

@@ -51,6 +51,113 @@ fn decided(chain: &Chain, id: ContentId, what: &str) -> Content {
 	})
 }
 
+/// Uploads, as the creator, a segment whose data shards are one picture's and whose recovery
+/// shards are another's; waits for a sidecar's proof on chain and checks what it did.
+fn two_faced_upload_is_proven_and_costs_the_deposit(
+	node: &Node,
+	chain: &Chain,
+	sidecars: &[Superdelegate],
+) {
+	use pop_codec::{encode, ContentKey, Params};
+	use pop_primitives::content::{shard_hash, Layout, LayoutParams};
+	let from = node.finalized_number();
+	let mut harmless = std::fs::read(sample("coffee.png")).unwrap();
+	let mut other = std::fs::read(sample("astronaut.png")).unwrap();
+	let len = harmless.len().min(other.len());
+	harmless.truncate(len);
+	other.truncate(len);
+	let key = ContentKey([0x5a; 32]);
+	let params = Params {
+		segment_size: 1 << 20,
+		k: 2,
+		n: 4,
+		media_type: "image/png".into(),
+		metadata_hash: [0; 32],
+	};
+	let (layout, mut encoded) = encode(&key, &params, &harmless).unwrap();
+	let (_, shown_to_viewers) = encode(&key, &params, &other).unwrap();
+	let mut segments = layout.segments.clone();
+	for (s, (mine, theirs)) in encoded.iter_mut().zip(&shown_to_viewers).enumerate() {
+		mine.shards.truncate(2);
+		mine.shards.extend_from_slice(&theirs.shards[2..]);
+		segments[s].shards =
+			mine.shards.iter().map(|x| shard_hash(x)).collect::<Vec<_>>().try_into().unwrap();
+	}
+	let m = &layout.manifest;
+	let two_faced = Layout::build(
+		LayoutParams {
+			media_type: m.media_type.clone(),
+			metadata_hash: m.metadata_hash,
+			k: m.k,
+			n: m.n,
+			key_commitment: m.key_commitment,
+			packaging: m.packaging,
+		},
+		segments,
+	);
+	let creator = <sp_core::sr25519::Pair as sp_core::Pair>::from_string(CREATOR, None).unwrap();
+	let creator_id: AccountId = sp_core::Pair::public(&creator).into();
+	let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+	let id = rt
+		.block_on(async {
+			let client = pop_swarm::client::Client::connect(&node.rpc_url()).await?;
+			client
+				.upload_encoded(
+					&creator,
+					two_faced,
+					encoded,
+					key.clone(),
+					&pop_swarm::client::Silent,
+				)
+				.await
+		})
+		.expect("the two-faced upload goes through: nothing but a decoder can tell");
+	let deposit = chain.content(&id).unwrap().expect("registered").info.deposit;
+	let ((reporter, forfeited, reward), _) = pop_e2e::chain::wait_event(
+		node,
+		from,
+		TIMEOUT,
+		"a sidecar's proof that the upload is no codeword",
+		|e| match e {
+			pop_runtime::RuntimeEvent::Content(
+				pallet_content::Event::InconsistentUploadProven {
+					content,
+					creator,
+					reporter,
+					forfeited,
+					reward,
+					..
+				},
+			) if *content == id && *creator == creator_id => Some((reporter.clone(), *forfeited, *reward)),
+			_ => None,
+		},
+	);
+	assert_eq!(forfeited, deposit, "the whole deposit is forfeit");
+	assert!(reward > 0 && reward < deposit);
+	use sp_keyring::Sr25519Keyring::{Alice, Bob, Charlie, Dave};
+	let members: Vec<AccountId> =
+		[Alice, Bob, Charlie, Dave].iter().map(|k| k.to_account_id()).collect();
+	assert!(members.contains(&reporter), "a sidecar proved it: {reporter}");
+	assert!(chain.content(&id).unwrap().is_none(), "taken down");
+	wait_for(TIMEOUT, "the prover's log line", || {
+		sidecars.iter().any(|s| s.log().contains("is not one codeword")).then_some(())
+	});
+	// No viewer gets bytes of it, and the same manifest cannot come back.
+	let out = pop(
+		node,
+		&[
+			"fetch",
+			&format!("0x{}", hex::encode(id)),
+			"--key",
+			&hex::encode(key.0),
+			"-o",
+			std::env::temp_dir().join("two-faced.png").to_str().unwrap(),
+		],
+	);
+	assert!(!out.status.success());
+	assert!(stderr(&out).contains("unknown content"), "{}", stderr(&out));
+}
+
 fn sample(name: &str) -> std::path::PathBuf {
 	workspace_root().join("models/samples").join(name)
 }
@@ -110,6 +217,15 @@ fn four_superdelegates_moderate_uploads_and_survive_a_kill() {
 	);
 	assert!(out.status.success(), "pop fetch failed: {}", stderr(&out));
 	assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&coffee).unwrap());
+	// An honest upload cannot be proven inconsistent: `pop prove-inconsistent` fetches every
+	// shard, finds one codeword, says so and submits nothing.
+	let out = pop(
+		&node,
+		&["prove-inconsistent", &format!("0x{}", hex::encode(id)), "--suri", "//Ferdie"],
+	);
+	assert!(!out.status.success());
+	assert!(stderr(&out).contains("its shards are one codeword"), "{}", stderr(&out));
+	assert!(chain.content(&id).unwrap().is_some());
 
 	// Each sidecar's metrics count its review and the set's decision; `pop status` shows who
 	// decided what, for people and for scripts.
@@ -173,6 +289,11 @@ fn four_superdelegates_moderate_uploads_and_survive_a_kill() {
 	for s in &mut sidecars {
 		assert!(s.is_running(), "{} keeps running", s.name);
 	}
+
+	// Two-faced (hole 1): the data shards of the coffee cup with the recovery shards of the
+	// astronaut under one manifest. No decoder takes them (each re-encodes and checks every
+	// hash); a sidecar proves it on chain, and the creator loses its deposit.
+	two_faced_upload_is_proven_and_costs_the_deposit(&node, &chain, &sidecars);
 
 	// Video: FFmpeg samples its frames and the worst one decides; four seconds of the coffee
 	// cup are approved.
