@@ -100,6 +100,23 @@ impl Chain {
 		self.runtime_call("ContentApi_review", id)
 	}
 
+	/// The members' scores behind `id`'s last certificate (`Content::MemberScores`), empty
+	/// before one.
+	pub fn scores(
+		&self,
+		id: &ContentId,
+	) -> Result<Vec<pop_primitives::content::MemberScore>, RpcError> {
+		use sp_core::hashing::{blake2_128, twox_128};
+		let mut key = twox_128(b"Content").to_vec();
+		key.extend(twox_128(b"MemberScores"));
+		key.extend(blake2_128(id));
+		key.extend(id);
+		let raw = self.rpc.call("state_getStorage", json!([rpc::to_hex(&key), null]))?;
+		let Some(raw) = raw.as_str() else { return Ok(Vec::new()) };
+		Vec::decode(&mut &rpc::parse_hex(raw)?[..])
+			.map_err(|e| RpcError::Transport(format!("Content::MemberScores: {e}")))
+	}
+
 	/// The shards `node` must hold.
 	pub fn assignments(&self, node: &AccountId) -> Result<Vec<Assignment>, RpcError> {
 		self.runtime_call("ContentApi_assignments", node)

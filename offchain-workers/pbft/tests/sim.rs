@@ -125,7 +125,11 @@ fn check_certificate(cert: &Certificate, cfg: &Config, verifier: &dyn Verifier) 
 		verdict: cert.verdict,
 		model_hash: cert.model_hash,
 		era: cert.era,
+		scores: cert.scores.clone(),
 	};
+	for s in &cert.scores {
+		assert!(cfg.members.contains(&s.member), "a score of a stranger");
+	}
 	let mut keys: Vec<Public> = cert.signatures.iter().map(|(k, _)| *k).collect();
 	keys.sort();
 	keys.dedup();
@@ -143,8 +147,8 @@ fn check_certificate(cert: &Certificate, cfg: &Config, verifier: &dyn Verifier) 
 /// What a byzantine member does to one message for one recipient.
 fn corrupt(rng: &mut ChaCha8Rng, keys: &dyn Keys, era: u32, msg: &Signed) -> Option<Signed> {
 	let message = match msg.message.clone() {
-		Message::Vote { content, verdict, model_hash } => {
-			Message::Vote { content, verdict: flip(verdict), model_hash }
+		Message::Vote { content, verdict, model_hash, score } => {
+			Message::Vote { content, verdict: flip(verdict), model_hash, score: score.map(|s| s ^ 1) }
 		}
 		Message::PrePrepare { view, seq, proposal } => {
 			if rng.gen_bool(0.5) {
@@ -160,12 +164,14 @@ fn corrupt(rng: &mut ChaCha8Rng, keys: &dyn Keys, era: u32, msg: &Signed) -> Opt
 		Message::Prepare { view, seq, .. } => Message::Prepare { view, seq, digest: rng.gen() },
 		Message::Commit { view, seq, .. } => Message::Commit { view, seq, digest: rng.gen() },
 		Message::Checkpoint { seq, .. } => Message::Checkpoint { seq, state: rng.gen() },
-		Message::Share { content, verdict, .. } => {
+		Message::Share { content, verdict, scores } => {
 			let verdict = flip(verdict);
-			let statement = VerdictStatement { content, verdict, model_hash: [7; 32], era };
+			let statement =
+				VerdictStatement { content, verdict, model_hash: [7; 32], era, scores: scores.clone() };
 			Message::Share {
 				content,
 				verdict,
+				scores,
 				signature: keys.sign(&statement.signing_payload(&GENESIS)),
 			}
 		}
@@ -359,7 +365,7 @@ fn simulate(seed: u64, n: usize, verifier_kind: VerifierKind) -> Outcome {
 					if members[i].fault == Fault::WrongVotes {
 						v = flip(v);
 					}
-					members[i].replica.score(now, content_id(c), v);
+					members[i].replica.score(now, content_id(c), v, Some(1_000 * i as u32));
 				}
 			}
 		}
@@ -564,7 +570,9 @@ fn unjustified_proposal_is_refused() {
 			.sign(&pop_pbft::message::signing_payload(&GENESIS, 1, i as u16, &message));
 		Signed { from: i as u16, message, signature }
 	};
-	let vote = |i: usize, verdict| sign(i, Message::Vote { content, verdict, model_hash: [7; 32] });
+	let vote = |i: usize, verdict| {
+		sign(i, Message::Vote { content, verdict, model_hash: [7; 32], score: Some(10) })
+	};
 	let mut backup =
 		Replica::new(cfg.clone(), 1, Box::new(SimKeys { secret: secrets[1] }), verifier, 0);
 	backup.watch(content);
@@ -587,7 +595,8 @@ fn unjustified_proposal_is_refused() {
 	assert!(matches!(r, Err(pop_pbft::Refused::BadProposal(_))), "{r:?}");
 	// A vote signed by someone else under member 2's index.
 	let mut stolen = votes.clone();
-	stolen[1].message = Message::Vote { content, verdict: Verdict::Reject, model_hash: [7; 32] };
+	stolen[1].message =
+		Message::Vote { content, verdict: Verdict::Reject, model_hash: [7; 32], score: Some(10) };
 	let p = Proposal { content, verdict: Verdict::Approve, model_hash: [7; 32], votes: stolen };
 	let r = backup.handle(0, sign(0, Message::PrePrepare { view: 0, seq: 1, proposal: p }));
 	assert!(matches!(r, Err(pop_pbft::Refused::BadProposal(_))), "{r:?}");
@@ -619,6 +628,7 @@ fn unjustified_proposal_is_refused() {
 					content: other_content,
 					verdict: Verdict::Reject,
 					model_hash: [7; 32],
+					score: None,
 				},
 			)
 		})
@@ -658,7 +668,7 @@ fn state_requests_are_answered_once_per_interval() {
 			r.watch(content_id(c));
 		}
 		for r in replicas.iter_mut() {
-			r.score(0, content_id(c), Verdict::Approve);
+			r.score(0, content_id(c), Verdict::Approve, None);
 		}
 	}
 	let mut stable = 0;
@@ -774,7 +784,7 @@ fn state_replies_are_bounded_and_a_far_behind_member_still_catches_up() {
 	for c in 0..40 {
 		for r in replicas.iter_mut().take(3) {
 			r.watch(content_id(c));
-			r.score(0, content_id(c), Verdict::Approve);
+			r.score(0, content_id(c), Verdict::Approve, None);
 		}
 	}
 	exchange(&mut replicas, 0, 300, cut_off, |_, _, _| {});
@@ -845,7 +855,7 @@ fn state_replies_are_bounded_and_a_far_behind_member_still_catches_up() {
 	// New content: the member that jumped votes, executes and signs like the others.
 	for r in replicas.iter_mut() {
 		r.watch(content_id(100));
-		r.score(5_000, content_id(100), Verdict::Reject);
+		r.score(5_000, content_id(100), Verdict::Reject, Some(900_000));
 	}
 	let mut executed = false;
 	exchange(
