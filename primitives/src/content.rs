@@ -467,6 +467,42 @@ pub struct VerdictStatement {
 	pub model_hash: ModelHash,
 	/// The era of the moderation set that signs.
 	pub era: u32,
+	/// The votes the verdict was reached from: each voting member's own score, in the set's
+	/// order. On chain with the certificate, so that anyone can check a verdict against the
+	/// model ([`VerdictStatement::model_hash`]) and see who scored what.
+	pub scores: Vec<MemberScore>,
+}
+
+/// One member's score of a content, as it voted.
+#[derive(
+	Clone,
+	Copy,
+	Debug,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+)]
+pub struct MemberScore {
+	/// The member's ed25519 moderation key.
+	pub member: [u8; 32],
+	/// P(explicit) in parts per million, or `None` when no classifier ran (media the policy
+	/// decides without one: audio, too large to fetch, malformed).
+	pub score: Option<u32>,
+}
+
+/// The most a score may be: P(explicit) = 1, in parts per million.
+pub const MAX_SCORE: u32 = 1_000_000;
+
+/// `p` (a probability) in parts per million, clamped to 0..=[`MAX_SCORE`].
+pub fn score_ppm(p: f32) -> u32 {
+	if p.is_nan() {
+		return 0;
+	}
+	(p.clamp(0.0, 1.0) * MAX_SCORE as f32 + 0.5) as u32
 }
 
 /// A content key sealed to one member of the moderation set (made and opened by
@@ -484,8 +520,9 @@ pub struct SealedKey {
 	pub ciphertext: [u8; 48],
 }
 
-/// Domain tag of signed verdict statements (v2: with the chain's genesis hash).
-pub const VERDICT_CONTEXT: &[u8] = b"pop-network/verdict/v2";
+/// Domain tag of signed verdict statements (v2: with the chain's genesis hash; v3: with the
+/// members' scores).
+pub const VERDICT_CONTEXT: &[u8] = b"pop-network/verdict/v3";
 
 impl VerdictStatement {
 	/// The bytes an ed25519 moderation key signs on the chain whose genesis hash is `genesis`.

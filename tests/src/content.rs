@@ -7,7 +7,7 @@ use crate::{
 };
 use frame_support::BoundedVec;
 use pop_primitives::{
-	content::{ContentId, Verdict, VerdictStatement},
+	content::{ContentId, MemberScore, Verdict, VerdictStatement},
 	AccountId,
 };
 use pop_runtime::{RuntimeCall, RuntimeEvent};
@@ -56,13 +56,18 @@ pub fn certificate(
 	signed_era: u32,
 ) -> RuntimeCall {
 	let model_hash = [7; 32];
-	let statement = VerdictStatement { content, verdict, model_hash, era: signed_era };
+	// Each signer's vote, as a set that ran no classifier (policy alone) reports it.
+	let scores: Vec<MemberScore> =
+		keys.iter().map(|k| MemberScore { member: k.public().0, score: None }).collect();
+	let statement =
+		VerdictStatement { content, verdict, model_hash, era: signed_era, scores: scores.clone() };
 	let payload = statement.signing_payload(&genesis);
 	RuntimeCall::Content(pallet_content::Call::submit_verdict {
 		content,
 		verdict,
 		model_hash,
 		era,
+		scores: BoundedVec::truncate_from(scores),
 		signatures: BoundedVec::truncate_from(
 			keys.iter().map(|k| (k.public().0, k.pair().sign(&payload).0)).collect(),
 		),

@@ -20,6 +20,8 @@ interface Row {
   id: string;
   status: string;
   verdict: string | null;
+  /** Each voting member's score (P(explicit)), `null` where no classifier ran. */
+  scores: (number | null)[];
   appeal: string | null;
 }
 const state = {
@@ -61,19 +63,26 @@ async function main() {
       const info = e.value;
       const review = await api.apis.ContentApi.review(id);
       const d = info.decision;
+      // Each voting member's own score, kept on chain with the certificate.
+      const scores = ((await api.query.Content.MemberScores.getValue(id, BEST)) ?? []).map((s) =>
+        s.score === undefined ? null : s.score / 1_000_000,
+      );
       const verdict = d ? `${d.verdict.type} by ${d.signers} of the era-${d.era} set` : null;
+      const scored = scores.length
+        ? ` · scores ${scores.map((p) => (p === null ? "none" : p.toFixed(4))).join(", ")}`
+        : "";
       const appeal = review.appeal
         ? `appealed in block ${review.appeal.filed}: “${Binary.toText(review.appeal.reason)}”`
         : review.ruling
           ? `ruled ${review.ruling.verdict.type} by governance in block ${review.ruling.at}: “${Binary.toText(review.ruling.reason)}”`
           : null;
-      rows.push({ id, status: info.status.type, verdict, appeal });
+      rows.push({ id, status: info.status.type, verdict, scores, appeal });
       const tr = body.insertRow();
       tr.dataset.id = id;
       tr.insertCell().textContent = `${id.slice(0, 18)}…`;
       tr.insertCell().textContent = Binary.toText(info.media_type);
       tr.insertCell().textContent = STATE[info.status.type] ?? info.status.type;
-      tr.insertCell().textContent = verdict ?? "–";
+      tr.insertCell().textContent = verdict ? verdict + scored : "–";
       const cell = tr.insertCell();
       if (appeal) {
         cell.textContent = appeal;

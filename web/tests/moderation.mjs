@@ -21,6 +21,10 @@ try {
   assert.ok(row, `the creator's content is listed: ${JSON.stringify(before.content)}`);
   assert.equal(row.status, "Rejected");
   assert.match(row.verdict, /^Reject by \d+ of the era-\d+ set$/);
+  // The members' scores from the certificate (its signers ran no classifier: policy alone).
+  assert.ok(row.scores.length >= 3, `the certificate's scores: ${JSON.stringify(row.scores)}`);
+  assert.ok(row.scores.every((s) => s === null), JSON.stringify(row.scores));
+  assert.match(await page.locator(`#content tr[data-id="${id}"]`).innerText(), /scores none, none, none/);
   result.before = row;
   const tr = page.locator(`#content tr[data-id="${id}"]`);
   // An empty reason is refused by the form itself: nothing is sent.

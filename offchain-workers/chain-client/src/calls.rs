@@ -155,12 +155,13 @@ pub fn remove(content: ContentId, shards: u32) -> Call {
 }
 
 /// `Content::submit_verdict`: the moderation set's certificate, a quorum of members' signatures
-/// over (content, verdict, model hash, era).
+/// over (content, verdict, model hash, era, the voting members' scores).
 pub fn submit_verdict(
 	content: ContentId,
 	verdict: Verdict,
 	model_hash: ModelHash,
 	era: u32,
+	scores: Vec<pop_primitives::content::MemberScore>,
 	signatures: Vec<(ModerationKey, [u8; 64])>,
 ) -> Result<Call, ChainError> {
 	Ok(Call(RuntimeCall::Content(pallet_content::Call::submit_verdict {
@@ -168,6 +169,8 @@ pub fn submit_verdict(
 		verdict,
 		model_hash,
 		era,
+		scores: BoundedVec::try_from(scores)
+			.map_err(|_| ChainError::TooLarge("certificate scores"))?,
 		signatures: BoundedVec::try_from(signatures)
 			.map_err(|_| ChainError::TooLarge("certificate signatures"))?,
 	})))

@@ -100,6 +100,21 @@ impl Chain {
 		self.runtime_call("ContentApi_review", id)
 	}
 
+	/// The members' scores behind `id`'s last certificate (`Content::MemberScores`), empty
+	/// before one.
+	pub fn scores(
+		&self,
+		id: &ContentId,
+	) -> Result<Vec<pop_primitives::content::MemberScore>, RpcError> {
+		use frame_support::{storage::storage_prefix, Blake2_128Concat, StorageHasher};
+		let mut key = storage_prefix(b"Content", b"MemberScores").to_vec();
+		key.extend(Blake2_128Concat::hash(id));
+		let raw = self.rpc.call("state_getStorage", json!([rpc::to_hex(&key), null]))?;
+		let Some(raw) = raw.as_str() else { return Ok(Vec::new()) };
+		Vec::decode(&mut &rpc::parse_hex(raw)?[..])
+			.map_err(|e| RpcError::Transport(format!("Content::MemberScores: {e}")))
+	}
+
 	/// The shards `node` must hold.
 	pub fn assignments(&self, node: &AccountId) -> Result<Vec<Assignment>, RpcError> {
 		self.runtime_call("ContentApi_assignments", node)

@@ -432,17 +432,18 @@ async fn run(cli: Cli) -> Result<(), BoxError> {
 		Command::Status { content } => {
 			let id = parse_32("content id", &content)?;
 			let chain = pop_chain_client::Chain::new(&cli.chain_rpc);
-			let (record, review) = tokio::task::spawn_blocking(move || {
+			let (record, review, scores) = tokio::task::spawn_blocking(move || {
 				// A runtime before `ContentApi` version 2 has no appeals: show none.
 				let review = chain
 					.review(&id)
 					.unwrap_or(pop_chain_client::types::Review { appeal: None, ruling: None });
-				Ok::<_, pop_chain_client::RpcError>((chain.content(&id)?, review))
+				let scores = chain.scores(&id)?;
+				Ok::<_, pop_chain_client::RpcError>((chain.content(&id)?, review, scores))
 			})
 			.await??;
 			let record =
 				record.ok_or_else(|| format!("the chain has no content 0x{}", hex::encode(id)))?;
-			print_status(&record, &review, cli.output);
+			print_status(&record, &review, &scores, cli.output);
 			Ok(())
 		}
 		Command::Appeal { content, reason, suri } => {
@@ -632,8 +633,13 @@ fn check_appeal(
 fn print_status(
 	c: &pop_chain_client::Content,
 	review: &pop_chain_client::types::Review,
+	scores: &[pop_primitives::content::MemberScore],
 	output: Output,
 ) {
+	// P(explicit) as the model gave it: parts per million back to a fraction.
+	let fraction = |s: &pop_primitives::content::MemberScore| {
+		s.score.map(|p| f64::from(p) / f64::from(pop_primitives::content::MAX_SCORE))
+	};
 	let info = &c.info;
 	let mut holders: Vec<String> =
 		c.segments.iter().flat_map(|s| s.holders.iter().map(|h| h.to_string())).collect();
@@ -645,6 +651,12 @@ fn print_status(
 			"modelHash": format!("0x{}", hex::encode(d.model_hash)),
 			"era": d.era,
 			"signers": d.signers,
+			// Each voting member's own score, so that anyone can check the verdict against
+			// the model (null: no classifier ran).
+			"scores": scores.iter().map(|s| serde_json::json!({
+				"member": format!("0x{}", hex::encode(s.member)),
+				"score": fraction(s),
+			})).collect::<Vec<_>>(),
 		})
 	});
 	let json = serde_json::json!({
@@ -713,6 +725,16 @@ fn print_status(
 			hex::encode(&d.model_hash[..6])
 		),
 		(None, None) => println!("status      {:?} (no verdict yet)", info.status),
+	}
+	if !scores.is_empty() {
+		let each: Vec<String> = scores
+			.iter()
+			.map(|s| match fraction(s) {
+				Some(p) => format!("{p:.4} (0x{}…)", hex::encode(&s.member[..4])),
+				None => format!("none (0x{}…)", hex::encode(&s.member[..4])),
+			})
+			.collect();
+		println!("scores      {}", each.join(", "));
 	}
 	println!("creator     {}", info.creator);
 	println!(

@@ -57,8 +57,8 @@ pub mod message;
 mod replica;
 pub mod verdict;
 
-pub use message::{Certificate, Message, Proposal, Signed};
-pub use pop_primitives::content::{ContentId, ModelHash, Verdict, VerdictStatement};
+pub use message::{Certificate, Message, Proposal, Scores, Signed};
+pub use pop_primitives::content::{ContentId, MemberScore, ModelHash, Verdict, VerdictStatement};
 pub use replica::{Event, Outbound, Refused, Replica, Status};
 
 /// A member's position in the moderation set, as read from chain.

@@ -2,10 +2,11 @@
 
 use crate::{ContentId, Digest, ModelHash, Public, ReplicaIndex, Seq, Signature, Verdict, View};
 use codec::{Decode, Encode};
+use pop_primitives::content::MemberScore;
 
 /// Domain tag of signed protocol messages (verdict statements have their own,
 /// [`pop_primitives::content::VERDICT_CONTEXT`]).
-pub const PBFT_CONTEXT: &[u8] = b"pop-network/pbft/v3";
+pub const PBFT_CONTEXT: &[u8] = b"pop-network/pbft/v4";
 
 /// How deep a decoded message may nest (a new view holds view changes, which hold prepared
 /// proofs, which hold proposals, which hold votes).
@@ -14,8 +15,9 @@ pub const MAX_DEPTH: u32 = 16;
 /// A protocol message.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub enum Message {
-	/// The sender's own verdict on `content`, from its own score.
-	Vote { content: ContentId, verdict: Verdict, model_hash: ModelHash },
+	/// The sender's own verdict on `content`, from its own `score` (P(explicit) in parts per
+	/// million; `None` when no classifier ran), which goes on chain with the certificate.
+	Vote { content: ContentId, verdict: Verdict, model_hash: ModelHash, score: Option<u32> },
 	/// The primary of `view` assigns `proposal` to `seq`.
 	PrePrepare { view: View, seq: Seq, proposal: Proposal },
 	/// The sender accepted the proposal with `digest` at `seq` in `view`.
@@ -28,9 +30,9 @@ pub enum Message {
 	ViewChange(ViewChange),
 	/// The primary of `view` starts it, justified by a quorum of view changes to it.
 	NewView { view: View, view_changes: Vec<Signed> },
-	/// The sender executed `verdict` for `content`: its signature over the chain's
-	/// [`crate::VerdictStatement`].
-	Share { content: ContentId, verdict: Verdict, signature: Signature },
+	/// The sender executed `verdict` for `content`, reached from the votes whose `scores` the
+	/// executed entry carries: its signature over the chain's [`crate::VerdictStatement`].
+	Share { content: ContentId, verdict: Verdict, scores: Scores, signature: Signature },
 	/// A finished certificate, for a replica that lacks it.
 	Certified(Certificate),
 	/// The sender has executed up to `after` and asks for the history since.
@@ -44,9 +46,32 @@ pub enum Message {
 	StateReply { after: Seq, base: Digest, entries: Vec<Entry>, proof: CheckpointProof },
 }
 
-/// One executed sequence number: a content's verdict, or nothing (a null request filling a
-/// gap after a view change).
-pub type Entry = Option<(ContentId, Verdict)>;
+/// One executed sequence number: a content's verdict with the scores of the votes behind it,
+/// or nothing (a null request filling a gap after a view change).
+pub type Entry = Option<(ContentId, Verdict, Scores)>;
+
+/// The voting members' scores behind a verdict, in the set's order.
+pub type Scores = Vec<MemberScore>;
+
+/// The scores of `proposal`'s votes, in the set's order, each under its member's key.
+pub fn proposal_scores(proposal: &Proposal, members: &[Public]) -> Scores {
+	let mut votes: Vec<(ReplicaIndex, Option<u32>)> = proposal
+		.votes
+		.iter()
+		.filter_map(|v| match v.message {
+			Message::Vote { score, .. } => Some((v.from, score)),
+			_ => None,
+		})
+		.collect();
+	votes.sort_by_key(|(from, _)| *from);
+	votes.dedup_by_key(|(from, _)| *from);
+	votes
+		.into_iter()
+		.filter_map(|(from, score)| {
+			members.get(usize::from(from)).map(|member| MemberScore { member: *member, score })
+		})
+		.collect()
+}
 
 /// A message with its sender's signature.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
@@ -120,6 +145,8 @@ pub struct Certificate {
 	pub model_hash: ModelHash,
 	/// The era of the set that signed.
 	pub era: u32,
+	/// The voting members' scores.
+	pub scores: Scores,
 	/// A quorum of moderation keys and their signatures over the statement.
 	pub signatures: Vec<(Public, Signature)>,
 }

@@ -2,14 +2,15 @@
 
 use crate::{
 	message::{
-		genesis_state, next_state, proposal_digest, signing_payload, CheckpointProof, Entry,
-		PreparedProof, ViewChange,
+		genesis_state, next_state, proposal_digest, proposal_scores, signing_payload,
+		CheckpointProof, Entry, PreparedProof, Scores, ViewChange,
 	},
 	verdict::{aggregate, vote_verdicts},
 	Certificate, Config, ContentId, Digest, Keys, Message, Millis, Proposal, ReplicaIndex, Seq,
 	Signed, Verdict, VerdictStatement, Verifier, View,
 };
 use codec::Encode;
+use pop_primitives::content::MAX_SCORE;
 use std::{
 	collections::{BTreeMap, BTreeSet, HashSet, VecDeque},
 	fmt,
@@ -169,7 +170,7 @@ pub struct Replica {
 	/// When each member's last state request was answered.
 	state_answered: BTreeMap<ReplicaIndex, Millis>,
 
-	shares: BTreeMap<ContentId, BTreeMap<ReplicaIndex, (Verdict, crate::Signature)>>,
+	shares: BTreeMap<ContentId, BTreeMap<ReplicaIndex, (Verdict, Scores, crate::Signature)>>,
 	my_shares: BTreeMap<ContentId, Signed>,
 	certificates: BTreeMap<ContentId, Certificate>,
 
@@ -373,16 +374,22 @@ impl Replica {
 		self.reset_timer();
 	}
 
-	/// This replica's own verdict on `content`, from its own score: signed and sent to every
-	/// member as its vote. Only the first verdict per content counts.
-	pub fn score(&mut self, now: Millis, content: ContentId, verdict: Verdict) {
+	/// This replica's own verdict on `content`, from its own `score` (P(explicit) in parts per
+	/// million, `None` when no classifier ran; clamped to one million): signed and sent to
+	/// every member as its vote. Only the first verdict per content counts.
+	pub fn score(&mut self, now: Millis, content: ContentId, verdict: Verdict, score: Option<u32>) {
 		self.now = now;
 		self.watch(content);
 		if self.my_votes.contains_key(&content) {
 			return;
 		}
-		let vote =
-			self.broadcast(Message::Vote { content, verdict, model_hash: self.cfg.model_hash });
+		let score = score.map(|s| s.min(MAX_SCORE));
+		let vote = self.broadcast(Message::Vote {
+			content,
+			verdict,
+			model_hash: self.cfg.model_hash,
+			score,
+		});
 		self.my_votes.insert(content, vote.clone());
 		self.votes.entry(content).or_default().insert(self.me, vote);
 		if !self.certificates.contains_key(&content) {
@@ -433,7 +440,11 @@ impl Replica {
 			return Err(Refused::BadSignature);
 		}
 		match signed.message.clone() {
-			Message::Vote { content, verdict: _, model_hash } => {
+			Message::Vote { score: Some(score), .. } if score > MAX_SCORE => {
+				// The chain refuses it in a certificate: never let it into a proposal.
+				Err(Refused::BadProposal("a score above one million parts per million"))
+			}
+			Message::Vote { content, verdict: _, model_hash, score: _ } => {
 				self.on_vote(from, content, model_hash, signed)
 			}
 			Message::PrePrepare { view, seq, proposal } => {
@@ -450,8 +461,8 @@ impl Replica {
 			Message::NewView { view, view_changes } => {
 				self.on_new_view(from, view, view_changes, signed)
 			}
-			Message::Share { content, verdict, signature } => {
-				self.on_share(from, content, verdict, signature)
+			Message::Share { content, verdict, scores, signature } => {
+				self.on_share(from, content, verdict, scores, signature)
 			}
 			Message::Certified(cert) => self.on_certified(cert),
 			Message::StateRequest { after } => self.on_state_request(from, after),
@@ -541,6 +552,10 @@ impl Replica {
 			"votes",
 		)
 		.map_err(|_| Refused::BadProposal("votes are not a quorum of valid votes for it"))?;
+		let in_range = |v: &Signed| !matches!(v.message, Message::Vote { score: Some(score), .. } if score > MAX_SCORE);
+		if !p.votes.iter().all(in_range) {
+			return Err(Refused::BadProposal("a vote's score is above one million"));
+		}
 		if aggregate(&vote_verdicts(&p.votes), self.cfg.f()) != p.verdict {
 			return Err(Refused::BadProposal("verdict is not what its votes justify"));
 		}
@@ -816,12 +831,10 @@ impl Replica {
 	// ---- execution, shares and certificates ----
 
 	fn execute_ready(&mut self) {
-		while let Some(entry) = self
-			.log
-			.get(&(self.executed + 1))
-			.and_then(|s| s.committed.as_ref())
-			.map(|p| p.as_ref().map(|p| (p.content, p.verdict)))
-		{
+		while let Some(entry) =
+			self.log.get(&(self.executed + 1)).and_then(|s| s.committed.as_ref()).map(|p| {
+				p.as_ref().map(|p| (p.content, p.verdict, proposal_scores(p, &self.cfg.members)))
+			}) {
 			self.execute(entry, true);
 		}
 	}
@@ -830,8 +843,8 @@ impl Replica {
 		let seq = self.executed + 1;
 		self.executed = seq;
 		self.state = next_state(&self.state, seq, &entry);
-		self.history.push_back((entry, self.state));
-		if let Some((content, verdict)) = entry {
+		self.history.push_back((entry.clone(), self.state));
+		if let Some((content, verdict, scores)) = entry {
 			if let std::collections::btree_map::Entry::Vacant(e) = self.decided.entry(content) {
 				e.insert(verdict);
 				self.votes.remove(&content);
@@ -841,11 +854,20 @@ impl Replica {
 					verdict,
 					model_hash: self.cfg.model_hash,
 					era: self.cfg.era,
+					scores: scores.clone(),
 				};
 				let signature = self.keys.sign(&statement.signing_payload(&self.cfg.genesis));
-				let share = self.broadcast(Message::Share { content, verdict, signature });
+				let share = self.broadcast(Message::Share {
+					content,
+					verdict,
+					scores: scores.clone(),
+					signature,
+				});
 				self.my_shares.insert(content, share);
-				self.shares.entry(content).or_default().insert(self.me, (verdict, signature));
+				self.shares
+					.entry(content)
+					.or_default()
+					.insert(self.me, (verdict, scores, signature));
 				self.try_certify(content);
 			}
 		}
@@ -864,19 +886,22 @@ impl Replica {
 		from: ReplicaIndex,
 		content: ContentId,
 		verdict: Verdict,
+		scores: Scores,
 		signature: crate::Signature,
 	) -> Result<(), Refused> {
 		if !self.watched.contains(&content) {
 			return Err(Refused::NotWatched);
 		}
-		let repeated =
-			self.shares.get(&content).and_then(|s| s.get(&from)) == Some(&(verdict, signature));
+		let share = (verdict, scores, signature);
+		let repeated = self.shares.get(&content).and_then(|s| s.get(&from)) == Some(&share);
+		let (verdict, scores, signature) = share;
 		if !repeated {
 			let statement = VerdictStatement {
 				content,
 				verdict,
 				model_hash: self.cfg.model_hash,
 				era: self.cfg.era,
+				scores: scores.clone(),
 			};
 			let public = self.cfg.members[from as usize];
 			if !self.verifier.verify(
@@ -886,7 +911,11 @@ impl Replica {
 			) {
 				return Err(Refused::BadSignature);
 			}
-			self.shares.entry(content).or_default().entry(from).or_insert((verdict, signature));
+			self.shares
+				.entry(content)
+				.or_default()
+				.entry(from)
+				.or_insert((verdict, scores, signature));
 		}
 		if repeated {
 			if let Some(cert) = self.certificates.get(&content).cloned() {
@@ -903,11 +932,20 @@ impl Replica {
 			return;
 		}
 		let Some(shares) = self.shares.get(&content) else { return };
-		for verdict in [Verdict::Approve, Verdict::Reject, Verdict::NeedsReview] {
+		// Shares sign one statement when verdict and scores are the same (honest members
+		// executed the same entry; a byzantine one's other scores only make its share count
+		// for nothing).
+		let mut statements: Vec<(Verdict, Scores)> = Vec::new();
+		for (v, s, _) in shares.values() {
+			if !statements.iter().any(|(sv, ss)| sv == v && ss == s) {
+				statements.push((*v, s.clone()));
+			}
+		}
+		for (verdict, scores) in statements {
 			let signatures: Vec<_> = shares
 				.iter()
-				.filter(|(_, (v, _))| *v == verdict)
-				.map(|(i, (_, s))| (self.cfg.members[*i as usize], *s))
+				.filter(|(_, (v, s, _))| *v == verdict && *s == scores)
+				.map(|(i, (_, _, sig))| (self.cfg.members[*i as usize], *sig))
 				.collect();
 			if signatures.len() >= self.cfg.quorum() {
 				let cert = Certificate {
@@ -915,6 +953,7 @@ impl Replica {
 					verdict,
 					model_hash: self.cfg.model_hash,
 					era: self.cfg.era,
+					scores,
 					signatures,
 				};
 				self.certificates.insert(content, cert.clone());
@@ -940,6 +979,7 @@ impl Replica {
 			verdict: cert.verdict,
 			model_hash: cert.model_hash,
 			era: cert.era,
+			scores: cert.scores.clone(),
 		};
 		let payload = statement.signing_payload(&self.cfg.genesis);
 		let mut seen = BTreeSet::new();
@@ -1077,7 +1117,7 @@ impl Replica {
 				(start - self.history_from) as usize
 					..(self.stable.seq - self.history_from) as usize,
 			)
-			.map(|(entry, _)| *entry)
+			.map(|(entry, _)| entry.clone())
 			.collect();
 		let proof = self.stable.clone();
 		self.send(from, Message::StateReply { after: start, base, entries, proof });

@@ -125,7 +125,11 @@ fn check_certificate(cert: &Certificate, cfg: &Config, verifier: &dyn Verifier) 
 		verdict: cert.verdict,
 		model_hash: cert.model_hash,
 		era: cert.era,
+		scores: cert.scores.clone(),
 	};
+	for s in &cert.scores {
+		assert!(cfg.members.contains(&s.member), "a score of a stranger");
+	}
 	let mut keys: Vec<Public> = cert.signatures.iter().map(|(k, _)| *k).collect();
 	keys.sort();
 	keys.dedup();
@@ -143,9 +147,12 @@ fn check_certificate(cert: &Certificate, cfg: &Config, verifier: &dyn Verifier) 
 /// What a byzantine member does to one message for one recipient.
 fn corrupt(rng: &mut ChaCha8Rng, keys: &dyn Keys, era: u32, msg: &Signed) -> Option<Signed> {
 	let message = match msg.message.clone() {
-		Message::Vote { content, verdict, model_hash } => {
-			Message::Vote { content, verdict: flip(verdict), model_hash }
-		}
+		Message::Vote { content, verdict, model_hash, score } => Message::Vote {
+			content,
+			verdict: flip(verdict),
+			model_hash,
+			score: score.map(|s| s ^ 1),
+		},
 		Message::PrePrepare { view, seq, proposal } => {
 			if rng.gen_bool(0.5) {
 				Message::PrePrepare {
@@ -160,12 +167,19 @@ fn corrupt(rng: &mut ChaCha8Rng, keys: &dyn Keys, era: u32, msg: &Signed) -> Opt
 		Message::Prepare { view, seq, .. } => Message::Prepare { view, seq, digest: rng.gen() },
 		Message::Commit { view, seq, .. } => Message::Commit { view, seq, digest: rng.gen() },
 		Message::Checkpoint { seq, .. } => Message::Checkpoint { seq, state: rng.gen() },
-		Message::Share { content, verdict, .. } => {
+		Message::Share { content, verdict, scores, .. } => {
 			let verdict = flip(verdict);
-			let statement = VerdictStatement { content, verdict, model_hash: [7; 32], era };
+			let statement = VerdictStatement {
+				content,
+				verdict,
+				model_hash: [7; 32],
+				era,
+				scores: scores.clone(),
+			};
 			Message::Share {
 				content,
 				verdict,
+				scores,
 				signature: keys.sign(&statement.signing_payload(&GENESIS)),
 			}
 		}
@@ -359,7 +373,7 @@ fn simulate(seed: u64, n: usize, verifier_kind: VerifierKind) -> Outcome {
 					if members[i].fault == Fault::WrongVotes {
 						v = flip(v);
 					}
-					members[i].replica.score(now, content_id(c), v);
+					members[i].replica.score(now, content_id(c), v, Some(1_000 * i as u32));
 				}
 			}
 		}
@@ -564,7 +578,9 @@ fn unjustified_proposal_is_refused() {
 			.sign(&pop_pbft::message::signing_payload(&GENESIS, 1, i as u16, &message));
 		Signed { from: i as u16, message, signature }
 	};
-	let vote = |i: usize, verdict| sign(i, Message::Vote { content, verdict, model_hash: [7; 32] });
+	let vote = |i: usize, verdict| {
+		sign(i, Message::Vote { content, verdict, model_hash: [7; 32], score: Some(10) })
+	};
 	let mut backup =
 		Replica::new(cfg.clone(), 1, Box::new(SimKeys { secret: secrets[1] }), verifier, 0);
 	backup.watch(content);
@@ -587,7 +603,8 @@ fn unjustified_proposal_is_refused() {
 	assert!(matches!(r, Err(pop_pbft::Refused::BadProposal(_))), "{r:?}");
 	// A vote signed by someone else under member 2's index.
 	let mut stolen = votes.clone();
-	stolen[1].message = Message::Vote { content, verdict: Verdict::Reject, model_hash: [7; 32] };
+	stolen[1].message =
+		Message::Vote { content, verdict: Verdict::Reject, model_hash: [7; 32], score: Some(10) };
 	let p = Proposal { content, verdict: Verdict::Approve, model_hash: [7; 32], votes: stolen };
 	let r = backup.handle(0, sign(0, Message::PrePrepare { view: 0, seq: 1, proposal: p }));
 	assert!(matches!(r, Err(pop_pbft::Refused::BadProposal(_))), "{r:?}");
@@ -619,6 +636,7 @@ fn unjustified_proposal_is_refused() {
 					content: other_content,
 					verdict: Verdict::Reject,
 					model_hash: [7; 32],
+					score: None,
 				},
 			)
 		})
@@ -658,7 +676,7 @@ fn state_requests_are_answered_once_per_interval() {
 			r.watch(content_id(c));
 		}
 		for r in replicas.iter_mut() {
-			r.score(0, content_id(c), Verdict::Approve);
+			r.score(0, content_id(c), Verdict::Approve, None);
 		}
 	}
 	let mut stable = 0;
@@ -774,7 +792,7 @@ fn state_replies_are_bounded_and_a_far_behind_member_still_catches_up() {
 	for c in 0..40 {
 		for r in replicas.iter_mut().take(3) {
 			r.watch(content_id(c));
-			r.score(0, content_id(c), Verdict::Approve);
+			r.score(0, content_id(c), Verdict::Approve, None);
 		}
 	}
 	exchange(&mut replicas, 0, 300, cut_off, |_, _, _| {});
@@ -845,7 +863,7 @@ fn state_replies_are_bounded_and_a_far_behind_member_still_catches_up() {
 	// New content: the member that jumped votes, executes and signs like the others.
 	for r in replicas.iter_mut() {
 		r.watch(content_id(100));
-		r.score(5_000, content_id(100), Verdict::Reject);
+		r.score(5_000, content_id(100), Verdict::Reject, Some(900_000));
 	}
 	let mut executed = false;
 	exchange(
@@ -872,7 +890,7 @@ fn an_oversized_state_reply_is_refused_and_changes_nothing() {
 	cfg.state_window = 4;
 	let keys = Box::new(SimKeys { secret: secrets[0] });
 	let mut replica = Replica::new(cfg, 0, keys, verifier, 0);
-	let entries = (0..5).map(|c| Some((content_id(c), Verdict::Approve))).collect();
+	let entries = (0..5).map(|c| Some((content_id(c), Verdict::Approve, vec![]))).collect();
 	let proof = pop_pbft::message::CheckpointProof { seq: 5, state: [9; 32], checkpoints: vec![] };
 	let message = Message::StateReply { after: 0, base: [0; 32], entries, proof };
 	let signature = SimKeys { secret: secrets[1] }
@@ -884,4 +902,76 @@ fn an_oversized_state_reply_is_refused_and_changes_nothing() {
 	);
 	assert_eq!((replica.executed(), replica.stable_seq()), (0, 0));
 	assert!(replica.drain().1.is_empty(), "no event");
+}
+
+/// Each member's score travels in its vote and the certificate carries the scores of the
+/// decided proposal's votes, in the set's order, under the signatures; a vote with a score
+/// above one million parts per million is refused, so it never reaches the chain (which would
+/// refuse the certificate).
+#[test]
+fn the_certificate_carries_the_votes_scores() {
+	let (secrets, members, verifier) = four_members();
+	let cfg = Config::new(GENESIS, 1, members.clone(), [7; 32]);
+	let mut replicas: Vec<Replica> = (0..4)
+		.map(|i| {
+			Replica::new(
+				cfg.clone(),
+				i as u16,
+				Box::new(SimKeys { secret: secrets[i] }),
+				verifier.clone(),
+				0,
+			)
+		})
+		.collect();
+	let c = content_id(3);
+	for r in replicas.iter_mut() {
+		r.watch(c);
+	}
+	for (i, r) in replicas.iter_mut().enumerate() {
+		// Member 3 ran no classifier; the others scored 0.0100 + i %.
+		let score = (i < 3).then_some(10_000 + 10_000 * i as u32);
+		r.score(0, c, Verdict::Approve, score);
+	}
+	let mut certs = Vec::new();
+	exchange(
+		&mut replicas,
+		0,
+		100,
+		|_, _| false,
+		|_, _, e| {
+			if let Some(Event::Certified(cert)) = e {
+				certs.push(cert.clone());
+			}
+		},
+	);
+	assert!(!certs.is_empty(), "certified");
+	for cert in &certs {
+		check_certificate(cert, &cfg, &*verifier);
+		assert!(cert.scores.len() >= cfg.quorum(), "a quorum of votes: {:?}", cert.scores);
+		// In the set's order, each the member's own.
+		let order: Vec<usize> = cert
+			.scores
+			.iter()
+			.map(|s| members.iter().position(|m| *m == s.member).unwrap())
+			.collect();
+		assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+		for (i, s) in order.iter().zip(&cert.scores) {
+			assert_eq!(s.score, (*i < 3).then_some(10_000 + 10_000 * *i as u32));
+		}
+	}
+	// Every replica certified the same scores.
+	assert!(certs.iter().all(|c| c.scores == certs[0].scores));
+
+	// A vote claiming more than certainty is refused before it can go into a proposal.
+	let other = content_id(4);
+	replicas[0].watch(other);
+	let vote = Message::Vote {
+		content: other,
+		verdict: Verdict::Reject,
+		model_hash: [7; 32],
+		score: Some(1_000_001),
+	};
+	let signature = SimKeys { secret: secrets[1] }
+		.sign(&pop_pbft::message::signing_payload(&GENESIS, 1, 1, &vote));
+	assert!(replicas[0].handle(2_000, Signed { from: 1, message: vote, signature }).is_err());
 }

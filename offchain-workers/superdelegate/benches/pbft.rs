@@ -77,7 +77,7 @@ fn in_process(n: usize) -> (Stats, u64, u64) {
 	let mut rs = replicas(n);
 	let t = Instant::now();
 	for c in 0..BURST {
-		rs.iter_mut().for_each(|r| r.score(0, content(c), Verdict::Approve));
+		rs.iter_mut().for_each(|r| r.score(0, content(c), Verdict::Approve, Some(10_000)));
 	}
 	let (sent, delivered) = settle(&mut rs);
 	let per_second = BURST as f64 / t.elapsed().as_secs_f64();
@@ -85,7 +85,7 @@ fn in_process(n: usize) -> (Stats, u64, u64) {
 	let mut lat = Vec::new();
 	for c in BURST..BURST + SEQUENTIAL {
 		let t = Instant::now();
-		rs.iter_mut().for_each(|r| r.score(0, content(c), Verdict::Reject));
+		rs.iter_mut().for_each(|r| r.score(0, content(c), Verdict::Reject, Some(990_000)));
 		settle(&mut rs);
 		lat.push(t.elapsed().as_secs_f64());
 	}

@@ -97,8 +97,9 @@ impl Mesh {
 
 /// What drives a replica: its own scores, messages from the network, and the clock.
 pub struct Inputs {
-	/// This sidecar's verdicts on content, from its own scoring.
-	pub scores: mpsc::UnboundedReceiver<(ContentId, Verdict)>,
+	/// This sidecar's verdicts on content, with its scores (parts per million; `None` when no
+	/// classifier ran).
+	pub scores: mpsc::UnboundedReceiver<(ContentId, Verdict, Option<u32>)>,
 	/// Messages from peers (`Network::pbft`).
 	pub network: mpsc::Receiver<(PeerId, Vec<u8>)>,
 }
@@ -118,7 +119,7 @@ pub async fn run(
 	loop {
 		tokio::select! {
 			score = inputs.scores.recv() => match score {
-				Some((content, verdict)) => replica.score(now(), content, verdict),
+				Some((content, verdict, score)) => replica.score(now(), content, verdict, score),
 				None => break,
 			},
 			message = inputs.network.recv() => match message {

@@ -234,7 +234,7 @@ struct Sidecar {
 	/// Pending content as last read.
 	pending: HashMap<ContentId, Content>,
 	/// This member's own verdicts.
-	verdicts: HashMap<ContentId, Verdict>,
+	verdicts: HashMap<ContentId, (Verdict, Option<u32>)>,
 	reviewing: HashSet<ContentId>,
 	retry_at: HashMap<ContentId, Instant>,
 	waiting_why: HashMap<ContentId, String>,
@@ -312,8 +312,8 @@ impl Sidecar {
 			tracing::info!(target: "superdelegate", "content {} is pending moderation", short(id));
 			if let Some(c) = self.current.as_mut() {
 				c.replica.watch(*id);
-				if let Some(v) = self.verdicts.get(id) {
-					c.replica.score(now, *id, *v);
+				if let Some((v, score)) = self.verdicts.get(id) {
+					c.replica.score(now, *id, *v, *score);
 				}
 			}
 		}
@@ -372,8 +372,8 @@ impl Sidecar {
 		let now = self.now();
 		for id in self.pending.keys() {
 			replica.watch(*id);
-			if let Some(v) = self.verdicts.get(id) {
-				replica.score(now, *id, *v);
+			if let Some((v, score)) = self.verdicts.get(id) {
+				replica.score(now, *id, *v, *score);
 			}
 		}
 		let mesh = Mesh::new(self.net.clone(), self.members(set), me);
@@ -429,10 +429,11 @@ impl Sidecar {
 				if !pending {
 					return;
 				}
-				self.verdicts.insert(id, a.verdict);
+				let score = a.score.map(pop_primitives::content::score_ppm);
+				self.verdicts.insert(id, (a.verdict, score));
 				let now = self.now();
 				if let Some(c) = self.current.as_mut() {
-					c.replica.score(now, id, a.verdict);
+					c.replica.score(now, id, a.verdict, score);
 				}
 			}
 			Outcome::NotYet(_) if !pending => {}
@@ -568,6 +569,7 @@ async fn submit(
 		cert.verdict,
 		cert.model_hash,
 		cert.era,
+		cert.scores,
 		cert.signatures,
 	) {
 		Ok(call) => call,

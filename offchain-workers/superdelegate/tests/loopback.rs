@@ -76,7 +76,7 @@ async fn four_replicas_certify_over_libp2p_and_survive_the_primary() {
 	for c in 0..10 {
 		let verdict = if c % 2 == 0 { Verdict::Approve } else { Verdict::Reject };
 		for s in &scorers {
-			s.send((content(c), verdict)).unwrap();
+			s.send((content(c), verdict, Some(c as u32 * 100))).unwrap();
 		}
 	}
 	let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
@@ -95,7 +95,12 @@ async fn four_replicas_certify_over_libp2p_and_survive_the_primary() {
 
 	// A peer outside the set, and a member signing as another, are turned away.
 	let mesh = Mesh::new(handles[1].clone(), members.clone(), 1);
-	let vote = Message::Vote { content: content(0), verdict: Verdict::Reject, model_hash: [4; 32] };
+	let vote = Message::Vote {
+		content: content(0),
+		verdict: Verdict::Reject,
+		model_hash: [4; 32],
+		score: Some(1),
+	};
 	let payload = pop_pbft::message::signing_payload(&[0x60; 32], 1, 2, &vote);
 	let signed = Signed { from: 2, message: vote, signature: Keys::sign(&pair(2), &payload) };
 	let stranger = fresh_identity().public().to_peer_id();
@@ -117,7 +122,7 @@ async fn four_replicas_certify_over_libp2p_and_survive_the_primary() {
 	drop(handles.remove(0));
 	for c in 10..15 {
 		for s in &scorers {
-			s.send((content(c), Verdict::Approve)).unwrap();
+			s.send((content(c), Verdict::Approve, None)).unwrap();
 		}
 	}
 	let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
@@ -130,18 +135,22 @@ async fn four_replicas_certify_over_libp2p_and_survive_the_primary() {
 		tokio::time::sleep(Duration::from_millis(20)).await;
 	}
 	// The three that went on all hold certificates with a quorum of valid signatures.
-	let statement = pop_pbft::VerdictStatement {
-		content: content(12),
-		verdict: Verdict::Approve,
-		model_hash: [4; 32],
-		era: 1,
-	};
 	drop(scorers);
 	for task in tasks {
 		let replica = task.await.unwrap();
 		assert!(replica.view() >= 1, "a view change happened");
 		let cert = replica.certificate(&content(12)).expect("certificate");
 		assert!(cert.signatures.len() >= 3);
+		// The three members' votes, none of which ran a classifier.
+		assert_eq!(cert.scores.len(), 3, "{:?}", cert.scores);
+		assert!(cert.scores.iter().all(|s| s.score.is_none()));
+		let statement = pop_pbft::VerdictStatement {
+			content: content(12),
+			verdict: Verdict::Approve,
+			model_hash: [4; 32],
+			era: 1,
+			scores: cert.scores.clone(),
+		};
 		for (key, sig) in &cert.signatures {
 			assert!(Ed25519.verify(key, &statement.signing_payload(&[0x60; 32]), sig));
 		}

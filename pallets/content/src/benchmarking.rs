@@ -112,15 +112,30 @@ fn publish<T: Config>(id: ContentId, keys: &[sp_core::ed25519::Public]) {
 		Verdict::Approve,
 		[0; 32],
 		era,
+		scores(keys),
 		sigs,
 	)
 	.expect("approves");
 }
 
+/// A score from every member of `keys`.
+fn scores(keys: &[sp_core::ed25519::Public]) -> Scores {
+	BoundedVec::truncate_from(
+		keys.iter()
+			.map(|k| pop_primitives::content::MemberScore { member: k.0, score: Some(12_345) })
+			.collect(),
+	)
+}
+
 fn sign<T: Config>(id: ContentId, era: u32, keys: &[sp_core::ed25519::Public]) -> Signatures {
-	let payload =
-		VerdictStatement { content: id, verdict: Verdict::Approve, model_hash: [0; 32], era }
-			.signing_payload(&crate::certificate::genesis_hash::<T>());
+	let payload = VerdictStatement {
+		content: id,
+		verdict: Verdict::Approve,
+		model_hash: [0; 32],
+		era,
+		scores: scores(keys).to_vec(),
+	}
+	.signing_payload(&crate::certificate::genesis_hash::<T>());
 	BoundedVec::truncate_from(
 		keys.iter()
 			.map(|k| {
@@ -155,7 +170,15 @@ mod benchmarks {
 		let era = T::Moderators::era();
 		let sigs = sign::<T>(id, era, &keys);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(account("submitter", 0, 0)), id, Verdict::Approve, [0; 32], era, sigs);
+		_(
+			RawOrigin::Signed(account("submitter", 0, 0)),
+			id,
+			Verdict::Approve,
+			[0; 32],
+			era,
+			scores(&keys),
+			sigs,
+		);
 		assert_eq!(Contents::<T>::get(id).expect("registered").status, Status::Approved);
 	}
 

@@ -3,7 +3,7 @@
 use crate::{Config, Error, ModerationSet, Signatures};
 use alloc::vec::Vec;
 use frame_support::ensure;
-use pop_primitives::content::{quorum, VerdictStatement};
+use pop_primitives::content::{quorum, VerdictStatement, MAX_SCORE};
 use sp_core::ed25519;
 use sp_runtime::traits::Zero;
 
@@ -19,7 +19,8 @@ pub(crate) fn genesis_hash<T: Config>() -> [u8; 32] {
 /// The members who signed `statement`, if `signatures` is a valid certificate: the statement is
 /// for the current era, every key belongs to the current set and signs once, every signature
 /// verifies over the statement on this chain (its genesis hash; a certificate made for another
-/// chain fails as [`Error::BadSignature`]), and at least a quorum of the set signed.
+/// chain fails as [`Error::BadSignature`]), at least a quorum of the set signed, and every
+/// score is a distinct member's and in range ([`Error::BadScores`]).
 pub(crate) fn check<T: Config>(
 	statement: &VerdictStatement,
 	signatures: &Signatures,
@@ -45,5 +46,16 @@ pub(crate) fn check<T: Config>(
 		signers.push(who.clone());
 	}
 	ensure!(signers.len() as u32 >= quorum(set.len() as u32), Error::<T>::TooFewSigners);
+	// The scores are signed with the rest; still, each must be a member's, once, in range.
+	let mut scored = Vec::with_capacity(statement.scores.len());
+	for s in &statement.scores {
+		ensure!(
+			set.iter().any(|(_, k)| *k == s.member)
+				&& !scored.contains(&s.member)
+				&& s.score.is_none_or(|p| p <= MAX_SCORE),
+			Error::<T>::BadScores
+		);
+		scored.push(s.member);
+	}
 	Ok(signers)
 }

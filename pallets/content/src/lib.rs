@@ -427,6 +427,12 @@ pub mod pallet {
 	pub type SealedKeys<T: Config> =
 		StorageMap<_, Blake2_128Concat, ContentId, KeyRelease, OptionQuery>;
 
+	/// The members' scores behind each content's last certificate (see
+	/// [`Pallet::submit_verdict`]); forgotten with the content.
+	#[pallet::storage]
+	pub type MemberScores<T: Config> =
+		StorageMap<_, Blake2_128Concat, ContentId, Scores, OptionQuery>;
+
 	/// Whether new registrations are halted.
 	#[pallet::storage]
 	pub type Halted<T: Config> = StorageValue<_, bool, ValueQuery>;
@@ -609,6 +615,9 @@ pub mod pallet {
 		TooFewSigners,
 		/// Only the creator may do this.
 		NotCreator,
+		/// A score is of a key outside the moderation set, of one member twice, or above one
+		/// million parts per million.
+		BadScores,
 		/// The witness is below the content's segments × `n`.
 		BadWitness,
 		/// No open audit has this id (answered, expired or never issued).
@@ -795,18 +804,24 @@ pub mod pallet {
 		}
 
 		/// Record the moderation set's `verdict` on `content`, reached with `model_hash` in
-		/// `era`, certified by `signatures` of at least a quorum of the current set's members.
+		/// `era` from the members' `scores` (each voting member's own, in the set's order),
+		/// certified by `signatures` of at least a quorum of the current set's members over all
+		/// of it. The scores are kept ([`MemberScores`]) so that anyone can check the verdict
+		/// against the model.
 		/// Anyone may submit it. Emits [`Event::VerdictRecorded`], and
 		/// [`Event::ContentPublished`] on approval.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::submit_verdict(signatures.len() as u32)
-			.saturating_add(Pallet::<T>::awaiting_index_weight()))]
+			.saturating_add(Pallet::<T>::awaiting_index_weight())
+			// The scores, kept with the decision.
+			.saturating_add(T::DbWeight::get().writes(1)))]
 		pub fn submit_verdict(
 			origin: OriginFor<T>,
 			content: ContentId,
 			verdict: Verdict,
 			model_hash: ModelHash,
 			era: u32,
+			scores: Scores,
 			signatures: Signatures,
 		) -> DispatchResult {
 			ensure_signed(origin)?;
@@ -815,8 +830,10 @@ pub mod pallet {
 				matches!(info.status, Status::Pending | Status::NeedsReview),
 				Error::<T>::AlreadyDecided
 			);
-			let statement = VerdictStatement { content, verdict, model_hash, era };
+			let statement =
+				VerdictStatement { content, verdict, model_hash, era, scores: scores.to_vec() };
 			let signers = certificate::check::<T>(&statement, &signatures)?;
+			MemberScores::<T>::insert(content, scores);
 			let count = signers.len() as u32;
 			info.status = match verdict {
 				Verdict::Approve => Status::Approved,

@@ -11,7 +11,7 @@
 
 use crate::{
 	audit, types, Awaiting, Config, ContentInfoOf, Contents, Error, Event, HoldReason, Holdings,
-	Pallet, Purging, SealedKeys, Segments, Uploads,
+	MemberScores, Pallet, Purging, SealedKeys, Segments, Uploads,
 };
 use frame_support::{
 	ensure,
@@ -63,6 +63,7 @@ impl<T: Config> Pallet<T> {
 		Awaiting::<T>::remove(content);
 		Uploads::<T>::remove(content);
 		SealedKeys::<T>::remove(content);
+		MemberScores::<T>::remove(content);
 		// A ruling stays on record; an appeal still open is withdrawn and its deposit burned,
 		// as a rejection would have.
 		Self::withdraw_appeal(content);

@@ -7,8 +7,8 @@ use frame_support::{
 };
 use pop_primitives::content::{
 	chunk_data, chunk_proof, key_commitment, shard_hash, shard_len_for, Layout, LayoutParams,
-	Manifest, Packaging, SealedKey, SegmentManifest, Verdict, VerdictStatement, MAX_SEGMENTS,
-	MAX_SHARD_LEN, PAGE_SEGMENTS,
+	Manifest, MemberScore, Packaging, SealedKey, SegmentManifest, Verdict, VerdictStatement,
+	MAX_SEGMENTS, MAX_SHARD_LEN, PAGE_SEGMENTS,
 };
 use sp_core::Pair;
 
@@ -84,24 +84,48 @@ fn register_as(who: u64, l: &Layout) -> frame_support::dispatch::DispatchResult 
 	Ok(())
 }
 
-/// Signatures of members `signers` over `verdict` on `content` in `era`.
-fn sign(content: [u8; 32], verdict: Verdict, era: u32, signers: &[u8]) -> Signatures {
-	let payload = VerdictStatement { content, verdict, model_hash: [5; 32], era }
-		.signing_payload(&crate::certificate::genesis_hash::<Test>());
+/// A certificate's scores and signatures.
+type Cert = (Scores, Signatures);
+
+/// The scores members `0..4` voted with: member `i` scored `i` × 0.1 % (member 3 ran no
+/// classifier).
+fn scores() -> Scores {
 	BoundedVec::truncate_from(
-		signers
-			.iter()
-			.map(|i| (moderator(*i).public().0, moderator(*i).sign(&payload).0))
+		(0..4u8)
+			.map(|i| MemberScore {
+				member: moderator(i).public().0,
+				score: (i < 3).then_some(u32::from(i) * 1_000),
+			})
 			.collect(),
 	)
 }
 
-fn submit(
+/// Signatures of members `signers` over `verdict` on `content` in `era`, with [`scores`].
+fn sign(content: [u8; 32], verdict: Verdict, era: u32, signers: &[u8]) -> Cert {
+	sign_scores(content, verdict, era, signers, scores())
+}
+
+fn sign_scores(
 	content: [u8; 32],
 	verdict: Verdict,
-	sigs: Signatures,
-) -> frame_support::dispatch::DispatchResult {
-	Content::submit_verdict(RuntimeOrigin::signed(7), content, verdict, [5; 32], 3, sigs)
+	era: u32,
+	signers: &[u8],
+	scores: Scores,
+) -> Cert {
+	let payload =
+		VerdictStatement { content, verdict, model_hash: [5; 32], era, scores: scores.to_vec() }
+			.signing_payload(&crate::certificate::genesis_hash::<Test>());
+	let sigs = BoundedVec::truncate_from(
+		signers
+			.iter()
+			.map(|i| (moderator(*i).public().0, moderator(*i).sign(&payload).0))
+			.collect(),
+	);
+	(scores, sigs)
+}
+
+fn submit(content: [u8; 32], verdict: Verdict, (scores, sigs): Cert) -> DispatchResult {
+	Content::submit_verdict(RuntimeOrigin::signed(7), content, verdict, [5; 32], 3, scores, sigs)
 }
 
 /// Checks the placement invariants of every segment of `id` and that `Holdings` mirrors it.
@@ -261,14 +285,18 @@ fn certificates_are_checked_before_anything_changes() {
 		);
 		// Signed for era 2, submitted as era 2: stale.
 		assert_noop!(
-			Content::submit_verdict(
-				RuntimeOrigin::signed(7),
-				id,
-				Verdict::Approve,
-				[5; 32],
-				2,
-				sign(id, Verdict::Approve, 2, &[0, 1, 2])
-			),
+			{
+				let (scores, sigs) = sign(id, Verdict::Approve, 2, &[0, 1, 2]);
+				Content::submit_verdict(
+					RuntimeOrigin::signed(7),
+					id,
+					Verdict::Approve,
+					[5; 32],
+					2,
+					scores,
+					sigs,
+				)
+			},
 			Error::<Test>::WrongEra
 		);
 		// Signed for era 2, claimed as era 3: the signatures do not verify.
@@ -748,13 +776,21 @@ fn the_key_is_released_to_exactly_the_current_set() {
 		assert!(SealedKeys::<Test>::get(id).expect("released").by_creator);
 
 		// A verdict that decides drops the keys, and nothing more is released.
-		let sigs = sign(id, Verdict::Reject, 4, &[1, 2, 3]);
+		// Era 4's set is members 1 to 4: the votes are theirs.
+		let votes = BoundedVec::truncate_from(
+			[1u8, 2, 3]
+				.iter()
+				.map(|i| MemberScore { member: moderator(*i).public().0, score: Some(990_000) })
+				.collect(),
+		);
+		let (scores, sigs) = sign_scores(id, Verdict::Reject, 4, &[1, 2, 3], votes);
 		assert_ok!(Content::submit_verdict(
 			RuntimeOrigin::signed(7),
 			id,
 			Verdict::Reject,
 			[5; 32],
 			4,
+			scores,
 			sigs
 		));
 		assert!(SealedKeys::<Test>::get(id).is_none());
@@ -1590,5 +1626,50 @@ fn an_honest_upload_cannot_be_proven_inconsistent_and_bad_proofs_are_refused() {
 		);
 		assert!(Contents::<Test>::get(id).is_some());
 		assert_eq!(Balances::balance_on_hold(&HoldReason::ContentDeposit.into(), &50), deposit);
+	});
+}
+
+/// Each member's score goes on chain with the certificate, signed with the verdict: a score
+/// changed after signing breaks every signature, and scores of strangers, of one member twice,
+/// or above one million parts per million are refused.
+#[test]
+fn the_members_scores_are_kept_with_the_certificate() {
+	new_test_ext().execute_with(|| {
+		six_masternodes();
+		let m = manifest(1, 2, 4);
+		let id = m.content_id();
+		assert_ok!(register(&m));
+		// Changed after signing.
+		let (mut tampered, sigs) = sign(id, Verdict::Approve, 3, &[0, 1, 2]);
+		tampered[1].score = Some(999_000);
+		assert_noop!(submit(id, Verdict::Approve, (tampered, sigs)), Error::<Test>::BadSignature);
+		// Signed, but not a member's, twice the same member's, or out of range.
+		let stranger = {
+			let mut s = scores();
+			s[3].member = [0xab; 32];
+			s
+		};
+		let twice = {
+			let mut s = scores();
+			s[3].member = s[0].member;
+			s
+		};
+		let too_high = {
+			let mut s = scores();
+			s[0].score = Some(1_000_001);
+			s
+		};
+		for bad in [stranger, twice, too_high] {
+			assert_noop!(
+				submit(id, Verdict::Approve, sign_scores(id, Verdict::Approve, 3, &[0, 1, 2], bad)),
+				Error::<Test>::BadScores
+			);
+		}
+		assert!(MemberScores::<Test>::get(id).is_none());
+		assert_ok!(submit(id, Verdict::Approve, sign(id, Verdict::Approve, 3, &[0, 1, 2])));
+		assert_eq!(MemberScores::<Test>::get(id), Some(scores()));
+		// Forgotten with the content.
+		assert_ok!(Content::remove(RuntimeOrigin::signed(50), id, 4));
+		assert!(MemberScores::<Test>::get(id).is_none());
 	});
 }

@@ -39,6 +39,9 @@ pub type Signature = [u8; 64];
 /// [`pop_primitives::content::VerdictStatement`].
 pub type Signatures = BoundedVec<(ModerationKey, Signature), MaxSignatures>;
 
+/// The members' scores a certificate carries, at most one per member.
+pub type Scores = BoundedVec<pop_primitives::content::MemberScore, MaxSignatures>;
+
 /// How viewers pay for the content.
 #[derive(
 	Clone,

@@ -49,11 +49,11 @@ impl Byzantine {
 	fn version_for(&mut self, to: u16, signed: &Signed, me: &MemberSigner<'_>) -> Signed {
 		let odd = to % 2 == 1;
 		let message = match signed.message.clone() {
-			Message::Vote { content, verdict, model_hash } => {
+			Message::Vote { content, verdict, model_hash, score } => {
 				self.model_hashes.insert(content, model_hash);
 				self.counts.votes += 1;
 				let verdict = if odd { Verdict::NeedsReview } else { opposite(verdict) };
-				Message::Vote { content, verdict, model_hash }
+				Message::Vote { content, verdict, model_hash, score }
 			}
 			Message::PrePrepare { view, seq, mut proposal } if odd => {
 				self.counts.proposals += 1;
@@ -68,15 +68,21 @@ impl Byzantine {
 				self.counts.phases += 1;
 				Message::Commit { view, seq, digest: forged(digest) }
 			}
-			Message::Share { content, verdict, .. } => {
+			Message::Share { content, verdict, scores, .. } => {
 				let Some(model_hash) = self.model_hashes.get(&content).copied() else {
 					return signed.clone();
 				};
 				self.counts.shares += 1;
 				let verdict = opposite(verdict);
-				let statement = VerdictStatement { content, verdict, model_hash, era: me.era };
+				let statement = VerdictStatement {
+					content,
+					verdict,
+					model_hash,
+					era: me.era,
+					scores: scores.clone(),
+				};
 				let signature = me.sign_bytes(&statement.signing_payload(&me.genesis));
-				Message::Share { content, verdict, signature }
+				Message::Share { content, verdict, scores, signature }
 			}
 			_ => return signed.clone(),
 		};

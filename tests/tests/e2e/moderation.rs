@@ -246,6 +246,15 @@ fn four_superdelegates_moderate_uploads_and_survive_a_kill() {
 	assert_eq!(status["decision"]["verdict"], "Approve");
 	assert!(status["decision"]["signers"].as_u64() >= Some(3), "{status}");
 	assert_eq!(status["holders"].as_array().map(Vec::len), Some(6), "{status}");
+	// Each voting member's own score is on chain with the certificate: the same model on the
+	// same picture gives every member the coffee cup's 0.0116.
+	let scores = status["decision"]["scores"].as_array().expect("scores on chain");
+	assert!(scores.len() >= 3, "a quorum of votes: {status}");
+	for s in scores {
+		let p = s["score"].as_f64().expect("every member scored the picture");
+		assert!((0.010..0.014).contains(&p), "{status}");
+		assert_eq!(s["score"], scores[0]["score"], "one model, one picture, one score");
+	}
 
 	// The chain node restarts under the sidecars (a node upgrade, a crash): each says it lost the
 	// node and came back, and the set goes on deciding.
