@@ -42,7 +42,8 @@ pub fn first_inconsistent_chunk(k: usize, shards: &[&[u8]]) -> Option<u32> {
 }
 
 // Keeps the chunk size this proof depends on in view.
-const _: () = assert!(CHUNK_LEN % 64 == 0, "chunks must cover whole reed-solomon-simd blocks");
+const _: () =
+	assert!(CHUNK_LEN.is_multiple_of(64), "chunks must cover whole reed-solomon-simd blocks");
 
 #[cfg(test)]
 mod tests {

@@ -125,14 +125,14 @@ async fn loopback(n: usize) -> Stats {
 	let warm = BURST + SEQUENTIAL - 1;
 	let mut certified = HashSet::new();
 	for s in &scorers {
-		s.send((content(warm), Verdict::Approve)).unwrap();
+		s.send((content(warm), Verdict::Approve, Some(10_000))).unwrap();
 	}
 	until(&mut events, &mut certified, |c| c.contains(&content(warm))).await;
 
 	let t = Instant::now();
 	for c in 0..BURST {
 		for s in &scorers {
-			s.send((content(c), Verdict::Approve)).unwrap();
+			s.send((content(c), Verdict::Approve, Some(10_000))).unwrap();
 		}
 	}
 	until(&mut events, &mut certified, |c| (0..BURST).all(|i| c.contains(&content(i)))).await;
@@ -141,7 +141,7 @@ async fn loopback(n: usize) -> Stats {
 	for c in BURST..warm {
 		let t = Instant::now();
 		for s in &scorers {
-			s.send((content(c), Verdict::Reject)).unwrap();
+			s.send((content(c), Verdict::Reject, Some(990_000))).unwrap();
 		}
 		until(&mut events, &mut certified, |set| set.contains(&content(c))).await;
 		lat.push(t.elapsed().as_secs_f64());

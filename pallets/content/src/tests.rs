@@ -1442,7 +1442,7 @@ fn an_author_who_grinds_its_block_hash_cannot_choose_the_audits() {
 		DrawsPerPeriod::set(4);
 		run_to(9);
 		let draws = |parent: sp_core::H256| {
-			let outcome = frame_support::storage::with_transaction(|| {
+			frame_support::storage::with_transaction(|| {
 				System::set_block_number(10);
 				System::set_parent_hash(parent);
 				Content::issue_audits(10, 4);
@@ -1450,8 +1450,7 @@ fn an_author_who_grinds_its_block_hash_cannot_choose_the_audits() {
 					Audits::<Test>::iter_values().map(|a| (a.segment, a.shard)).collect();
 				sp_runtime::TransactionOutcome::Rollback(Ok::<_, sp_runtime::DispatchError>(drawn))
 			})
-			.unwrap();
-			outcome
+			.unwrap()
 		};
 		let first = draws(sp_core::H256::repeat_byte(0));
 		// 64 candidate blocks: on a seed taken from the parent hash each one draws other
