@@ -651,6 +651,16 @@ fn unjustified_proposal_is_refused() {
 	assert_eq!(r, Err(pop_pbft::Refused::Equivocation));
 }
 
+/// One replica for each of `secrets`, all at time 0.
+fn replicas(cfg: &Config, secrets: &[[u8; 32]], verifier: &Arc<dyn Verifier>) -> Vec<Replica> {
+	(0..secrets.len())
+		.map(|i| {
+			let keys = Box::new(SimKeys { secret: secrets[i] });
+			Replica::new(cfg.clone(), i as u16, keys, verifier.clone(), 0)
+		})
+		.collect()
+}
+
 /// A byzantine member floods state-transfer requests: the honest replica answers one per
 /// retransmit interval and refuses the rest, so the flood costs it a signature check each, not
 /// its history each.
@@ -659,17 +669,7 @@ fn state_requests_are_answered_once_per_interval() {
 	let (secrets, members, verifier) = four_members();
 	let mut cfg = Config::new(GENESIS, 1, members, [7; 32]);
 	cfg.checkpoint_interval = 2;
-	let mut replicas: Vec<Replica> = (0..4)
-		.map(|i| {
-			Replica::new(
-				cfg.clone(),
-				i as u16,
-				Box::new(SimKeys { secret: secrets[i] }),
-				verifier.clone(),
-				0,
-			)
-		})
-		.collect();
+	let mut replicas = replicas(&cfg, &secrets, &verifier);
 	// Four contents decided by all: two checkpoints become stable.
 	for c in 0..4 {
 		for r in replicas.iter_mut() {
@@ -912,17 +912,7 @@ fn an_oversized_state_reply_is_refused_and_changes_nothing() {
 fn the_certificate_carries_the_votes_scores() {
 	let (secrets, members, verifier) = four_members();
 	let cfg = Config::new(GENESIS, 1, members.clone(), [7; 32]);
-	let mut replicas: Vec<Replica> = (0..4)
-		.map(|i| {
-			Replica::new(
-				cfg.clone(),
-				i as u16,
-				Box::new(SimKeys { secret: secrets[i] }),
-				verifier.clone(),
-				0,
-			)
-		})
-		.collect();
+	let mut replicas = replicas(&cfg, &secrets, &verifier);
 	let c = content_id(3);
 	for r in replicas.iter_mut() {
 		r.watch(c);
